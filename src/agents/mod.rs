@@ -1,0 +1,2 @@
+//! The people of a workspace.
+pub mod db;

@@ -1,0 +1,81 @@
+//! `CurrentAgent`, loaded once per request from the session, and the permission check
+//! that every `/app` route runs before its handler.
+use axum::{
+    extract::{FromRequestParts, Request, State},
+    http::request::Parts,
+    middleware::Next,
+    response::Response,
+};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{Permission, Role, db, session::session_login};
+use crate::{AppError, AppState, i18n::Locale};
+
+/// The logged-in agent and their workspace. Every query of workspace data takes
+/// `account_id` from here.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CurrentAgent {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub language: Locale,
+    pub session_generation: i32,
+    pub workspace_slug: String,
+    pub company: String,
+}
+
+impl FromRequestParts<AppState> for CurrentAgent {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(agent) = parts.extensions.get::<Self>() {
+            return Ok(agent.clone());
+        }
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let login_required = || AppError::LoginRequired {
+            next: parts
+                .uri
+                .path_and_query()
+                .map_or("/app", |p| p.as_str())
+                .to_owned(),
+        };
+        let Some(login) = session_login(&session).await else {
+            return Err(login_required());
+        };
+        let agent = db::current_agent(&state.db, login.account_id, login.agent_id).await?;
+        // Deleted, logged out everywhere, or past the absolute lifetime: log in again.
+        match agent {
+            Some(agent)
+                if agent.session_generation == login.session_generation
+                    && !login.is_expired(OffsetDateTime::now_utc()) =>
+            {
+                parts.extensions.insert(agent.clone());
+                Ok(agent)
+            }
+            _ => {
+                session.flush().await?;
+                Err(login_required())
+            }
+        }
+    }
+}
+
+/// Route layer: 303 to the login page when logged out, 403 without `permission`.
+pub async fn require_permission(
+    State((state, permission)): State<(AppState, Permission)>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let (mut parts, body) = request.into_parts();
+    let agent = CurrentAgent::from_request_parts(&mut parts, &state).await?;
+    if !agent.role.can(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(next.run(Request::from_parts(parts, body)).await)
+}

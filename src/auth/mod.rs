@@ -1,0 +1,38 @@
+//! Who is asking and what they may do: login and logout, password resets, sessions,
+//! login throttling, password rules and the permission layer of every `/app` route.
+mod current;
+mod db;
+mod login;
+pub mod password;
+mod permission;
+mod reset;
+mod session;
+pub mod throttle;
+
+use axum::{Router, routing::get, routing::post};
+
+pub use current::{CurrentAgent, require_permission};
+pub use permission::{Permission, Role};
+pub use session::{
+    ABSOLUTE_LIFETIME, INACTIVITY_TIMEOUT, LoginIdentity, delete_expired_sessions, log_in,
+    session_login,
+};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/login",
+            get(login::show_login).post(login::log_in_with_password),
+        )
+        .route("/logout", post(login::log_out))
+        .route(
+            "/password/forgot",
+            get(reset::show_forgot).post(reset::request_reset),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(reset::show_reset).post(reset::reset_password),
+        )
+}

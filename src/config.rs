@@ -1,0 +1,67 @@
+//! Settings read once from the environment (and `.env` when present).
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+
+/// Frontdesk's configuration. Deliberately not `Debug`: the database URL may hold a password.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen_addr: SocketAddr,
+    /// Public address without a trailing slash; every link in an email starts with it.
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Where emails are written as `.eml` files when `SMTP_URL` is unset.
+    pub mail_dir: PathBuf,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is normal; its variables never override the environment's.
+        let _ = dotenvy::dotenv();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let database_url = var("DATABASE_URL").context(
+            "DATABASE_URL is not set: `make run` starts a private PostgreSQL for you, or set it to your server",
+        )?;
+        let listen_addr = var("LISTEN_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("LISTEN_ADDR must be an address like 127.0.0.1:3000")?;
+        let base_url = var("BASE_URL").unwrap_or_else(|| "http://localhost:3000".into());
+        Ok(Self::new(
+            database_url,
+            listen_addr,
+            &base_url,
+            var("SMTP_URL"),
+            var("MAIL_FROM").unwrap_or_else(|| "Frontdesk <no-reply@localhost>".into()),
+        ))
+    }
+
+    pub fn new(
+        database_url: String,
+        listen_addr: SocketAddr,
+        base_url: &str,
+        smtp_url: Option<String>,
+        mail_from: String,
+    ) -> Self {
+        Self {
+            database_url,
+            listen_addr,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            smtp_url,
+            mail_from,
+            mail_dir: PathBuf::from("var/mail"),
+        }
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix, and pages HSTS, only behind https:
+    /// some clients never send a Secure cookie over plain http, even to localhost.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}

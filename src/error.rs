@@ -1,0 +1,93 @@
+//! The one application error type. It becomes a status code plus an `ErrorDetail`;
+//! `web::error_page` then renders the page in the visitor's language and layout.
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("link no longer valid")]
+    LinkExpired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    #[error("too many attempts")]
+    TooManyAttempts,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("database unavailable")]
+    Unavailable,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("session: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What the error page says, as a message key of the translation catalog.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorDetail {
+    pub message_key: &'static str,
+}
+
+/// How long a throttled client waits: the throttling window.
+const RETRY_AFTER_SECONDS: &str = "900";
+
+impl AppError {
+    fn status_and_key(&self) -> (StatusCode, &'static str) {
+        use tower_sessions::session::Error as SessionError;
+        use tower_sessions::session_store::Error as StoreError;
+        match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+            Self::LinkExpired => (StatusCode::NOT_FOUND, "error-link-expired"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+            Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
+            Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+            Self::Unavailable
+            | Self::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            )
+            | Self::Session(SessionError::Store(StoreError::Backend(_))) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")
+            }
+            Self::Database(sqlx::Error::RowNotFound) => (StatusCode::NOT_FOUND, "error-not-found"),
+            Self::LoginRequired { .. } => (StatusCode::SEE_OTHER, "error-login-required"),
+            Self::Database(_) | Self::Session(_) | Self::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::LoginRequired { next } = &self {
+            let query: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", next)
+                .finish();
+            return Redirect::to(&format!("/login?{query}")).into_response();
+        }
+        let (status, message_key) = self.status_and_key();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = (status, axum::Extension(ErrorDetail { message_key })).into_response();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

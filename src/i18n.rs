@@ -1,0 +1,124 @@
+//! The one translation lookup. Every user-facing string comes from the Fluent catalogs under
+//! `locales/`; English is the fallback for a key a language lacks.
+use std::{borrow::Cow, collections::HashMap};
+
+use fluent_templates::{LanguageIdentifier, Loader, fluent_bundle::FluentValue, langid};
+use serde::{Deserialize, Serialize};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Bidi isolation marks around arguments would end up in emails and form values.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static ZH_CN: LanguageIdentifier = langid!("zh-CN");
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "text")]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "en")]
+    #[sqlx(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    #[sqlx(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::ZhCn => "zh-CN",
+        }
+    }
+
+    fn langid(self) -> &'static LanguageIdentifier {
+        match self {
+            Self::En => &EN,
+            Self::ZhCn => &ZH_CN,
+        }
+    }
+
+    /// The first language of an `Accept-Language` header that we speak, by preference.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut ranges: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim();
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (!tag.is_empty() && quality > 0.0).then_some((quality, tag))
+            })
+            .collect();
+        // Stable sort keeps the header's order among equal qualities.
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranges
+            .iter()
+            .find_map(|(_, tag)| {
+                let primary = tag.split('-').next().unwrap_or_default();
+                match primary.to_ascii_lowercase().as_str() {
+                    "zh" => Some(Self::ZhCn),
+                    "en" => Some(Self::En),
+                    _ => None,
+                }
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.langid(), key)
+    }
+
+    pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(*value)))
+            .collect();
+        LOCALES.lookup_with_args(self.langid(), key, &args)
+    }
+
+    /// Whether the catalog of this language defines `key` itself (used by the catalog tests).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES
+            .lookup_no_default_fallback::<&str>(self.langid(), key, None)
+            .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(
+            Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Locale::ZhCn
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR, en;q=0.5, zh;q=0.4"),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::from_accept_language("en;q=0.3, zh-TW;q=0.9"),
+            Locale::ZhCn
+        );
+        assert_eq!(Locale::from_accept_language("de"), Locale::En);
+        assert_eq!(Locale::from_accept_language(""), Locale::En);
+    }
+
+    #[test]
+    fn lookup_fills_arguments_without_isolation_marks() {
+        let text = Locale::En.t_args("home-greeting", &[("name", "Ada")]);
+        assert!(text.contains("Ada"));
+        assert!(!text.contains('\u{2068}'));
+    }
+}

@@ -1,0 +1,127 @@
+//! Form input parsed at the edge: handlers and queries see these types, never raw strings.
+//! Each parse failure is a message key of the translation catalog.
+
+/// A workspace's slug: `[a-z0-9-]{2,40}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let slug = raw.trim().to_ascii_lowercase();
+        let valid_chars = slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if (2..=40).contains(&slug.len()) && valid_chars {
+            Ok(Self(slug))
+        } else {
+            Err("input-slug-invalid")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address as users type it, trimmed; compared case-insensitively by the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let email = raw.trim();
+        if email.is_empty() {
+            return Err("input-required");
+        }
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return Err("input-email-invalid");
+        };
+        let no_odd_chars = email
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"\\".contains(c));
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with(['.', '-'])
+            && !domain.ends_with(['.', '-'])
+            && !domain.contains("..")
+            && !domain.contains('@');
+        if email.len() <= 254 && !local.is_empty() && local.len() <= 64 && domain_ok && no_odd_chars
+        {
+            Ok(Self(email.to_owned()))
+        } else {
+            Err("input-email-invalid")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Required single-line text of at most `max` characters, trimmed.
+pub fn required_text(raw: &str, max: usize) -> Result<String, &'static str> {
+    let text = raw.trim();
+    if text.is_empty() {
+        Err("input-required")
+    } else if text.chars().count() > max {
+        Err("input-too-long")
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// One message key per field that failed to parse.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
+        if self.get(field).is_none() {
+            self.0.push((field, message_key));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, key)| *key)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keeps a parsed value, or records why it failed and returns `None`.
+    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, &'static str>) -> Option<T> {
+        parsed.map_err(|key| self.add(field, key)).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_lowercase_words() {
+        assert_eq!(Slug::parse(" Acme-2 ").map(|s| s.0), Ok("acme-2".into()));
+        for bad in ["a", "has space", "ünï", "under_score", &"x".repeat(41)] {
+            assert!(Slug::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(EmailAddress::parse("ada@example.com").is_ok());
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@localhost",
+            "a b@x.io",
+            "a@x..io",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Frontdesk: a multi-tenant help desk. `router::app` builds the whole HTTP application;
+//! `startup` connects, migrates and serves it; features live in their own modules.
+pub mod agents;
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod i18n;
+pub mod input;
+pub mod mail;
+pub mod router;
+pub mod seed;
+pub mod settings;
+pub mod signup;
+pub mod startup;
+pub mod web;
+
+pub use error::AppError;
+pub use startup::AppState;

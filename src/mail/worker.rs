@@ -1,0 +1,196 @@
+//! Delivers the outbox: over SMTP when `SMTP_URL` is set, otherwise as `.eml` files.
+//! Each message is claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks
+//! it sent, so any number of workers never send one message twice; a failed attempt is
+//! retried later with exponential backoff.
+use std::{path::PathBuf, time::Duration};
+
+use anyhow::Context;
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+};
+use sqlx::PgPool;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::config::Config;
+
+/// After this many failed attempts a message is given up (marked `failed_at`).
+const MAX_ATTEMPTS: i32 = 12;
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+impl Transport {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        match &config.smtp_url {
+            Some(url) => Ok(Self::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .context("SMTP_URL is not a valid SMTP address")?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            )),
+            None => Ok(Self::Files(config.mail_dir.clone())),
+        }
+    }
+
+    async fn send(&self, message: Message) -> anyhow::Result<()> {
+        match self {
+            Self::Smtp(smtp) => {
+                smtp.send(message).await?;
+            }
+            Self::Files(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await?;
+                tracing::info!(path = %dir.join(format!("{id}.eml")).display(), "email written");
+            }
+        }
+        Ok(())
+    }
+}
+
+pub struct OutboxWorker {
+    db: PgPool,
+    transport: Transport,
+    from: Mailbox,
+    /// The host part of Message-IDs.
+    domain: String,
+    /// How long to sleep when nothing is due.
+    pub poll_interval: Duration,
+    /// The first retry waits this long; each further one twice as long as the one before.
+    pub retry_base: Duration,
+}
+
+#[derive(sqlx::FromRow)]
+struct DueMessage {
+    account_id: Uuid,
+    id: Uuid,
+    to_address: String,
+    subject: String,
+    text_body: String,
+    html_body: String,
+    attempts: i32,
+}
+
+impl OutboxWorker {
+    pub fn new(db: PgPool, config: &Config) -> anyhow::Result<Self> {
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .context("MAIL_FROM is not a valid address")?;
+        let domain = from.email.domain().to_owned();
+        Ok(Self {
+            db,
+            transport: Transport::from_config(config)?,
+            from,
+            domain,
+            poll_interval: Duration::from_secs(1),
+            retry_base: Duration::from_secs(10),
+        })
+    }
+
+    /// Delivers until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if let Err(error) = self.deliver_due().await {
+                tracing::warn!(error = %error, "outbox: delivery round failed");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.poll_interval) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Sends every message that is due now; returns how many were attempted.
+    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        let mut attempted = 0;
+        while self.deliver_one().await? {
+            attempted += 1;
+        }
+        Ok(attempted)
+    }
+
+    async fn deliver_one(&self) -> anyhow::Result<bool> {
+        let mut tx = self.db.begin().await?;
+        let due: Option<DueMessage> = sqlx::query_as(
+            "select account_id, id, to_address, subject, text_body, html_body, attempts
+             from outbox
+             where sent_at is null and failed_at is null and next_attempt_at <= now()
+             order by next_attempt_at
+             limit 1
+             for update skip locked",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(message) = due else {
+            return Ok(false);
+        };
+        let attempts = message.attempts + 1;
+        match self.send(&message).await {
+            Ok(()) => {
+                sqlx::query(
+                    "update outbox set sent_at = now(), attempts = $3, last_error = null
+                     where account_id = $1 and id = $2",
+                )
+                .bind(message.account_id)
+                .bind(message.id)
+                .bind(attempts)
+                .execute(&mut *tx)
+                .await?;
+                tracing::info!(outbox_id = %message.id, "email sent");
+            }
+            Err(error) => {
+                let backoff = self.backoff(attempts);
+                tracing::warn!(outbox_id = %message.id, attempts, error = %error, "email not sent");
+                sqlx::query(
+                    "update outbox
+                     set attempts = $3, last_error = $4,
+                         next_attempt_at = now() + make_interval(secs => $5),
+                         failed_at = case when $3 >= $6 then now() end
+                     where account_id = $1 and id = $2",
+                )
+                .bind(message.account_id)
+                .bind(message.id)
+                .bind(attempts)
+                .bind(error.to_string())
+                .bind(backoff.as_secs_f64())
+                .bind(MAX_ATTEMPTS)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    fn backoff(&self, attempts: i32) -> Duration {
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(20);
+        self.retry_base
+            .saturating_mul(2u32.saturating_pow(doublings))
+            .min(MAX_BACKOFF)
+    }
+
+    async fn send(&self, message: &DueMessage) -> anyhow::Result<()> {
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(message.to_address.parse().context("recipient address")?)
+            .subject(&message.subject)
+            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
+            .multipart(MultiPart::alternative_plain_html(
+                message.text_body.clone(),
+                message.html_body.clone(),
+            ))?;
+        self.transport.send(email).await
+    }
+}

@@ -1,0 +1,157 @@
+//! Every mount point of the application and the layers around them: the whole route
+//! contract of DESIGN.md reads in this file, each `/app` route with its permission.
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware,
+    routing::get,
+};
+use tower::util::option_layer;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::{SetResponseHeader, SetResponseHeaderLayer},
+    timeout::TimeoutLayer,
+};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::{
+    AppError, AppState,
+    auth::{self, Permission},
+    health, home, settings, signup,
+    web::{self, csrf, error_page},
+};
+
+/// Request bodies above this are refused with 413 (uploads get their own limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A link of the panel's navigation, shown to the roles that hold its permission.
+pub struct NavEntry {
+    pub path: &'static str,
+    pub label_key: &'static str,
+    pub permission: Permission,
+}
+
+pub const NAVIGATION: &[NavEntry] = &[
+    NavEntry {
+        path: "/app",
+        label_key: "nav-home",
+        permission: Permission::Tickets,
+    },
+    NavEntry {
+        path: "/app/config/settings",
+        label_key: "nav-settings",
+        permission: Permission::Configuration,
+    },
+];
+
+pub fn app(state: AppState) -> Router {
+    let panel = Router::new()
+        .merge(gated(&state, Permission::Tickets, home::router()))
+        .merge(gated(&state, Permission::Configuration, settings::router()));
+
+    let pages = Router::new()
+        .merge(signup::router())
+        .merge(auth::router())
+        .merge(panel)
+        .fallback(not_found)
+        .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn(error_page::render))
+        .layer(session_layer(&state))
+        // Pages carry personal data and CSRF tokens: never from a cache after logout.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest_service("/static", static_files())
+        .merge(pages);
+    with_http_stack(router, &state).with_state(state)
+}
+
+/// `/app` routes that need `permission`: the check runs before the handler, which then
+/// receives the already loaded `CurrentAgent`.
+fn gated(state: &AppState, permission: Permission, routes: Router<AppState>) -> Router<AppState> {
+    routes.route_layer(middleware::from_fn_with_state(
+        (state.clone(), permission),
+        auth::require_permission,
+    ))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
+    let https = state.config.is_https();
+    SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name(if https {
+            "__Host-frontdesk"
+        } else {
+            "frontdesk"
+        })
+        .with_path("/")
+        .with_http_only(true)
+        // Strict would drop the cookie on the first click from an emailed link.
+        .with_same_site(SameSite::Lax)
+        .with_secure(https)
+        .with_expiry(Expiry::OnInactivity(auth::INACTIVITY_TIMEOUT))
+}
+
+fn static_files() -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeader::if_not_present(
+        ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    )
+}
+
+/// Tracing, request ids, limits, timeouts, compression and security headers: the same for
+/// every response, pages, static files and health checks alike.
+fn with_http_stack(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let request_id = HeaderName::from_static("x-request-id");
+    let hsts = state.config.is_https().then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        )
+    });
+    router
+        .layer(option_layer(hsts))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(web::trace_layer())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

@@ -1,0 +1,76 @@
+//! `/app/config/settings`: the workspace's own settings (admins and owners).
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::{
+    AppError, AppState,
+    auth::CurrentAgent,
+    input::{FieldErrors, required_text},
+    web::{PageContext, flash},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/app/config/settings",
+        get(show_settings).post(update_settings),
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings/index.html")]
+struct SettingsPage {
+    ctx: PageContext,
+    agent: CurrentAgent,
+    company: String,
+    errors: FieldErrors,
+}
+
+async fn show_settings(ctx: PageContext, agent: CurrentAgent) -> SettingsPage {
+    SettingsPage {
+        ctx,
+        company: agent.company.clone(),
+        agent,
+        errors: FieldErrors::default(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    company: String,
+}
+
+async fn update_settings(
+    State(state): State<AppState>,
+    session: Session,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let Some(company) = errors.check("company", required_text(&form.company, 120)) else {
+        let page = SettingsPage {
+            ctx,
+            agent,
+            company: form.company,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    sqlx::query("update accounts set company = $2 where id = $1")
+        .bind(agent.account_id)
+        .bind(&company)
+        .execute(&state.db)
+        .await?;
+    flash::success(&session, "settings-saved").await?;
+    Ok(Redirect::to("/app/config/settings").into_response())
+}

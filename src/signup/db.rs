@@ -1,0 +1,60 @@
+//! Queries of the signup module.
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::forms::NewWorkspace;
+use crate::{
+    agents::{self, db::NewAgent},
+    auth::Role,
+    i18n::Locale,
+};
+
+pub struct CreatedWorkspace {
+    pub account_id: Uuid,
+    pub owner_id: Uuid,
+}
+
+pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from accounts where slug = $1)")
+        .bind(slug)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn create_workspace(
+    conn: &mut PgConnection,
+    workspace: &NewWorkspace,
+    password_hash: &str,
+    language: Locale,
+) -> sqlx::Result<CreatedWorkspace> {
+    let account_id = Uuid::now_v7();
+    sqlx::query("insert into accounts (id, slug, company) values ($1, $2, $3)")
+        .bind(account_id)
+        .bind(workspace.slug.as_str())
+        .bind(&workspace.company)
+        .execute(&mut *conn)
+        .await?;
+    let owner_id = agents::db::insert_agent(
+        conn,
+        account_id,
+        &NewAgent {
+            email: workspace.owner_email.as_str(),
+            name: &workspace.owner_name,
+            role: Role::Owner,
+            password_hash,
+            language,
+        },
+    )
+    .await?;
+    Ok(CreatedWorkspace {
+        account_id,
+        owner_id,
+    })
+}
+
+pub fn is_slug_conflict(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.constraint())
+        .is_some_and(|constraint| constraint == "accounts_slug_key")
+}

@@ -1,0 +1,114 @@
+//! Connecting, migrating and serving: what `frontdesk serve` does around the router.
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use sqlx::{PgPool, postgres::PgPoolOptions};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+use crate::{auth, auth::throttle, config::Config, mail::OutboxWorker, router};
+
+/// What every handler can reach. Nothing here that another `serve` process would need:
+/// sessions, throttling counters and the outbox all live in PostgreSQL.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+}
+
+pub fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+/// A pool whose checkouts give up after a few seconds, so that pages answer 503 quickly
+/// while PostgreSQL is down and recover by themselves when it returns.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(3))
+}
+
+pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    pool_options()
+        .connect(&config.database_url)
+        .await
+        .context("cannot connect to PostgreSQL at DATABASE_URL")
+}
+
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("applying migrations")
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = connect(&config).await?;
+    migrate(&pool).await?;
+    let state = AppState {
+        db: pool.clone(),
+        config: Arc::new(config),
+    };
+
+    let (stop_worker, worker_stopped) = watch::channel(false);
+    let worker = OutboxWorker::new(pool, &state.config)?;
+    let worker = tokio::spawn(worker.run(worker_stopped));
+
+    tokio::spawn(housekeeping(state.db.clone()));
+
+    let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", state.config.listen_addr))?;
+    tracing::info!("Frontdesk is listening on {}", state.config.base_url);
+    axum::serve(
+        listener,
+        router::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+
+    tracing::info!("requests finished; stopping the outbox worker");
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
+    Ok(())
+}
+
+/// Drops expired sessions and failed-login counters whose window has passed.
+async fn housekeeping(db: PgPool) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(error) = throttle::prune(&db).await {
+            tracing::warn!(%error, "pruning login failures failed");
+        }
+        if let Err(error) = auth::delete_expired_sessions(&db).await {
+            tracing::warn!(%error, "deleting expired sessions failed");
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,112 @@
+//! `PageContext`: what the base layout needs on every page (language, CSRF token, the
+//! logged-in agent's navigation, flash messages), extracted once per request.
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderMap, Method, header, request::Parts},
+};
+use tower_sessions::Session;
+
+use crate::{
+    AppError, AppState,
+    auth::CurrentAgent,
+    i18n::Locale,
+    input::FieldErrors,
+    router::NAVIGATION,
+    web::{csrf, flash, flash::Flash},
+};
+
+pub struct PageContext {
+    pub locale: Locale,
+    pub csrf_token: String,
+    pub agent: Option<AgentBadge>,
+    pub nav: Vec<NavItem>,
+    pub flashes: Vec<Flash>,
+}
+
+/// Who is logged in, as the top bar shows it.
+pub struct AgentBadge {
+    pub name: String,
+    pub company: String,
+}
+
+pub struct NavItem {
+    pub path: &'static str,
+    pub label_key: &'static str,
+    pub current: bool,
+}
+
+impl PageContext {
+    /// A context for pages rendered outside a handler (error pages): no navigation.
+    pub fn bare(locale: Locale) -> Self {
+        Self {
+            locale,
+            csrf_token: String::new(),
+            agent: None,
+            nav: Vec::new(),
+            flashes: Vec::new(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+        self.locale.t_args(key, args)
+    }
+
+    /// The translated message for `field`, if it failed to parse.
+    pub fn field_error(&self, errors: &FieldErrors, field: &str) -> Option<String> {
+        errors.get(field).map(|key| self.t(key))
+    }
+}
+
+/// The language of a visitor who is not logged in.
+pub fn visitor_locale(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_accept_language)
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let agent = parts.extensions.get::<CurrentAgent>();
+        let path = parts.uri.path();
+        let nav = agent
+            .map(|agent| {
+                NAVIGATION
+                    .iter()
+                    .filter(|entry| agent.role.can(entry.permission))
+                    .map(|entry| NavItem {
+                        path: entry.path,
+                        label_key: entry.label_key,
+                        current: entry.path == path,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A POST that re-renders its form leaves pending messages for the next page.
+        let flashes = if parts.method == Method::GET {
+            flash::take(&session).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            locale: agent.map_or_else(|| visitor_locale(&parts.headers), |a| a.language),
+            csrf_token: csrf::token(&session).await?,
+            agent: agent.map(|agent| AgentBadge {
+                name: agent.name.clone(),
+                company: agent.company.clone(),
+            }),
+            nav,
+            flashes,
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! CSRF protection: every session, anonymous ones too, has a secret token; every
+//! state-changing request must present it as the `csrf_token` form field (or the
+//! `X-CSRF-Token` header), or it is refused with 403 before any handler runs.
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{Method, header},
+    middleware::Next,
+    response::Response,
+};
+use tower_sessions::Session;
+
+use crate::{AppError, crypto, router::BODY_LIMIT};
+
+const SESSION_KEY: &str = "csrf_token";
+pub const FIELD: &str = "csrf_token";
+const HEADER: &str = "x-csrf-token";
+
+/// The session's token, created on first use.
+pub async fn token(session: &Session) -> Result<String, AppError> {
+    if let Some(token) = session.get::<String>(SESSION_KEY).await? {
+        return Ok(token);
+    }
+    let token = crypto::random_token();
+    session.insert(SESSION_KEY, &token).await?;
+    Ok(token)
+}
+
+/// A fresh token, at login: one seen before authentication never authorizes anything after.
+pub async fn rotate(session: &Session) -> Result<(), AppError> {
+    session.insert(SESSION_KEY, crypto::random_token()).await?;
+    Ok(())
+}
+
+/// Routes that authenticate the caller by a secret of their own, not by a browser session.
+fn is_exempt(path: &str) -> bool {
+    path.starts_with("/inbound/")
+}
+
+pub async fn verify(session: Session, request: Request, next: Next) -> Result<Response, AppError> {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || is_exempt(request.uri().path()) {
+        return Ok(next.run(request).await);
+    }
+    let expected = session.get::<String>(SESSION_KEY).await?;
+    let (parts, body) = request.into_parts();
+    let header_token = parts
+        .headers
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)?;
+    let presented = header_token.or_else(|| {
+        is_form
+            .then(|| {
+                form_urlencoded::parse(&bytes)
+                    .find(|(name, _)| name == FIELD)
+                    .map(|(_, value)| value.into_owned())
+            })
+            .flatten()
+    });
+    match (expected, presented) {
+        (Some(expected), Some(presented))
+            if crypto::constant_time_eq(expected.as_bytes(), presented.as_bytes()) =>
+        {
+            Ok(next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await)
+        }
+        _ => {
+            tracing::info!("refused a request without a valid CSRF token");
+            Err(AppError::Csrf)
+        }
+    }
+}

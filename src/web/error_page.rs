@@ -1,0 +1,84 @@
+//! Renders every error response that is not already a page (from `AppError`, a rejected
+//! extractor, the body limit, an unknown route) as an HTML page in the site's layout,
+//! in the visitor's language.
+use askama::Template;
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use tower_sessions::Session;
+
+use crate::{
+    auth,
+    error::ErrorDetail,
+    web::{PageContext, context::visitor_locale},
+};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageContext,
+    status: u16,
+    message_key: &'static str,
+    request_id: Option<String>,
+    logged_in: bool,
+}
+
+pub async fn render(session: Session, request: Request, next: Next) -> Response {
+    // Read before the handler runs: a logout inside it must not change the language.
+    let login = auth::session_login(&session).await;
+    let locale = login
+        .as_ref()
+        .map_or_else(|| visitor_locale(request.headers()), |l| l.language);
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html {
+        return response;
+    }
+    let message_key = response
+        .extensions()
+        .get::<ErrorDetail>()
+        .map_or_else(|| default_message_key(status.as_u16()), |d| d.message_key);
+    let page = ErrorPage {
+        ctx: PageContext::bare(locale),
+        status: status.as_u16(),
+        message_key,
+        request_id: status.is_server_error().then_some(request_id).flatten(),
+        logged_in: login.is_some(),
+    };
+    let Ok(html) = page.render() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, Body::from(html))
+}
+
+fn default_message_key(status: u16) -> &'static str {
+    match status {
+        400 | 415 | 422 => "error-bad-request",
+        403 => "error-forbidden",
+        404 | 405 => "error-not-found",
+        413 => "error-too-large",
+        429 => "error-too-many",
+        503 => "error-unavailable",
+        _ => "error-internal",
+    }
+}

@@ -1,0 +1,32 @@
+//! One-time messages shown on the next page ("Settings saved."), kept in the session.
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::AppError;
+
+const KEY: &str = "flash";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success` or `error`, also the CSS class.
+    pub kind: String,
+    pub message_key: String,
+}
+
+pub async fn success(session: &Session, message_key: &str) -> Result<(), AppError> {
+    push(session, "success", message_key).await
+}
+
+async fn push(session: &Session, kind: &str, message_key: &str) -> Result<(), AppError> {
+    let mut flashes: Vec<Flash> = session.get(KEY).await?.unwrap_or_default();
+    flashes.push(Flash {
+        kind: kind.to_owned(),
+        message_key: message_key.to_owned(),
+    });
+    session.insert(KEY, flashes).await?;
+    Ok(())
+}
+
+pub async fn take(session: &Session) -> Result<Vec<Flash>, AppError> {
+    Ok(session.remove(KEY).await?.unwrap_or_default())
+}

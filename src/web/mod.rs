@@ -1,0 +1,42 @@
+//! Shared page plumbing: the page context every template gets, navigation, flash messages,
+//! CSRF, error pages and request tracing.
+pub mod context;
+pub mod csrf;
+pub mod error_page;
+pub mod flash;
+
+use axum::{extract::MatchedPath, http::Request};
+use tower_http::{
+    classify::{ServerErrorsAsFailures, SharedClassifier},
+    trace::{DefaultOnResponse, MakeSpan, TraceLayer},
+};
+use tracing::Level;
+
+pub use crate::error::AppError;
+pub use context::PageContext;
+
+/// A span per request with the method and the matched route (never the raw path, which
+/// may carry a reset token); the response event adds status and latency.
+pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RouteSpan> {
+    TraceLayer::new_for_http()
+        .make_span_with(RouteSpan)
+        .on_response(DefaultOnResponse::new().level(Level::INFO))
+}
+
+#[derive(Clone, Copy)]
+pub struct RouteSpan;
+
+impl<B> MakeSpan<B> for RouteSpan {
+    fn make_span(&mut self, request: &Request<B>) -> tracing::Span {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("(unmatched)", MatchedPath::as_str);
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("request", method = %request.method(), route, request_id)
+    }
+}
