@@ -78,19 +78,23 @@ impl Locale {
     }
 
     pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
-            .iter()
-            .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(*value)))
-            .collect();
-        LOCALES.lookup_with_args(self.langid(), key, &args)
+        LOCALES.lookup_with_args(self.langid(), key, &fluent_args(args))
     }
 
-    /// Whether the catalog of this language defines `key` itself (used by the catalog tests).
-    pub fn has(self, key: &str) -> bool {
+    /// Whether this language's own catalog defines `key` (no fallback), given its arguments.
+    pub fn has(self, key: &str, args: &[(&'static str, &str)]) -> bool {
         LOCALES
-            .lookup_no_default_fallback::<&str>(self.langid(), key, None)
+            .lookup_no_default_fallback(self.langid(), key, Some(&fluent_args(args)))
             .is_some()
     }
+}
+
+fn fluent_args<'a>(
+    args: &[(&'static str, &'a str)],
+) -> HashMap<Cow<'static, str>, FluentValue<'a>> {
+    args.iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(*value)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -120,5 +124,26 @@ mod tests {
         let text = Locale::En.t_args("home-greeting", &[("name", "Ada")]);
         assert!(text.contains("Ada"));
         assert!(!text.contains('\u{2068}'));
+    }
+
+    /// Every key of the English catalog exists in every other language.
+    #[test]
+    fn every_language_has_every_key() {
+        let english = include_str!("../locales/en/main.ftl");
+        let messages: Vec<(&str, &str)> = english
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
+            .filter_map(|line| line.split_once(" = "))
+            .collect();
+        assert!(messages.len() > 50);
+        for (key, text) in messages {
+            let args: Vec<(&'static str, &str)> = text
+                .split("{ $")
+                .skip(1)
+                .filter_map(|rest| rest.split_once(' ').map(|(name, _)| (name, "x")))
+                .collect();
+            assert!(Locale::En.has(key, &args), "en {key}");
+            assert!(Locale::ZhCn.has(key, &args), "zh-CN {key}");
+        }
     }
 }

@@ -64,8 +64,12 @@ pub fn app(state: AppState) -> Router {
         .merge(panel)
         .fallback(not_found)
         .layer(middleware::from_fn(csrf::verify))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(error_page::render))
         .layer(session_layer(&state))
+        .layer(middleware::from_fn(
+            error_page::render_session_store_failure,
+        ))
         // Pages carry personal data and CSRF tokens: never from a cache after logout.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -146,7 +150,6 @@ fn with_http_stack(router: Router<AppState>, state: &AppState) -> Router<AppStat
         ))
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,

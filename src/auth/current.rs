@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{Permission, Role, db, session::session_login};
+use super::{Permission, Role, db, session::current_login};
 use crate::{AppError, AppState, i18n::Locale};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
@@ -45,7 +45,7 @@ impl FromRequestParts<AppState> for CurrentAgent {
                 .map_or("/app", |p| p.as_str())
                 .to_owned(),
         };
-        let Some(login) = session_login(&session).await else {
+        let Some(login) = current_login(&session).await? else {
             return Err(login_required());
         };
         let agent = db::current_agent(&state.db, login.account_id, login.agent_id).await?;

@@ -36,9 +36,15 @@ pub async fn log_in(session: &Session, identity: LoginIdentity) -> Result<(), Ap
     csrf::rotate(session).await
 }
 
-/// The session's login, if any; a session that cannot be read counts as logged out.
+/// The session's login, if any.
+pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, AppError> {
+    Ok(session.get(KEY).await?)
+}
+
+/// The session's login for pages about errors: a session that cannot be read (its store
+/// being down, say) counts as logged out.
 pub async fn session_login(session: &Session) -> Option<LoginIdentity> {
-    session.get(KEY).await.ok().flatten()
+    current_login(session).await.ok().flatten()
 }
 
 /// Sessions past their expiry are refused by the store already; this only reclaims space.

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::{
     body::Body,
     extract::Request,
-    http::{HeaderValue, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::Response,
 };
@@ -33,19 +33,11 @@ pub async fn render(session: Session, request: Request, next: Next) -> Response 
     let locale = login
         .as_ref()
         .map_or_else(|| visitor_locale(request.headers()), |l| l.language);
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = request_id(&request);
     let response = next.run(request).await;
 
     let status = response.status();
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if !(status.is_client_error() || status.is_server_error()) || is_html {
+    if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
         return response;
     }
     let message_key = response
@@ -59,6 +51,47 @@ pub async fn render(session: Session, request: Request, next: Next) -> Response 
         request_id: status.is_server_error().then_some(request_id).flatten(),
         logged_in: login.is_some(),
     };
+    with_page(response, &page)
+}
+
+/// Outside the session layer: the session could not be saved, which means its store,
+/// PostgreSQL, is not answering. That is a 503 like any other database outage.
+pub async fn render_session_store_failure(request: Request, next: Next) -> Response {
+    let locale = visitor_locale(request.headers());
+    let request_id = request_id(&request);
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || is_html(&response) {
+        return response;
+    }
+    tracing::error!("the session could not be saved");
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let page = ErrorPage {
+        ctx: PageContext::bare(locale),
+        status: StatusCode::SERVICE_UNAVAILABLE.as_u16(),
+        message_key: "error-unavailable",
+        request_id,
+        logged_in: false,
+    };
+    with_page(response, &page)
+}
+
+fn request_id(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
+/// `response` with its body replaced by `page`, status and other headers kept.
+fn with_page(response: Response, page: &ErrorPage) -> Response {
     let Ok(html) = page.render() else {
         return response;
     };

@@ -1,1 +1,15 @@
-fn main() {}
+//! Frontdesk's integration tests: one binary, the real router on a real port, a fresh
+//! PostgreSQL database per test (`#[sqlx::test]`) and a real SMTP server on loopback.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking at the first thing that is not as expected"
+)]
+
+mod auth;
+mod harness;
+mod outbox;
+mod permissions;
+mod reset;
+mod signup;
+mod stack;

@@ -1,0 +1,329 @@
+//! Logging in and out, sessions, CSRF and login throttling.
+use frontdesk::auth::Role;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::harness::{Client, PASSWORD, TestApp};
+
+#[sqlx::test]
+async fn an_agent_logs_in_and_lands_on_the_panel(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.client();
+
+    let page = client.log_in("acme", "agent@acme.test", PASSWORD).await;
+    page.assert_redirects_to("/app");
+    let home = client.get("/app").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("agent of acme"));
+
+    let last_login: Option<time::OffsetDateTime> =
+        sqlx::query_scalar("select last_login_at from agents where account_id = $1 and id = $2")
+            .bind(acme.account_id)
+            .bind(acme.person(Role::Agent).id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(last_login.is_some());
+}
+
+#[sqlx::test]
+async fn workspace_and_email_are_case_insensitive_but_the_password_is_not(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+
+    let page = app
+        .client()
+        .log_in(" ACME ", "Agent@Acme.TEST", PASSWORD)
+        .await;
+    page.assert_redirects_to("/app");
+    let page = app
+        .client()
+        .log_in("acme", "agent@acme.test", &PASSWORD.to_uppercase())
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn every_wrong_login_gets_the_same_answer_and_keeps_the_input(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let attempts = [
+        ("nosuch", "agent@acme.test", PASSWORD),
+        ("acme", "nobody@acme.test", PASSWORD),
+        ("acme", "agent@acme.test", "wrong password!"),
+    ];
+    for (workspace, email, password) in attempts {
+        let client = app.client();
+        let page = client.log_in(workspace, email, password).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body
+                .contains("The workspace, email or password is wrong.")
+        );
+        assert!(page.body.contains(&format!("value=\"{email}\"")));
+        assert!(!page.body.contains(password));
+        // Still logged out.
+        assert_eq!(client.get("/app").await.status, StatusCode::SEE_OTHER);
+    }
+}
+
+#[sqlx::test]
+async fn the_session_id_changes_at_login(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+    client.get("/login").await;
+    let before = client.session_cookie().unwrap();
+
+    client.log_in("acme", "agent@acme.test", PASSWORD).await;
+    let after = client.session_cookie().unwrap();
+    assert_ne!(before, after);
+    // The pre-login id is worth nothing.
+    let replay = client.get_with_cookie("/app", &before).await;
+    assert_eq!(replay.status, StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test]
+async fn the_session_cookie_is_http_only_and_lax_without_secure_over_http(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let page = app.client().get("/login").await;
+    let cookie = page.header("set-cookie");
+    assert!(cookie.starts_with("frontdesk="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(!cookie.contains("Secure"));
+    // 128 bits or more of session id.
+    let id = cookie
+        .trim_start_matches("frontdesk=")
+        .split(';')
+        .next()
+        .unwrap();
+    assert!(id.len() >= 22, "{id}");
+}
+
+#[sqlx::test]
+async fn logging_out_ends_the_session_on_the_server(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app
+        .logged_in(&app.workspace("beta").await, Role::Owner)
+        .await;
+    let cookie = client.session_cookie().unwrap();
+
+    let page = client.post("/logout", &[]).await;
+    page.assert_redirects_to("/login");
+    assert_eq!(client.get("/app").await.status, StatusCode::SEE_OTHER);
+    let replay = client.get_with_cookie("/app", &cookie).await;
+    assert_eq!(replay.status, StatusCode::SEE_OTHER);
+    assert!(replay.location().starts_with("/login?next="));
+}
+
+#[sqlx::test]
+async fn a_logged_out_visitor_is_sent_to_login_and_back_afterwards(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+
+    let page = client.get("/app/config/settings?tab=general").await;
+    page.assert_redirects_to("/login?next=%2Fapp%2Fconfig%2Fsettings%3Ftab%3Dgeneral");
+    let login = client.get(page.location()).await;
+    assert!(
+        login
+            .body
+            .contains("value=\"/app/config/settings?tab=general\"")
+    );
+
+    let page = client
+        .post(
+            "/login",
+            &[
+                ("workspace", "acme"),
+                ("email", "admin@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/app/config/settings?tab=general"),
+            ],
+        )
+        .await;
+    page.assert_redirects_to("/app/config/settings?tab=general");
+}
+
+#[sqlx::test]
+async fn next_never_leads_off_the_site(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    for next in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let client = app.client();
+        let page = client
+            .post(
+                "/login",
+                &[
+                    ("workspace", "acme"),
+                    ("email", "agent@acme.test"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        page.assert_redirects_to("/app");
+    }
+}
+
+#[sqlx::test]
+async fn a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let stranger = Client::new(&app.base_url);
+    let foreign_token = stranger.csrf_token().await;
+
+    for token in [None, Some("forged"), Some(foreign_token.as_str())] {
+        let mut fields = vec![("company", "Hijacked")];
+        if let Some(token) = token {
+            fields.push(("csrf_token", token));
+        }
+        let page = admin.post_raw("/app/config/settings", &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{token:?}");
+        assert!(page.body.contains("This form has expired"));
+    }
+    let company: String = sqlx::query_scalar("select company from accounts where id = $1")
+        .bind(acme.account_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(company, "acme Inc");
+
+    // Logging in and out need the token too.
+    let page = stranger
+        .post_raw(
+            "/login",
+            &[
+                ("workspace", "acme"),
+                ("email", "agent@acme.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.post_raw("/logout", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(admin.get("/app").await.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn ten_failures_lock_the_account_out_for_the_right_password_too(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+    for _ in 0..10 {
+        let page = client
+            .log_in("acme", "agent@acme.test", "wrong password!")
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let page = client.log_in("acme", "agent@acme.test", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("Too many attempts"));
+    assert_eq!(page.header("retry-after"), "900");
+
+    // Other people of the workspace are not locked out by it.
+    app.client()
+        .log_in("acme", "admin@acme.test", PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+
+    // Once the window has passed, the right password works again.
+    sqlx::query("update login_failures set failed_at = now() - interval '16 minutes'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    client
+        .log_in("acme", "agent@acme.test", PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+}
+
+#[sqlx::test]
+async fn unknown_emails_are_throttled_the_same_way(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    for _ in 0..10 {
+        let page = client
+            .log_in("ghost", "nobody@ghost.test", "whatever it is")
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let page = client
+        .log_in("ghost", "nobody@ghost.test", "whatever it is")
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test]
+async fn fifty_failures_from_one_address_lock_that_address_out(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+    for n in 0..50 {
+        let page = client
+            .log_in("acme", &format!("guess{n}@acme.test"), "wrong password!")
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}");
+    }
+    let page = client.log_in("acme", "agent@acme.test", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let counted: i64 = sqlx::query_scalar("select count(*) from login_failures where scope = 'ip'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(counted, 50);
+}
+
+#[sqlx::test]
+async fn a_successful_login_clears_the_accounts_failures(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+    for _ in 0..9 {
+        client
+            .log_in("acme", "agent@acme.test", "wrong password!")
+            .await;
+    }
+    client
+        .log_in("acme", "agent@acme.test", PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+    let page = app
+        .client()
+        .log_in("acme", "agent@acme.test", "wrong password!")
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.client()
+        .log_in("acme", "agent@acme.test", PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+}
+
+#[sqlx::test]
+async fn login_pages_follow_the_browsers_language_until_login(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    let page = client
+        .get_with_headers("/login", &[("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")])
+        .await;
+    assert!(page.body.contains("<html lang=\"zh-CN\">"));
+    assert!(page.body.contains("登录"));
+    let page = client
+        .get_with_headers("/login", &[("accept-language", "en-GB,en;q=0.9")])
+        .await;
+    assert!(page.body.contains("<html lang=\"en\">"));
+    assert!(page.body.contains("Log in"));
+}

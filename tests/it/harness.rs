@@ -1,0 +1,446 @@
+//! The test harness: `TestApp` serves the real application on port 0 against the test's
+//! database, with an outbox worker delivering to `MailSink`, a real SMTP server on loopback.
+//! `Client` behaves like a browser: it keeps cookies and sends the CSRF token of the forms.
+#![allow(dead_code)]
+
+use std::{
+    net::{SocketAddr, TcpListener as StdListener},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use frontdesk::{
+    AppState,
+    agents::db::{NewAgent, insert_agent},
+    auth::{Role, password},
+    config::Config,
+    i18n::Locale,
+    mail::OutboxWorker,
+    router,
+};
+use mailin_embedded::{Handler, Response as SmtpResponse, Server, response};
+use reqwest::{StatusCode, cookie::CookieStore, header::HeaderMap, redirect::Policy};
+use sqlx::PgPool;
+use tokio::sync::{OnceCell, watch};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base_url: String,
+    pub db: PgPool,
+    pub mail: MailSink,
+    pub config: Config,
+    stop_worker: watch::Sender<bool>,
+}
+
+impl TestApp {
+    /// The app with mail going to a running `MailSink`.
+    pub async fn spawn(db: PgPool) -> Self {
+        Self::spawn_with_mail(db, MailSink::start()).await
+    }
+
+    pub async fn spawn_with_mail(db: PgPool, mail: MailSink) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config::new(
+            String::new(),
+            addr,
+            &format!("http://{addr}"),
+            Some(mail.url()),
+            "Frontdesk <no-reply@frontdesk.test>".into(),
+        );
+        let state = AppState {
+            db: db.clone(),
+            config: Arc::new(config.clone()),
+        };
+        let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let (stop_worker, stopped) = watch::channel(false);
+        tokio::spawn(fast_worker(&db, &config).run(stopped));
+        Self {
+            base_url: format!("http://{addr}"),
+            db,
+            mail,
+            config,
+            stop_worker,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base_url)
+    }
+
+    /// A workspace with an owner, an admin and an agent, all with `PASSWORD`.
+    pub async fn workspace(&self, slug: &str) -> Workspace {
+        let account_id = Uuid::now_v7();
+        let mut tx = self.db.begin().await.unwrap();
+        sqlx::query("insert into accounts (id, slug, company) values ($1, $2, $3)")
+            .bind(account_id)
+            .bind(slug)
+            .bind(format!("{slug} Inc"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let mut people = Vec::new();
+        for role in Role::ALL {
+            let email = format!("{}@{slug}.test", role.as_str());
+            let name = format!("{} of {slug}", role.as_str());
+            let agent = NewAgent {
+                email: &email,
+                name: &name,
+                role,
+                password_hash: password_hash().await,
+                language: Locale::En,
+            };
+            let id = insert_agent(&mut tx, account_id, &agent).await.unwrap();
+            people.push(Person { id, email, role });
+        }
+        tx.commit().await.unwrap();
+        Workspace {
+            account_id,
+            slug: slug.to_owned(),
+            people,
+        }
+    }
+
+    /// A client logged in as `role` of `workspace`.
+    pub async fn logged_in(&self, workspace: &Workspace, role: Role) -> Client {
+        let client = self.client();
+        let page = client
+            .log_in(&workspace.slug, &workspace.person(role).email, PASSWORD)
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        client
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.stop_worker.send(true);
+    }
+}
+
+/// An outbox worker that polls and retries in milliseconds instead of seconds.
+pub fn fast_worker(db: &PgPool, config: &Config) -> OutboxWorker {
+    let mut worker = OutboxWorker::new(db.clone(), config).unwrap();
+    worker.poll_interval = Duration::from_millis(50);
+    worker.retry_base = Duration::from_millis(100);
+    worker
+}
+
+/// Hashing is slow on purpose: every test account shares one hash of `PASSWORD`.
+async fn password_hash() -> &'static str {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async { password::hash(PASSWORD).await.unwrap() })
+        .await
+}
+
+pub struct Workspace {
+    pub account_id: Uuid,
+    pub slug: String,
+    pub people: Vec<Person>,
+}
+
+pub struct Person {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+}
+
+impl Workspace {
+    pub fn person(&self, role: Role) -> &Person {
+        self.people.iter().find(|p| p.role == role).unwrap()
+    }
+}
+
+/// A response, read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the first `csrf_token` field on the page.
+    pub fn csrf_token(&self) -> Option<String> {
+        input_value(&self.body, "csrf_token")
+    }
+
+    pub fn assert_redirects_to(&self, location: &str) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "{}", self.body);
+        assert_eq!(self.location(), location);
+    }
+}
+
+/// The value of the input named `name` in `html`.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).unwrap();
+    document
+        .select(&selector)
+        .next()
+        .and_then(|input| input.value().attr("value"))
+        .map(str::to_owned)
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base_url: String,
+    csrf_token: Mutex<Option<String>>,
+}
+
+impl Client {
+    pub fn new(base_url: &str) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            http,
+            jar,
+            base_url: base_url.to_owned(),
+            csrf_token: Mutex::new(None),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    async fn read(response: reqwest::Response) -> Page {
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let page = Self::read(self.http.get(self.url(path)).send().await.unwrap()).await;
+        if let Some(token) = page.csrf_token() {
+            *self.csrf_token.lock().unwrap() = Some(token);
+        }
+        page
+    }
+
+    pub async fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.http.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.unwrap()).await
+    }
+
+    /// The session's CSRF token, read from a form the way a browser page holds it.
+    pub async fn csrf_token(&self) -> String {
+        let known = self.csrf_token.lock().unwrap().clone();
+        match known {
+            Some(token) => token,
+            None => self.get("/login").await.csrf_token().unwrap(),
+        }
+    }
+
+    /// Submits a form with the session's CSRF token, as the page's form would.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf_token().await;
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post_raw(path, &fields).await
+    }
+
+    /// Submits exactly `fields`, with no token added.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+
+    pub async fn post_body(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+
+    pub async fn log_in(&self, workspace: &str, email: &str, password: &str) -> Page {
+        let page = self
+            .post(
+                "/login",
+                &[
+                    ("workspace", workspace),
+                    ("email", email),
+                    ("password", password),
+                ],
+            )
+            .await;
+        // A login rotates the token.
+        *self.csrf_token.lock().unwrap() = None;
+        page
+    }
+
+    /// The session cookie as the browser would send it.
+    pub fn session_cookie(&self) -> Option<String> {
+        let url = self.base_url.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    /// A client that sends the given cookie header and nothing else (a replayed cookie).
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Page {
+        let response = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+}
+
+/// A real SMTP server on loopback that keeps every message it receives.
+#[derive(Clone)]
+pub struct MailSink {
+    port: u16,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+#[derive(Clone)]
+struct Collector {
+    message: Vec<u8>,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl Handler for Collector {
+    fn data_start(&mut self, _: &str, _: &str, _: bool, _: &[String]) -> SmtpResponse {
+        self.message.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.message.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> SmtpResponse {
+        let message = std::mem::take(&mut self.message);
+        self.received.lock().unwrap().push(message);
+        response::OK
+    }
+}
+
+pub struct ReceivedMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub raw: Vec<u8>,
+}
+
+impl MailSink {
+    /// A sink on a free port that is not listening yet: mail to it fails until `start`.
+    pub fn reserve() -> Self {
+        let port = StdListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self {
+            port,
+            received: Arc::default(),
+        }
+    }
+
+    pub fn start() -> Self {
+        let sink = Self::reserve();
+        sink.listen();
+        sink
+    }
+
+    pub fn listen(&self) {
+        let listener = StdListener::bind(("127.0.0.1", self.port)).unwrap();
+        let mut server = Server::new(Collector {
+            message: Vec::new(),
+            received: self.received.clone(),
+        });
+        // lettre keeps pooled connections open, each holding a server thread.
+        server.with_num_threads(32).with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn all(&self) -> Vec<ReceivedMail> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|raw| parse_mail(raw))
+            .collect()
+    }
+
+    /// The first message to `to`, waiting up to ten seconds for it.
+    pub async fn wait_for(&self, to: &str) -> ReceivedMail {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(mail) = self.all().into_iter().find(|m| m.to == to) {
+                return mail;
+            }
+            assert!(Instant::now() < deadline, "no mail to {to} arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn parse_mail(raw: &[u8]) -> ReceivedMail {
+    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let to = message
+        .to()
+        .and_then(|to| to.first())
+        .and_then(|addr| addr.address())
+        .unwrap_or_default()
+        .to_owned();
+    ReceivedMail {
+        to,
+        subject: message.subject().unwrap_or_default().to_owned(),
+        text: message.body_text(0).unwrap_or_default().into_owned(),
+        html: message.body_html(0).unwrap_or_default().into_owned(),
+        raw: raw.to_vec(),
+    }
+}

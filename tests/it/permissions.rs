@@ -1,0 +1,153 @@
+//! Every gated route for each role, logged out, and from another workspace.
+use frontdesk::auth::{Permission, Role};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::harness::{Client, TestApp};
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// A form as name-value pairs.
+type Fields = &'static [(&'static str, &'static str)];
+
+/// The `/app` routes that exist, with the permission each needs and a valid form.
+const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
+    (Method::Get, "/app", Permission::Tickets, &[]),
+    (
+        Method::Get,
+        "/app/config/settings",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Post,
+        "/app/config/settings",
+        Permission::Configuration,
+        &[("company", "Renamed Ltd")],
+    ),
+];
+
+async fn call(
+    client: &Client,
+    method: Method,
+    path: &str,
+    form: &[(&str, &str)],
+) -> crate::harness::Page {
+    match method {
+        Method::Get => client.get(path).await,
+        Method::Post => client.post(path, form).await,
+    }
+}
+
+#[sqlx::test]
+async fn each_role_opens_exactly_the_routes_its_permissions_allow(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    for role in Role::ALL {
+        let client = app.logged_in(&acme, role).await;
+        for (method, path, permission, form) in GATED_ROUTES {
+            let page = call(&client, *method, path, form).await;
+            let expected = match (role.can(*permission), method) {
+                (false, _) => StatusCode::FORBIDDEN,
+                (true, Method::Get) => StatusCode::OK,
+                (true, Method::Post) => StatusCode::SEE_OTHER,
+            };
+            assert_eq!(page.status, expected, "{role:?} {path}");
+            if expected == StatusCode::FORBIDDEN {
+                assert!(page.body.contains("You do not have permission to do this."));
+            }
+        }
+    }
+}
+
+#[sqlx::test]
+async fn a_logged_out_visitor_is_sent_to_login_from_every_gated_route(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    for (method, path, _, form) in GATED_ROUTES {
+        let page = call(&app.client(), *method, path, form).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(page.location().starts_with("/login?next=%2Fapp"), "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn an_agent_is_refused_settings_and_nothing_changes(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let page = agent
+        .post("/app/config/settings", &[("company", "Agent Co")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let company: String = sqlx::query_scalar("select company from accounts where id = $1")
+        .bind(acme.account_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(company, "acme Inc");
+}
+
+#[sqlx::test]
+async fn the_navigation_shows_each_role_only_what_it_may_open(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    for role in Role::ALL {
+        let home = app.logged_in(&acme, role).await.get("/app").await;
+        let shows_settings = home.body.contains("href=\"/app/config/settings\"");
+        assert_eq!(
+            shows_settings,
+            role.can(Permission::Configuration),
+            "{role:?}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn an_admin_changes_only_their_own_workspace(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let beta = app.workspace("beta").await;
+    let beta_admin = app.logged_in(&beta, Role::Admin).await;
+
+    beta_admin
+        .post("/app/config/settings", &[("company", "Beta Renamed")])
+        .await
+        .assert_redirects_to("/app/config/settings");
+    let page = beta_admin.get("/app/config/settings").await;
+    assert!(page.body.contains("Settings saved."));
+    assert!(page.body.contains("value=\"Beta Renamed\""));
+
+    let companies: Vec<(String, String)> =
+        sqlx::query_as("select slug, company from accounts order by slug")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        companies,
+        vec![
+            ("acme".into(), "acme Inc".into()),
+            ("beta".into(), "Beta Renamed".into())
+        ]
+    );
+    // And sees nothing of the other workspace on its pages.
+    let home = beta_admin.get("/app").await;
+    assert!(!home.body.contains("acme"));
+}
+
+#[sqlx::test]
+async fn settings_with_a_mistake_come_back_with_the_input(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    let long = "x".repeat(121);
+    let page = owner
+        .post("/app/config/settings", &[("company", &long)])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("This is too long."));
+    assert!(page.body.contains(&long));
+}

@@ -1,0 +1,126 @@
+//! The HTTP stack: headers, limits, error pages, static files, health and a database outage.
+use std::{
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use frontdesk::{AppState, config::Config, router, startup};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::harness::{Client, TestApp};
+
+#[sqlx::test]
+async fn every_page_carries_the_security_headers(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    for path in [
+        "/login",
+        "/signup",
+        "/nowhere",
+        "/static/app.css",
+        "/healthz",
+    ] {
+        let page = client.get(path).await;
+        assert_eq!(
+            page.header("content-security-policy"),
+            "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(page.header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(page.header("referrer-policy"), "same-origin", "{path}");
+        assert!(!page.header("x-request-id").is_empty(), "{path}");
+        // BASE_URL is http here: no HSTS.
+        assert_eq!(page.header("strict-transport-security"), "", "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn unknown_pages_are_a_404_page_in_the_layout(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let page = app.client().get("/no/such/page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.body.contains("This page does not exist"));
+    assert!(page.body.contains("/static/app.css"));
+}
+
+#[sqlx::test]
+async fn a_body_over_one_mebibyte_is_refused_with_413(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    let token = client.csrf_token().await;
+    let body = format!("csrf_token={token}&workspace={}", "a".repeat(1024 * 1024));
+    let page = client
+        .post_body(
+            "/login",
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.body.contains("What you sent is too large."));
+}
+
+#[sqlx::test]
+async fn static_files_are_served_with_cache_headers(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let page = app.client().get("/static/app.css").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").starts_with("text/css"));
+    assert_eq!(page.header("cache-control"), "public, max-age=3600");
+    let page = app.client().get("/login").await;
+    assert_eq!(page.header("cache-control"), "no-store");
+}
+
+#[sqlx::test]
+async fn healthz_answers_when_the_database_does(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let page = app.client().get("/healthz").await;
+    assert_eq!(page.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_answer_503_quickly_while_the_database_is_down() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Nothing listens on port 1: every connection attempt is refused.
+    let db = startup::pool_options()
+        .acquire_timeout(Duration::from_secs(1))
+        .connect_lazy("postgres://postgres@127.0.0.1:1/frontdesk")
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        db,
+        config: Arc::new(Config::new(
+            String::new(),
+            addr,
+            &format!("http://{addr}"),
+            None,
+            "Frontdesk <no-reply@frontdesk.test>".into(),
+        )),
+    };
+    let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::new(&format!("http://{addr}"));
+
+    // A returning visitor's cookie makes even the session lookup need the database.
+    let cookie = "frontdesk=AAAAAAAAAAAAAAAAAAAAAA";
+    for path in ["/healthz", "/login", "/app", "/app/config/settings"] {
+        let started = Instant::now();
+        let fresh = client.get(path).await;
+        let returning = client.get_with_cookie(path, cookie).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{path} took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(returning.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        if path != "/app" && path != "/app/config/settings" {
+            assert_eq!(fresh.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        }
+    }
+    let page = client.get("/login").await;
+    assert!(page.body.contains("briefly unavailable"));
+}
