@@ -1,5 +1,8 @@
 # `make run` and `make test` set up their database themselves (scripts/db.sh).
-.PHONY: run test check db
+# Builds use the committed query data in .sqlx/, never a live database.
+export SQLX_OFFLINE := true
+
+.PHONY: run test check bench prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -10,11 +13,21 @@ run:
 
 test:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
-	SQLX_OFFLINE=true cargo test --all-targets
+	cargo test --all-targets
 
 check:
 	cargo fmt --check
-	SQLX_OFFLINE=true cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets -- -D warnings
+
+bench:
+	scripts/bench.sh
+
+# After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
+# --version 0.8.6 --locked --no-default-features --features postgres,rustls`).
+prepare:
+	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
+	cargo run --quiet --bin frontdesk -- migrate && \
+	SQLX_OFFLINE=false cargo sqlx prepare -- --all-targets
 
 db:
 	@scripts/db.sh

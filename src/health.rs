@@ -4,7 +4,7 @@ use axum::{extract::State, http::StatusCode};
 use crate::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("select 1").execute(&state.db).await {
+    match sqlx::query!("select 1 as alive").fetch_one(&state.db).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(error) => {
             tracing::warn!(%error, "health check: database unavailable");

@@ -12,6 +12,7 @@ use crate::{
     config::Config,
     crypto,
     i18n::Locale,
+    signup,
 };
 
 const SLUG: &str = "demo";
@@ -24,11 +25,8 @@ const PEOPLE: [(&str, &str, Role); 4] = [
 ];
 
 pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from accounts where slug = $1)")
-        .bind(SLUG)
-        .fetch_one(db)
-        .await?;
-    if exists {
+    let mut conn = db.acquire().await?;
+    if signup::db::slug_taken(&mut conn, SLUG).await? {
         match std::fs::read_to_string(LOGINS_FILE) {
             Ok(logins) => println!("The demo workspace exists already.\n{logins}"),
             Err(_) => println!(
@@ -38,13 +36,9 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
         return Ok(());
     }
 
+    drop(conn);
     let mut tx = db.begin().await?;
-    let account_id = uuid::Uuid::now_v7();
-    sqlx::query("insert into accounts (id, slug, company) values ($1, $2, 'Demo Company')")
-        .bind(account_id)
-        .bind(SLUG)
-        .execute(&mut *tx)
-        .await?;
+    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company").await?;
     let mut logins = format!(
         "Log in at {} with workspace `{SLUG}` and one of:\n",
         config.link(&format!("/login?workspace={SLUG}"))

@@ -18,17 +18,17 @@ pub async fn insert_agent(
     agent: &NewAgent<'_>,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into agents (account_id, id, email, name, role, password_hash, language)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        account_id,
+        id,
+        agent.email,
+        agent.name,
+        agent.role.as_str(),
+        agent.password_hash,
+        agent.language.code(),
     )
-    .bind(account_id)
-    .bind(id)
-    .bind(agent.email)
-    .bind(agent.name)
-    .bind(agent.role)
-    .bind(agent.password_hash)
-    .bind(agent.language)
     .execute(conn)
     .await?;
     Ok(id)

@@ -15,7 +15,7 @@ use crate::{AppError, AppState, i18n::Locale};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct CurrentAgent {
     pub id: Uuid,
     pub account_id: Uuid,

@@ -2,7 +2,7 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::CurrentAgent;
+use super::{CurrentAgent, Role};
 use crate::i18n::Locale;
 
 pub async fn current_agent(
@@ -10,20 +10,22 @@ pub async fn current_agent(
     account_id: Uuid,
     agent_id: Uuid,
 ) -> sqlx::Result<Option<CurrentAgent>> {
-    sqlx::query_as(
-        "select a.id, a.account_id, a.name, a.email, a.role, a.language, a.session_generation,
-                w.slug as workspace_slug, w.company
-         from agents a join accounts w on w.id = a.account_id
-         where a.account_id = $1 and a.id = $2 and a.deleted_at is null",
+    sqlx::query_as!(
+        CurrentAgent,
+        r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
+                  a.language as "language: Locale", a.session_generation,
+                  w.slug as workspace_slug, w.company
+           from agents a join accounts w on w.id = a.account_id
+           where a.account_id = $1 and a.id = $2 and a.deleted_at is null"#,
+        account_id,
+        agent_id,
     )
-    .bind(account_id)
-    .bind(agent_id)
     .fetch_optional(db)
     .await
 }
 
 /// An agent as found by workspace slug and email, with what a login or reset needs.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct AgentCredentials {
     pub account_id: Uuid,
     pub id: Uuid,
@@ -40,14 +42,15 @@ pub async fn find_by_login(
     workspace: &str,
     email: &str,
 ) -> sqlx::Result<Option<AgentCredentials>> {
-    sqlx::query_as(
-        "select a.account_id, a.id, a.name, a.email, a.password_hash, a.session_generation,
-                a.language, w.slug as workspace_slug
-         from agents a join accounts w on w.id = a.account_id
-         where w.slug = lower($1) and lower(a.email) = lower($2) and a.deleted_at is null",
+    sqlx::query_as!(
+        AgentCredentials,
+        r#"select a.account_id, a.id, a.name, a.email, a.password_hash, a.session_generation,
+                  a.language as "language: Locale", w.slug as workspace_slug
+           from agents a join accounts w on w.id = a.account_id
+           where w.slug = lower($1) and lower(a.email) = lower($2) and a.deleted_at is null"#,
+        workspace.trim(),
+        email.trim(),
     )
-    .bind(workspace.trim())
-    .bind(email.trim())
     .fetch_optional(conn)
     .await
 }
@@ -57,11 +60,13 @@ pub async fn record_login(
     account_id: Uuid,
     agent_id: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query("update agents set last_login_at = now() where account_id = $1 and id = $2")
-        .bind(account_id)
-        .bind(agent_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update agents set last_login_at = now() where account_id = $1 and id = $2",
+        account_id,
+        agent_id,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -72,13 +77,13 @@ pub async fn set_password(
     agent_id: Uuid,
     password_hash: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update agents set password_hash = $3, session_generation = session_generation + 1
          where account_id = $1 and id = $2",
+        account_id,
+        agent_id,
+        password_hash,
     )
-    .bind(account_id)
-    .bind(agent_id)
-    .bind(password_hash)
     .execute(conn)
     .await?;
     Ok(())
@@ -90,12 +95,12 @@ pub async fn recent_resets(
     account_id: Uuid,
     agent_id: Uuid,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from password_resets
-         where account_id = $1 and agent_id = $2 and created_at > now() - interval '1 hour'",
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from password_resets
+           where account_id = $1 and agent_id = $2 and created_at > now() - interval '1 hour'"#,
+        account_id,
+        agent_id,
     )
-    .bind(account_id)
-    .bind(agent_id)
     .fetch_one(conn)
     .await
 }
@@ -106,14 +111,14 @@ pub async fn insert_reset(
     agent_id: Uuid,
     token_digest: &[u8],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into password_resets (account_id, id, agent_id, token_hash, expires_at)
          values ($1, $2, $3, $4, now() + interval '1 hour')",
+        account_id,
+        Uuid::now_v7(),
+        agent_id,
+        token_digest,
     )
-    .bind(account_id)
-    .bind(Uuid::now_v7())
-    .bind(agent_id)
-    .bind(token_digest)
     .execute(conn)
     .await?;
     Ok(())
@@ -121,7 +126,7 @@ pub async fn insert_reset(
 
 /// The agent a reset token belongs to, while it is unused and unexpired. The token is the
 /// only key here: it is what identifies the workspace on this public route.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct ResetTarget {
     pub account_id: Uuid,
     pub agent_id: Uuid,
@@ -133,7 +138,8 @@ pub async fn valid_reset(
     conn: &mut PgConnection,
     token_digest: &[u8],
 ) -> sqlx::Result<Option<ResetTarget>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        ResetTarget,
         "select r.account_id, r.agent_id, a.email, w.slug as workspace_slug
          from password_resets r
          join agents a on a.account_id = r.account_id and a.id = r.agent_id
@@ -141,8 +147,8 @@ pub async fn valid_reset(
          where r.token_hash = $1 and r.used_at is null and r.expires_at > now()
            and a.deleted_at is null
          for update of r",
+        token_digest,
     )
-    .bind(token_digest)
     .fetch_optional(conn)
     .await
 }
@@ -153,12 +159,12 @@ pub async fn consume_resets(
     account_id: Uuid,
     agent_id: Uuid,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update password_resets set used_at = now()
          where account_id = $1 and agent_id = $2 and used_at is null",
+        account_id,
+        agent_id,
     )
-    .bind(account_id)
-    .bind(agent_id)
     .execute(conn)
     .await?;
     Ok(())

@@ -49,7 +49,7 @@ pub async fn session_login(session: &Session) -> Option<LoginIdentity> {
 
 /// Sessions past their expiry are refused by the store already; this only reclaims space.
 pub async fn delete_expired_sessions(db: &sqlx::PgPool) -> sqlx::Result<u64> {
-    let done = sqlx::query("delete from tower_sessions.session where expiry_date < now()")
+    let done = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
         .execute(db)
         .await?;
     Ok(done.rows_affected())

@@ -17,17 +17,18 @@ pub fn account_key(workspace: &str, email: &str) -> String {
 }
 
 pub async fn is_locked(conn: &mut PgConnection, account_key: &str, ip: &str) -> sqlx::Result<bool> {
-    let (account_failures, ip_failures): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where scope = 'account'), count(*) filter (where scope = 'ip')
-         from login_failures
-         where failed_at > now() - interval '15 minutes'
-           and ((scope = 'account' and key = $1) or (scope = 'ip' and key = $2))",
+    let failures = sqlx::query!(
+        r#"select count(*) filter (where scope = 'account') as "account!",
+                  count(*) filter (where scope = 'ip') as "ip!"
+           from login_failures
+           where failed_at > now() - interval '15 minutes'
+             and ((scope = 'account' and key = $1) or (scope = 'ip' and key = $2))"#,
+        account_key,
+        ip,
     )
-    .bind(account_key)
-    .bind(ip)
     .fetch_one(conn)
     .await?;
-    Ok(account_failures >= ACCOUNT_LIMIT || ip_failures >= IP_LIMIT)
+    Ok(failures.account >= ACCOUNT_LIMIT || failures.ip >= IP_LIMIT)
 }
 
 pub async fn record_failure(
@@ -35,13 +36,13 @@ pub async fn record_failure(
     account_key: &str,
     ip: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into login_failures (id, scope, key) values ($1, 'account', $2), ($3, 'ip', $4)",
+        Uuid::now_v7(),
+        account_key,
+        Uuid::now_v7(),
+        ip,
     )
-    .bind(Uuid::now_v7())
-    .bind(account_key)
-    .bind(Uuid::now_v7())
-    .bind(ip)
     .execute(conn)
     .await?;
     Ok(())
@@ -49,17 +50,19 @@ pub async fn record_failure(
 
 /// A successful login starts the pair's count afresh; the IP's count stays.
 pub async fn forget_account(conn: &mut PgConnection, account_key: &str) -> sqlx::Result<()> {
-    sqlx::query("delete from login_failures where scope = 'account' and key = $1")
-        .bind(account_key)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "delete from login_failures where scope = 'account' and key = $1",
+        account_key,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Drops counters older than the window; run now and then.
 pub async fn prune(db: &PgPool) -> sqlx::Result<u64> {
     let done =
-        sqlx::query("delete from login_failures where failed_at < now() - interval '15 minutes'")
+        sqlx::query!("delete from login_failures where failed_at < now() - interval '15 minutes'")
             .execute(db)
             .await?;
     Ok(done.rows_affected())

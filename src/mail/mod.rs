@@ -21,16 +21,16 @@ pub async fn enqueue(
     email: &Email,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox (account_id, id, to_address, subject, text_body, html_body)
          values ($1, $2, $3, $4, $5, $6)",
+        account_id,
+        id,
+        email.to,
+        email.subject,
+        email.text,
+        email.html,
     )
-    .bind(account_id)
-    .bind(id)
-    .bind(&email.to)
-    .bind(&email.subject)
-    .bind(&email.text)
-    .bind(&email.html)
     .execute(conn)
     .await?;
     Ok(id)

@@ -66,7 +66,6 @@ pub struct OutboxWorker {
     pub retry_base: Duration,
 }
 
-#[derive(sqlx::FromRow)]
 struct DueMessage {
     account_id: Uuid,
     id: Uuid,
@@ -121,7 +120,8 @@ impl OutboxWorker {
 
     async fn deliver_one(&self) -> anyhow::Result<bool> {
         let mut tx = self.db.begin().await?;
-        let due: Option<DueMessage> = sqlx::query_as(
+        let due = sqlx::query_as!(
+            DueMessage,
             "select account_id, id, to_address, subject, text_body, html_body, attempts
              from outbox
              where sent_at is null and failed_at is null and next_attempt_at <= now()
@@ -137,13 +137,13 @@ impl OutboxWorker {
         let attempts = message.attempts + 1;
         match self.send(&message).await {
             Ok(()) => {
-                sqlx::query(
+                sqlx::query!(
                     "update outbox set sent_at = now(), attempts = $3, last_error = null
                      where account_id = $1 and id = $2",
+                    message.account_id,
+                    message.id,
+                    attempts,
                 )
-                .bind(message.account_id)
-                .bind(message.id)
-                .bind(attempts)
                 .execute(&mut *tx)
                 .await?;
                 tracing::info!(outbox_id = %message.id, "email sent");
@@ -151,19 +151,19 @@ impl OutboxWorker {
             Err(error) => {
                 let backoff = self.backoff(attempts);
                 tracing::warn!(outbox_id = %message.id, attempts, error = %error, "email not sent");
-                sqlx::query(
+                sqlx::query!(
                     "update outbox
                      set attempts = $3, last_error = $4,
                          next_attempt_at = now() + make_interval(secs => $5),
-                         failed_at = case when $3 >= $6 then now() end
+                         failed_at = case when $3::integer >= $6::integer then now() end
                      where account_id = $1 and id = $2",
+                    message.account_id,
+                    message.id,
+                    attempts,
+                    error.to_string(),
+                    backoff.as_secs_f64(),
+                    MAX_ATTEMPTS,
                 )
-                .bind(message.account_id)
-                .bind(message.id)
-                .bind(attempts)
-                .bind(error.to_string())
-                .bind(backoff.as_secs_f64())
-                .bind(MAX_ATTEMPTS)
                 .execute(&mut *tx)
                 .await?;
             }

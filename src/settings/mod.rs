@@ -1,4 +1,6 @@
 //! `/app/config/settings`: the workspace's own settings (admins and owners).
+mod db;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -66,11 +68,7 @@ async fn update_settings(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    sqlx::query("update accounts set company = $2 where id = $1")
-        .bind(agent.account_id)
-        .bind(&company)
-        .execute(&state.db)
-        .await?;
+    db::rename_company(&state.db, agent.account_id, &company).await?;
     flash::success(&session, "settings-saved").await?;
     Ok(Redirect::to("/app/config/settings").into_response())
 }

@@ -15,10 +15,30 @@ pub struct CreatedWorkspace {
 }
 
 pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select exists (select 1 from accounts where slug = $1)")
-        .bind(slug)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from accounts where slug = $1) as "taken!""#,
+        slug,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A workspace on the free plan, with nobody in it yet.
+pub async fn insert_account(
+    conn: &mut PgConnection,
+    slug: &str,
+    company: &str,
+) -> sqlx::Result<Uuid> {
+    let account_id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into accounts (id, slug, company) values ($1, $2, $3)",
+        account_id,
+        slug,
+        company,
+    )
+    .execute(conn)
+    .await?;
+    Ok(account_id)
 }
 
 pub async fn create_workspace(
@@ -27,13 +47,7 @@ pub async fn create_workspace(
     password_hash: &str,
     language: Locale,
 ) -> sqlx::Result<CreatedWorkspace> {
-    let account_id = Uuid::now_v7();
-    sqlx::query("insert into accounts (id, slug, company) values ($1, $2, $3)")
-        .bind(account_id)
-        .bind(workspace.slug.as_str())
-        .bind(&workspace.company)
-        .execute(&mut *conn)
-        .await?;
+    let account_id = insert_account(conn, workspace.slug.as_str(), &workspace.company).await?;
     let owner_id = agents::db::insert_agent(
         conn,
         account_id,

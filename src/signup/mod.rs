@@ -1,5 +1,5 @@
 //! `/signup`: a new workspace on the free plan with its owner, who is then logged in.
-mod db;
+pub mod db;
 mod forms;
 
 use askama::Template;

@@ -12,7 +12,6 @@ use tower_http::{
 };
 use tracing::Level;
 
-pub use crate::error::AppError;
 pub use context::PageContext;
 
 /// A span per request with the method and the matched route (never the raw path, which
@@ -28,10 +27,11 @@ pub struct RouteSpan;
 
 impl<B> MakeSpan<B> for RouteSpan {
     fn make_span(&mut self, request: &Request<B>) -> tracing::Span {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or("(unmatched)", MatchedPath::as_str);
+        let route = match request.extensions().get::<MatchedPath>() {
+            Some(matched) => matched.as_str(),
+            None if request.uri().path().starts_with("/static/") => "/static/",
+            None => "(unmatched)",
+        };
         let request_id = request
             .headers()
             .get("x-request-id")

@@ -124,3 +124,32 @@ async fn pages_answer_503_quickly_while_the_database_is_down() {
     let page = client.get("/login").await;
     assert!(page.body.contains("briefly unavailable"));
 }
+
+#[sqlx::test]
+async fn behind_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent(db: PgPool) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        db,
+        config: Arc::new(Config::new(
+            String::new(),
+            addr,
+            "https://help.example.com/",
+            None,
+            "Frontdesk <no-reply@frontdesk.test>".into(),
+        )),
+    };
+    let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let page = Client::new(&format!("http://{addr}")).get("/login").await;
+    let cookie = page.header("set-cookie");
+    assert!(cookie.starts_with("__Host-frontdesk="), "{cookie}");
+    assert!(cookie.contains("Secure"));
+    assert!(cookie.contains("Path=/"));
+    assert!(!cookie.contains("Domain="));
+    assert!(
+        page.header("strict-transport-security")
+            .starts_with("max-age=")
+    );
+}
