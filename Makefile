@@ -26,7 +26,7 @@ bench:
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).
 prepare:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
-	cargo run --quiet --bin frontdesk -- migrate && \
+	cargo sqlx migrate run && \
 	SQLX_OFFLINE=false cargo sqlx prepare -- --all-targets
 
 db:
