@@ -18,8 +18,6 @@ create table agents (
     role                text not null check (role in ('agent', 'admin', 'owner')),
     password_hash       text not null,
     language            text not null default 'en' check (language in ('en', 'zh-CN')),
-    -- Bumped to end every session of the agent (password change, deletion).
-    session_generation  integer not null default 0,
     last_login_at       timestamptz,
     deleted_at          timestamptz,
     created_at          timestamptz not null default now(),
@@ -28,6 +26,20 @@ create table agents (
 
 -- An email is unique within a workspace whatever its case; a deleted agent frees it.
 create unique index agents_email_key on agents (account_id, lower(email)) where deleted_at is null;
+
+-- One row per login. A session refers to its login; ending the login (logout, a password
+-- change, deletion of the agent) ends the session on the server even if its row lives on.
+create table logins (
+    account_id  uuid not null,
+    id          uuid not null,
+    agent_id    uuid not null,
+    created_at  timestamptz not null default now(),
+    ended_at    timestamptz,
+    primary key (account_id, id),
+    foreign key (account_id, agent_id) references agents (account_id, id) on delete cascade
+);
+
+create index logins_open on logins (account_id, agent_id) where ended_at is null;
 
 create table password_resets (
     account_id  uuid not null,
@@ -44,16 +56,17 @@ create table password_resets (
 
 create index password_resets_agent on password_resets (account_id, agent_id, created_at);
 
--- Failed logins, counted per workspace+email and per client IP. Not workspace data: the
--- workspace named in a failed attempt may not exist.
-create table login_failures (
-    id          uuid primary key,
-    scope       text not null check (scope in ('account', 'ip')),
-    key         text not null,
-    failed_at   timestamptz not null default now()
+-- Login attempts, counted per workspace+email and per client IP; a successful attempt is
+-- deleted, so what stays are failures. Not workspace data: the workspace named in an
+-- attempt may not exist.
+create table login_attempts (
+    id            uuid primary key,
+    scope         text not null check (scope in ('account', 'ip')),
+    key           text not null,
+    attempted_at  timestamptz not null default now()
 );
 
-create index login_failures_lookup on login_failures (scope, key, failed_at);
+create index login_attempts_lookup on login_attempts (scope, key, attempted_at);
 
 create table outbox (
     account_id       uuid not null references accounts (id) on delete cascade,

@@ -17,7 +17,8 @@ fi
 port=${FRONTDESK_PG_PORT:-55432}
 cluster="$PWD/var/pg"
 say() { printf 'db.sh: %s\n' "$*" >&2; }
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# The newest installed server's bin folder, or nothing (never a failure: see set -e).
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 
 bin=$(pg_bin)
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then

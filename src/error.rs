@@ -21,8 +21,6 @@ pub enum AppError {
     TooManyAttempts,
     #[error("request body too large")]
     PayloadTooLarge,
-    #[error("database unavailable")]
-    Unavailable,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("session: {0}")]
@@ -40,42 +38,31 @@ pub struct ErrorDetail {
 /// How long a throttled client waits: the throttling window.
 const RETRY_AFTER_SECONDS: &str = "900";
 
-impl AppError {
-    fn status_and_key(&self) -> (StatusCode, &'static str) {
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
         use tower_sessions::session::Error as SessionError;
         use tower_sessions::session_store::Error as StoreError;
-        match self {
-            Self::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+        let (status, message_key) = match &self {
+            Self::LoginRequired { next } => return login_redirect(next),
+            Self::NotFound | Self::Database(sqlx::Error::RowNotFound) => {
+                (StatusCode::NOT_FOUND, "error-not-found")
+            }
             Self::LinkExpired => (StatusCode::NOT_FOUND, "error-link-expired"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
-            Self::Unavailable
-            | Self::Database(
+            // The database, or the session store in it, is not answering.
+            Self::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             )
             | Self::Session(SessionError::Store(StoreError::Backend(_))) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable")
             }
-            Self::Database(sqlx::Error::RowNotFound) => (StatusCode::NOT_FOUND, "error-not-found"),
-            Self::LoginRequired { .. } => (StatusCode::SEE_OTHER, "error-login-required"),
             Self::Database(_) | Self::Session(_) | Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
             }
-        }
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if let Self::LoginRequired { next } = &self {
-            let query: String = form_urlencoded::Serializer::new(String::new())
-                .append_pair("next", next)
-                .finish();
-            return Redirect::to(&format!("/login?{query}")).into_response();
-        }
-        let (status, message_key) = self.status_and_key();
+        };
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
@@ -90,4 +77,9 @@ impl IntoResponse for AppError {
     }
 }
 
-pub type AppResult<T> = Result<T, AppError>;
+fn login_redirect(next: &str) -> Response {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", next)
+        .finish();
+    Redirect::to(&format!("/login?{query}")).into_response()
+}

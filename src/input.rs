@@ -57,6 +57,26 @@ impl EmailAddress {
     }
 }
 
+/// A workspace and email as typed on the login and reset forms, normalised once here so
+/// that the agent lookup and the throttling key can never disagree about who is meant.
+pub struct LoginName {
+    pub workspace: String,
+    pub email: String,
+}
+
+impl LoginName {
+    pub fn new(workspace: &str, email: &str) -> Self {
+        Self {
+            workspace: workspace.trim().to_lowercase(),
+            email: email.trim().to_lowercase(),
+        }
+    }
+
+    pub fn throttle_key(&self) -> String {
+        format!("{}\n{}", self.workspace, self.email)
+    }
+}
+
 /// Required single-line text of at most `max` characters, trimmed.
 pub fn required_text(raw: &str, max: usize) -> Result<String, &'static str> {
     let text = raw.trim();

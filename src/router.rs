@@ -4,14 +4,18 @@ use std::time::Duration;
 
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
+    extract::Request,
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware,
     routing::get,
 };
 use tower::util::option_layer;
 use tower_http::{
-    compression::CompressionLayer,
+    catch_panic::CatchPanicLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
@@ -63,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(panel)
         .fallback(not_found)
+        .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(csrf::verify))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(error_page::render))
@@ -110,6 +115,8 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_same_site(SameSite::Lax)
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(auth::INACTIVITY_TIMEOUT))
+        // Saving on every request is what slides the inactivity window forward.
+        .with_always_save(true)
 }
 
 fn static_files() -> SetResponseHeader<ServeDir, HeaderValue> {
@@ -130,12 +137,15 @@ fn with_http_stack(router: Router<AppState>, state: &AppState) -> Router<AppStat
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         )
     });
+    // HTML is not compressed: a page holding the CSRF token next to text echoed from the
+    // URL would open the token to BREACH-style guessing.
+    let compress = DefaultPredicate::new().and(NotForContentType::const_new("text/html"));
     router
-        .layer(option_layer(hsts))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
         ))
+        .layer(option_layer(hsts))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
@@ -148,13 +158,13 @@ fn with_http_stack(router: Router<AppState>, state: &AppState) -> Router<AppStat
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
-        .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(CompressionLayer::new().compress_when(compress))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(web::trace_layer())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // The id is ours to give: one sent by the client would end up in logs and pages.
+        .layer(middleware::map_request(|mut request: Request| async move {
+            request.headers_mut().remove("x-request-id");
+            request
+        }))
 }

@@ -6,7 +6,7 @@ use sqlx::{PgPool, postgres::PgPoolOptions};
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
-use crate::{auth, auth::throttle, config::Config, mail::OutboxWorker, router};
+use crate::{auth, config::Config, mail::OutboxWorker, router};
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
 /// sessions, throttling counters and the outbox all live in PostgreSQL.
@@ -61,7 +61,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
         .await
         .with_context(|| format!("cannot listen on {}", state.config.listen_addr))?;
-    tracing::info!("Frontdesk is listening on {}", state.config.base_url);
+    tracing::info!(
+        "Frontdesk is listening on {} (public address {})",
+        state.config.listen_addr,
+        state.config.base_url
+    );
     axum::serve(
         listener,
         router::app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -75,16 +79,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Drops expired sessions and failed-login counters whose window has passed.
+/// Deletes sessions, logins, login attempts and reset links that can no longer be used.
 async fn housekeeping(db: PgPool) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
-        if let Err(error) = throttle::prune(&db).await {
-            tracing::warn!(%error, "pruning login failures failed");
-        }
-        if let Err(error) = auth::delete_expired_sessions(&db).await {
-            tracing::warn!(%error, "deleting expired sessions failed");
+        if let Err(error) = auth::delete_expired(&db).await {
+            tracing::warn!(%error, "housekeeping failed");
         }
     }
 }

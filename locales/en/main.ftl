@@ -89,7 +89,6 @@ error-too-large = What you sent is too large.
 error-bad-request = The request could not be understood.
 error-unavailable = Frontdesk is briefly unavailable. Try again in a moment.
 error-internal = Something went wrong on our side. We have logged it.
-error-login-required = Log in to continue.
 error-request-id = Reference: { $id }
 error-back-to-panel = Back to Frontdesk
 error-to-login = Go to the login page

@@ -89,7 +89,6 @@ error-too-large = 您提交的内容过大。
 error-bad-request = 无法理解该请求。
 error-unavailable = Frontdesk 暂时不可用，请稍后再试。
 error-internal = 我们这边出了点问题，已记录在日志中。
-error-login-required = 请登录后继续。
 error-request-id = 参考编号：{ $id }
 error-back-to-panel = 返回 Frontdesk
 error-to-login = 前往登录页面

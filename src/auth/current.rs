@@ -7,11 +7,13 @@ use axum::{
     response::Response,
 };
 use time::OffsetDateTime;
-use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{Permission, Role, db, session::current_login};
-use crate::{AppError, AppState, i18n::Locale};
+use super::{
+    Permission, Role, db,
+    session::{ABSOLUTE_LIFETIME, current_login},
+};
+use crate::{AppError, AppState, i18n::Locale, web};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
@@ -23,7 +25,8 @@ pub struct CurrentAgent {
     pub email: String,
     pub role: Role,
     pub language: Locale,
-    pub session_generation: i32,
+    /// The login this request belongs to (the session points at it).
+    pub login_id: Uuid,
     pub workspace_slug: String,
     pub company: String,
 }
@@ -35,9 +38,7 @@ impl FromRequestParts<AppState> for CurrentAgent {
         if let Some(agent) = parts.extensions.get::<Self>() {
             return Ok(agent.clone());
         }
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let session = web::session(parts, state).await?;
         let login_required = || AppError::LoginRequired {
             next: parts
                 .uri
@@ -48,17 +49,14 @@ impl FromRequestParts<AppState> for CurrentAgent {
         let Some(login) = current_login(&session).await? else {
             return Err(login_required());
         };
-        let agent = db::current_agent(&state.db, login.account_id, login.agent_id).await?;
-        // Deleted, logged out everywhere, or past the absolute lifetime: log in again.
-        match agent {
-            Some(agent)
-                if agent.session_generation == login.session_generation
-                    && !login.is_expired(OffsetDateTime::now_utc()) =>
-            {
+        let began_after = OffsetDateTime::now_utc() - ABSOLUTE_LIFETIME;
+        match db::current_agent(&state.db, login.account_id, login.login_id, began_after).await? {
+            Some(agent) => {
                 parts.extensions.insert(agent.clone());
                 Ok(agent)
             }
-            _ => {
+            // Logged out elsewhere, password changed, agent deleted, or too old: log in again.
+            None => {
                 session.flush().await?;
                 Err(login_required())
             }

@@ -1,24 +1,31 @@
 //! Queries of the auth module.
 use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{CurrentAgent, Role};
-use crate::i18n::Locale;
+use crate::{i18n::Locale, input::LoginName};
 
+/// The agent of an open login that began after `began_after`.
 pub async fn current_agent(
     db: &PgPool,
     account_id: Uuid,
-    agent_id: Uuid,
+    login_id: Uuid,
+    began_after: OffsetDateTime,
 ) -> sqlx::Result<Option<CurrentAgent>> {
     sqlx::query_as!(
         CurrentAgent,
         r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
-                  a.language as "language: Locale", a.session_generation,
+                  a.language as "language: Locale", l.id as login_id,
                   w.slug as workspace_slug, w.company
-           from agents a join accounts w on w.id = a.account_id
-           where a.account_id = $1 and a.id = $2 and a.deleted_at is null"#,
+           from logins l
+           join agents a on a.account_id = l.account_id and a.id = l.agent_id
+           join accounts w on w.id = l.account_id
+           where l.account_id = $1 and l.id = $2 and l.ended_at is null and l.created_at > $3
+             and a.deleted_at is null"#,
         account_id,
-        agent_id,
+        login_id,
+        began_after,
     )
     .fetch_optional(db)
     .await
@@ -32,34 +39,42 @@ pub struct AgentCredentials {
     pub name: String,
     pub email: String,
     pub password_hash: String,
-    pub session_generation: i32,
     pub language: Locale,
     pub workspace_slug: String,
 }
 
 pub async fn find_by_login(
     conn: &mut PgConnection,
-    workspace: &str,
-    email: &str,
+    name: &LoginName,
 ) -> sqlx::Result<Option<AgentCredentials>> {
     sqlx::query_as!(
         AgentCredentials,
-        r#"select a.account_id, a.id, a.name, a.email, a.password_hash, a.session_generation,
+        r#"select a.account_id, a.id, a.name, a.email, a.password_hash,
                   a.language as "language: Locale", w.slug as workspace_slug
            from agents a join accounts w on w.id = a.account_id
-           where w.slug = lower($1) and lower(a.email) = lower($2) and a.deleted_at is null"#,
-        workspace.trim(),
-        email.trim(),
+           where w.slug = $1 and lower(a.email) = $2 and a.deleted_at is null"#,
+        name.workspace,
+        name.email,
     )
     .fetch_optional(conn)
     .await
 }
 
-pub async fn record_login(
+/// Opens a login for the agent; its id goes into the session.
+pub async fn start_login(
     conn: &mut PgConnection,
     account_id: Uuid,
     agent_id: Uuid,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Uuid> {
+    let login_id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into logins (account_id, id, agent_id) values ($1, $2, $3)",
+        account_id,
+        login_id,
+        agent_id,
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "update agents set last_login_at = now() where account_id = $1 and id = $2",
         account_id,
@@ -67,10 +82,22 @@ pub async fn record_login(
     )
     .execute(conn)
     .await?;
+    Ok(login_id)
+}
+
+pub async fn end_login(db: &PgPool, account_id: Uuid, login_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update logins set ended_at = now()
+         where account_id = $1 and id = $2 and ended_at is null",
+        account_id,
+        login_id,
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
-/// Stores a new password hash and ends every session of the agent.
+/// Stores a new password hash and ends every open login of the agent.
 pub async fn set_password(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -78,11 +105,18 @@ pub async fn set_password(
     password_hash: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update agents set password_hash = $3, session_generation = session_generation + 1
-         where account_id = $1 and id = $2",
+        "update agents set password_hash = $3 where account_id = $1 and id = $2",
         account_id,
         agent_id,
         password_hash,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update logins set ended_at = now()
+         where account_id = $1 and agent_id = $2 and ended_at is null",
+        account_id,
+        agent_id,
     )
     .execute(conn)
     .await?;
@@ -145,27 +179,56 @@ pub async fn valid_reset(
          join agents a on a.account_id = r.account_id and a.id = r.agent_id
          join accounts w on w.id = r.account_id
          where r.token_hash = $1 and r.used_at is null and r.expires_at > now()
-           and a.deleted_at is null
-         for update of r",
+           and a.deleted_at is null",
         token_digest,
     )
     .fetch_optional(conn)
     .await
 }
 
-/// Uses up every open reset link of the agent, the one just used included.
-pub async fn consume_resets(
+/// Uses up the reset link and every other open one of its agent, in one step: of two
+/// submissions of one link, only one gets `true`.
+pub async fn consume_reset(
     conn: &mut PgConnection,
-    account_id: Uuid,
-    agent_id: Uuid,
-) -> sqlx::Result<()> {
+    target: &ResetTarget,
+    token_digest: &[u8],
+) -> sqlx::Result<bool> {
+    let used = sqlx::query!(
+        "update password_resets set used_at = now()
+         where token_hash = $1 and used_at is null and expires_at > now()",
+        token_digest,
+    )
+    .execute(&mut *conn)
+    .await?;
+    if used.rows_affected() == 0 {
+        return Ok(false);
+    }
     sqlx::query!(
         "update password_resets set used_at = now()
          where account_id = $1 and agent_id = $2 and used_at is null",
-        account_id,
-        agent_id,
+        target.account_id,
+        target.agent_id,
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(true)
+}
+
+/// Reclaims what can no longer be used: expired sessions, attempts outside the throttling
+/// window, logins past their lifetime and old reset links.
+pub async fn delete_expired(db: &PgPool) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from login_attempts where attempted_at < now() - interval '15 minutes'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from logins where created_at < now() - interval '30 days'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from password_resets where expires_at < now() - interval '1 day'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }

@@ -10,11 +10,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{LoginIdentity, db, password, session, throttle};
-use crate::{AppError, AppState, web::PageContext};
+use crate::{AppError, AppState, input::LoginName, web::PageContext};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
@@ -56,76 +55,70 @@ pub struct LoginForm {
     next: String,
 }
 
-/// The client's address as the socket sees it. Behind a proxy that would be the proxy:
-/// forwarded headers are not trusted, since any client can set them.
-pub struct ClientIp(String);
+/// The client's address as the socket sees it, as a throttling key. Behind a proxy that
+/// would be the proxy: forwarded headers are not trusted, since any client can set them.
+pub struct ClientKey(String);
 
-impl<S: Sync> FromRequestParts<S> for ClientIp {
+impl<S: Sync> FromRequestParts<S> for ClientKey {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let ip = parts
+        let key = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
-        Ok(Self(ip))
+            .map_or_else(
+                || "unknown".to_owned(),
+                |info| throttle::client_key(info.0.ip()),
+            );
+        Ok(Self(key))
     }
 }
 
 pub async fn log_in_with_password(
     State(state): State<AppState>,
     session: Session,
-    ClientIp(ip): ClientIp,
+    ClientKey(client): ClientKey,
     ctx: PageContext,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let account_key = throttle::account_key(&form.workspace, &form.email);
-    let mut conn = state.db.acquire().await?;
-    if throttle::is_locked(&mut conn, &account_key, &ip).await? {
-        tracing::warn!("login throttled");
-        return Err(AppError::TooManyAttempts);
-    }
-    let agent = db::find_by_login(&mut conn, &form.workspace, &form.email).await?;
+    let name = LoginName::new(&form.workspace, &form.email);
+    let (attempt, agent) = {
+        let mut conn = state.db.acquire().await?;
+        let Some(attempt) = throttle::begin(&mut conn, &name, &client).await? else {
+            tracing::warn!("login throttled");
+            return Err(AppError::TooManyAttempts);
+        };
+        (attempt, db::find_by_login(&mut conn, &name).await?)
+    };
+    // No connection is held while the password is checked: that takes a while on purpose.
     let stored_hash = agent.as_ref().map(|a| a.password_hash.clone());
     let verified = password::verify(&form.password, stored_hash).await?;
     let Some(agent) = agent.filter(|_| verified) else {
-        return failed_login(&mut conn, ctx, form, &account_key, &ip).await;
+        // One answer for a wrong workspace, email or password; the attempt stays counted.
+        let page = LoginPage {
+            ctx,
+            workspace: form.workspace,
+            email: form.email,
+            next: form.next,
+            failed: true,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    throttle::forget_account(&mut conn, &account_key).await?;
-    db::record_login(&mut conn, agent.account_id, agent.id).await?;
-    drop(conn);
+    let mut tx = state.db.begin().await?;
+    throttle::succeeded(&mut tx, &attempt).await?;
+    let login_id = db::start_login(&mut tx, agent.account_id, agent.id).await?;
+    tx.commit().await?;
     session::log_in(
         &session,
         LoginIdentity {
             account_id: agent.account_id,
-            agent_id: agent.id,
-            session_generation: agent.session_generation,
+            login_id,
             language: agent.language,
-            logged_in_at: OffsetDateTime::now_utc(),
         },
     )
     .await?;
     tracing::info!(agent_id = %agent.id, "logged in");
     Ok(Redirect::to(local_path(&form.next)).into_response())
-}
-
-/// One answer for a wrong workspace, email or password, counted against both limits.
-async fn failed_login(
-    conn: &mut sqlx::PgConnection,
-    ctx: PageContext,
-    form: LoginForm,
-    account_key: &str,
-    ip: &str,
-) -> Result<Response, AppError> {
-    throttle::record_failure(conn, account_key, ip).await?;
-    let page = LoginPage {
-        ctx,
-        workspace: form.workspace,
-        email: form.email,
-        next: form.next,
-        failed: true,
-    };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// `next` only ever leads to a path of this site; anything else leads to the panel.
@@ -137,8 +130,15 @@ pub fn local_path(next: &str) -> &str {
     if is_local { next } else { "/app" }
 }
 
-pub async fn log_out(session: Session) -> Result<Redirect, AppError> {
-    // Deletes the session row: the old cookie is worthless even if replayed.
+pub async fn log_out(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Redirect, AppError> {
+    // Ending the login makes the cookie worthless even if a request still in flight saves
+    // the session row again after the flush.
+    if let Some(login) = session::current_login(&session).await? {
+        db::end_login(&state.db, login.account_id, login.login_id).await?;
+    }
     session.flush().await?;
     Ok(Redirect::to("/login"))
 }

@@ -7,16 +7,14 @@ pub mod password;
 mod permission;
 mod reset;
 mod session;
-pub mod throttle;
+mod throttle;
 
 use axum::{Router, routing::get, routing::post};
 
 pub use current::{CurrentAgent, require_permission};
+pub use db::{delete_expired, start_login};
 pub use permission::{Permission, Role};
-pub use session::{
-    ABSOLUTE_LIFETIME, INACTIVITY_TIMEOUT, LoginIdentity, delete_expired_sessions, log_in,
-    session_login,
-};
+pub use session::{INACTIVITY_TIMEOUT, LoginIdentity, log_in, session_login};
 
 use crate::AppState;
 

@@ -4,7 +4,7 @@ use std::{collections::HashSet, sync::LazyLock};
 
 use anyhow::anyhow;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::{AppError, crypto};
 
@@ -39,6 +39,24 @@ impl NewPassword {
     }
 }
 
+/// Hashes at once, at most: each takes 19 MiB and a core for a while, so a flood of logins
+/// waits here instead of exhausting memory and the blocking thread pool.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn run_hashing<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = HASHING
+        .acquire()
+        .await
+        .map_err(|e| anyhow!("hashing slots: {e}"))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| anyhow!("hashing task: {e}"))?
+}
+
 fn hasher() -> Result<Argon2<'static>, AppError> {
     let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow!("argon2 params: {e}"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
@@ -46,14 +64,13 @@ fn hasher() -> Result<Argon2<'static>, AppError> {
 
 pub async fn hash(password: &str) -> Result<String, AppError> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
+    run_hashing(move || {
         let hash: PasswordHash = hasher()?
             .hash_password(password.as_bytes())
             .map_err(|e| anyhow!("argon2 hash: {e}"))?;
         Ok(hash.to_string())
     })
     .await
-    .map_err(|e| anyhow!("hashing task: {e}"))?
 }
 
 /// Checks `password` against `stored`; with no stored hash (unknown account) it checks a
@@ -72,14 +89,13 @@ pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, AppE
             .clone(),
     };
     let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || -> Result<bool, AppError> {
+    let matches = run_hashing(move || {
         let parsed = PasswordHash::new(&stored).map_err(|e| anyhow!("stored hash: {e}"))?;
         Ok(hasher()?
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
-    .await
-    .map_err(|e| anyhow!("verifying task: {e}"))??;
+    .await?;
     Ok(exists && matches)
 }
 

@@ -15,6 +15,7 @@ use super::{db, password, password::NewPassword};
 use crate::{
     AppError, AppState, crypto,
     i18n::Locale,
+    input::LoginName,
     mail::{self, Email},
     web::{PageContext, flash},
 };
@@ -70,8 +71,9 @@ pub async fn request_reset(
     session: Session,
     Form(form): Form<ForgotForm>,
 ) -> Result<Redirect, AppError> {
+    let name = LoginName::new(&form.workspace, &form.email);
     let mut tx = state.db.begin().await?;
-    if let Some(agent) = db::find_by_login(&mut tx, &form.workspace, &form.email).await?
+    if let Some(agent) = db::find_by_login(&mut tx, &name).await?
         && db::recent_resets(&mut tx, agent.account_id, agent.id).await? < RESETS_PER_HOUR
     {
         let token = crypto::random_token();
@@ -149,10 +151,13 @@ pub async fn reset_password(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    let target = db::valid_reset(&mut tx, &crypto::token_digest(&token))
-        .await?
-        .ok_or(AppError::LinkExpired)?;
+    let digest = crypto::token_digest(&token);
+    let target = {
+        let mut conn = state.db.acquire().await?;
+        db::valid_reset(&mut conn, &digest)
+            .await?
+            .ok_or(AppError::LinkExpired)?
+    };
     let new_password = match NewPassword::parse(&form.password, &target.email) {
         Ok(password) => password,
         Err(message_key) => {
@@ -162,8 +167,12 @@ pub async fn reset_password(
         }
     };
     let hash = password::hash(new_password.as_str()).await?;
+    let mut tx = state.db.begin().await?;
+    // Used meanwhile by a second submission of the same link: that one won.
+    if !db::consume_reset(&mut tx, &target, &digest).await? {
+        return Err(AppError::LinkExpired);
+    }
     db::set_password(&mut tx, target.account_id, target.agent_id, &hash).await?;
-    db::consume_resets(&mut tx, target.account_id, target.agent_id).await?;
     tx.commit().await?;
     tracing::info!(agent_id = %target.agent_id, "password reset");
     flash::success(&session, "reset-done").await?;

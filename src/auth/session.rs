@@ -1,7 +1,8 @@
-//! The login stored in a session: who, since when, and which generation of the agent's
-//! sessions it belongs to (bumping the generation ends every session of that agent).
+//! The login a session carries. The session only points at a row of `logins`; that row is
+//! the truth: ending it (logout, password change, deletion) ends the session on the server,
+//! whatever happens to the session's own row.
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -16,17 +17,9 @@ pub const ABSOLUTE_LIFETIME: Duration = Duration::days(7);
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoginIdentity {
     pub account_id: Uuid,
-    pub agent_id: Uuid,
-    pub session_generation: i32,
+    pub login_id: Uuid,
+    /// The agent's language at login, for pages rendered without loading the agent.
     pub language: Locale,
-    #[serde(with = "time::serde::timestamp")]
-    pub logged_in_at: OffsetDateTime,
-}
-
-impl LoginIdentity {
-    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
-        now - self.logged_in_at > ABSOLUTE_LIFETIME
-    }
 }
 
 /// Logs the session in: a new session id (so a fixated one is worthless) and a new CSRF token.
@@ -45,12 +38,4 @@ pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, A
 /// being down, say) counts as logged out.
 pub async fn session_login(session: &Session) -> Option<LoginIdentity> {
     current_login(session).await.ok().flatten()
-}
-
-/// Sessions past their expiry are refused by the store already; this only reclaims space.
-pub async fn delete_expired_sessions(db: &sqlx::PgPool) -> sqlx::Result<u64> {
-    let done = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected())
 }

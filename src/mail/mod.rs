@@ -5,7 +5,7 @@ mod worker;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-pub use worker::{OutboxWorker, Transport};
+pub use worker::OutboxWorker;
 
 /// A message ready to send: already rendered, in the recipient's language.
 pub struct Email {
@@ -15,17 +15,12 @@ pub struct Email {
     pub html: String,
 }
 
-pub async fn enqueue(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    email: &Email,
-) -> sqlx::Result<Uuid> {
-    let id = Uuid::now_v7();
+pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into outbox (account_id, id, to_address, subject, text_body, html_body)
          values ($1, $2, $3, $4, $5, $6)",
         account_id,
-        id,
+        Uuid::now_v7(),
         email.to,
         email.subject,
         email.text,
@@ -33,5 +28,5 @@ pub async fn enqueue(
     )
     .execute(conn)
     .await?;
-    Ok(id)
+    Ok(())
 }

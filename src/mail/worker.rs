@@ -1,7 +1,8 @@
 //! Delivers the outbox: over SMTP when `SMTP_URL` is set, otherwise as `.eml` files.
 //! Each message is claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks
-//! it sent, so any number of workers never send one message twice; a failed attempt is
-//! retried later with exponential backoff.
+//! it sent, so two workers never send the same message. Delivery is at least once: if the
+//! mark cannot be committed after the server accepted the message, it is sent again.
+//! A failed attempt is retried later with exponential backoff.
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::Context;
@@ -19,13 +20,13 @@ use crate::config::Config;
 const MAX_ATTEMPTS: i32 = 12;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
-pub enum Transport {
+enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
 }
 
 impl Transport {
-    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+    fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp_url {
             Some(url) => Ok(Self::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -93,31 +94,23 @@ impl OutboxWorker {
         })
     }
 
-    /// Delivers until `stop` turns true.
+    /// Delivers until `stop` turns true (or its sender is gone), one message at a time.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        loop {
-            if let Err(error) = self.deliver_due().await {
-                tracing::warn!(error = %error, "outbox: delivery round failed");
+        while !*stop.borrow() {
+            match self.deliver_one().await {
+                // More may be due: go on at once.
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = %error, "outbox: delivery failed"),
             }
             tokio::select! {
                 () = tokio::time::sleep(self.poll_interval) => {}
-                _ = stop.changed() => {}
-            }
-            if *stop.borrow() {
-                return;
+                changed = stop.changed() => if changed.is_err() { return },
             }
         }
     }
 
-    /// Sends every message that is due now; returns how many were attempted.
-    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let mut attempted = 0;
-        while self.deliver_one().await? {
-            attempted += 1;
-        }
-        Ok(attempted)
-    }
-
+    /// Attempts the message due first, if any; `false` when none is due.
     async fn deliver_one(&self) -> anyhow::Result<bool> {
         let mut tx = self.db.begin().await?;
         let due = sqlx::query_as!(
@@ -138,7 +131,10 @@ impl OutboxWorker {
         match self.send(&message).await {
             Ok(()) => {
                 sqlx::query!(
-                    "update outbox set sent_at = now(), attempts = $3, last_error = null
+                    // The bodies may hold one-time links: not kept once delivered.
+                    "update outbox
+                     set sent_at = now(), attempts = $3, last_error = null,
+                         text_body = '', html_body = ''
                      where account_id = $1 and id = $2",
                     message.account_id,
                     message.id,
@@ -155,7 +151,9 @@ impl OutboxWorker {
                     "update outbox
                      set attempts = $3, last_error = $4,
                          next_attempt_at = now() + make_interval(secs => $5),
-                         failed_at = case when $3::integer >= $6::integer then now() end
+                         failed_at = case when $3::integer >= $6::integer then now() end,
+                         text_body = case when $3::integer >= $6::integer then '' else text_body end,
+                         html_body = case when $3::integer >= $6::integer then '' else html_body end
                      where account_id = $1 and id = $2",
                     message.account_id,
                     message.id,

@@ -11,16 +11,14 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
-pub use forms::RESERVED_SLUGS;
 use forms::SignupForm;
 
 use crate::{
     AppError, AppState,
     auth::{self, LoginIdentity, password},
-    input::FieldErrors,
+    input::{FieldErrors, Slug},
     web::{PageContext, flash},
 };
 
@@ -50,11 +48,13 @@ async fn sign_up(
     ctx: PageContext,
     Form(form): Form<SignupForm>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
     let parsed = form.parse();
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    let workspace = form.workspace.trim().to_ascii_lowercase();
-    if errors.get("workspace").is_none() && db::slug_taken(&mut tx, &workspace).await? {
+    // Reported with the other mistakes, so that one round trip shows them all.
+    if errors.get("workspace").is_none()
+        && let Ok(slug) = Slug::parse(&form.workspace)
+        && db::slug_taken(&mut *state.db.acquire().await?, slug.as_str()).await?
+    {
         errors.add("workspace", "signup-slug-taken");
     }
     let new_workspace = match parsed {
@@ -63,6 +63,7 @@ async fn sign_up(
     };
     let hash = password::hash(new_workspace.password.as_str()).await?;
     let language = ctx.locale;
+    let mut tx = state.db.begin().await?;
     let created = match db::create_workspace(&mut tx, &new_workspace, &hash, language).await {
         Ok(created) => created,
         // Taken between the check and the insert by a concurrent signup.
@@ -72,16 +73,15 @@ async fn sign_up(
         }
         Err(error) => return Err(error.into()),
     };
+    let login_id = auth::start_login(&mut tx, created.account_id, created.owner_id).await?;
     tx.commit().await?;
     tracing::info!(account_id = %created.account_id, "workspace created");
     auth::log_in(
         &session,
         LoginIdentity {
             account_id: created.account_id,
-            agent_id: created.owner_id,
-            session_generation: 0,
+            login_id,
             language,
-            logged_in_at: OffsetDateTime::now_utc(),
         },
     )
     .await?;

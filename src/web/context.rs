@@ -4,7 +4,6 @@ use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, Method, header, request::Parts},
 };
-use tower_sessions::Session;
 
 use crate::{
     AppError, AppState,
@@ -12,7 +11,7 @@ use crate::{
     i18n::Locale,
     input::FieldErrors,
     router::NAVIGATION,
-    web::{csrf, flash, flash::Flash},
+    web::{self, csrf, flash, flash::Flash},
 };
 
 pub struct PageContext {
@@ -74,9 +73,7 @@ impl FromRequestParts<AppState> for PageContext {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let session = web::session(parts, state).await?;
         let agent = parts.extensions.get::<CurrentAgent>();
         let path = parts.uri.path();
         let nav = agent

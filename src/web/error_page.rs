@@ -14,7 +14,7 @@ use tower_sessions::Session;
 use crate::{
     auth,
     error::ErrorDetail,
-    web::{PageContext, context::visitor_locale},
+    web::{self, PageContext, context::visitor_locale},
 };
 
 #[derive(Template)]
@@ -33,7 +33,7 @@ pub async fn render(session: Session, request: Request, next: Next) -> Response 
     let locale = login
         .as_ref()
         .map_or_else(|| visitor_locale(request.headers()), |l| l.language);
-    let request_id = request_id(&request);
+    let request_id = web::request_id(request.headers()).map(str::to_owned);
     let response = next.run(request).await;
 
     let status = response.status();
@@ -58,7 +58,7 @@ pub async fn render(session: Session, request: Request, next: Next) -> Response 
 /// PostgreSQL, is not answering. That is a 503 like any other database outage.
 pub async fn render_session_store_failure(request: Request, next: Next) -> Response {
     let locale = visitor_locale(request.headers());
-    let request_id = request_id(&request);
+    let request_id = web::request_id(request.headers()).map(str::to_owned);
     let mut response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || is_html(&response) {
         return response;
@@ -73,14 +73,6 @@ pub async fn render_session_store_failure(request: Request, next: Next) -> Respo
         logged_in: false,
     };
     with_page(response, &page)
-}
-
-fn request_id(request: &Request) -> Option<String> {
-    request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 fn is_html(response: &Response) -> bool {

@@ -5,14 +5,32 @@ pub mod csrf;
 pub mod error_page;
 pub mod flash;
 
-use axum::{extract::MatchedPath, http::Request};
+use axum::{
+    extract::{FromRequestParts, MatchedPath},
+    http::{HeaderMap, Request, request::Parts},
+};
 use tower_http::{
     classify::{ServerErrorsAsFailures, SharedClassifier},
     trace::{DefaultOnResponse, MakeSpan, TraceLayer},
 };
+use tower_sessions::Session;
 use tracing::Level;
 
 pub use context::PageContext;
+
+use crate::{AppError, AppState};
+
+/// The request's session; the session layer puts it there for every page route.
+pub async fn session(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))
+}
+
+/// The id `SetRequestIdLayer` gave the request, also shown on 500 pages.
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
 
 /// A span per request with the method and the matched route (never the raw path, which
 /// may carry a reset token); the response event adds status and latency.
@@ -32,11 +50,7 @@ impl<B> MakeSpan<B> for RouteSpan {
             None if request.uri().path().starts_with("/static/") => "/static/",
             None => "(unmatched)",
         };
-        let request_id = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let request_id = request_id(request.headers()).unwrap_or_default();
         tracing::info_span!("request", method = %request.method(), route, request_id)
     }
 }

@@ -240,7 +240,7 @@ async fn ten_failures_lock_the_account_out_for_the_right_password_too(db: PgPool
         .assert_redirects_to("/app");
 
     // Once the window has passed, the right password works again.
-    sqlx::query("update login_failures set failed_at = now() - interval '16 minutes'")
+    sqlx::query("update login_attempts set attempted_at = now() - interval '16 minutes'")
         .execute(&app.db)
         .await
         .unwrap();
@@ -280,7 +280,8 @@ async fn fifty_failures_from_one_address_lock_that_address_out(db: PgPool) {
     let page = client.log_in("acme", "agent@acme.test", PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
 
-    let counted: i64 = sqlx::query_scalar("select count(*) from login_failures where scope = 'ip'")
+    // The refused attempt is not counted: it would prolong the lock.
+    let counted: i64 = sqlx::query_scalar("select count(*) from login_attempts where scope = 'ip'")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -326,4 +327,113 @@ async fn login_pages_follow_the_browsers_language_until_login(db: PgPool) {
         .await;
     assert!(page.body.contains("<html lang=\"en\">"));
     assert!(page.body.contains("Log in"));
+}
+
+#[sqlx::test]
+async fn a_session_unused_past_its_inactivity_timeout_is_logged_out(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Agent).await;
+    assert_eq!(client.get("/app").await.status, StatusCode::OK);
+
+    // Every request pushes the expiry 8 hours ahead.
+    let hours_left: f64 = sqlx::query_scalar(
+        "select extract(epoch from max(expiry_date) - now())::float8 / 3600 from tower_sessions.session",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!((7.9..=8.0).contains(&hours_left), "{hours_left}");
+
+    sqlx::query("update tower_sessions.session set expiry_date = now() - interval '1 second'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let page = client.get("/app").await;
+    page.assert_redirects_to("/login?next=%2Fapp");
+}
+
+#[sqlx::test]
+async fn parallel_wrong_passwords_cannot_get_past_the_limit(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..25 {
+        let client = app.client();
+        client.csrf_token().await;
+        attempts.spawn(async move {
+            client
+                .log_in("acme", "agent@acme.test", "wrong password!")
+                .await
+                .status
+        });
+    }
+    let statuses = attempts.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 10, "{checked} passwords were checked");
+    assert_eq!(checked + refused, 25);
+    let page = app
+        .client()
+        .log_in("acme", "agent@acme.test", PASSWORD)
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test]
+async fn a_session_saved_again_after_logout_stays_logged_out(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Admin).await;
+    let cookie = client.session_cookie().unwrap();
+    // What a request still in flight would write back after the logout deleted the row.
+    let saved: Vec<(String, Vec<u8>, time::OffsetDateTime)> =
+        sqlx::query_as("select id, data, expiry_date from tower_sessions.session")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+
+    client
+        .post("/logout", &[])
+        .await
+        .assert_redirects_to("/login");
+    for (id, data, expiry) in saved {
+        sqlx::query(
+            "insert into tower_sessions.session values ($1, $2, $3) on conflict do nothing",
+        )
+        .bind(id)
+        .bind(data)
+        .bind(expiry)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let replay = client.get_with_cookie("/app", &cookie).await;
+    assert_eq!(replay.status, StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test]
+async fn a_login_ends_seven_days_after_it_began_however_active(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Agent).await;
+    sqlx::query("update logins set created_at = now() - interval '7 days' + interval '1 minute'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(client.get("/app").await.status, StatusCode::OK);
+    sqlx::query("update logins set created_at = now() - interval '7 days' - interval '1 minute'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    client
+        .get("/app")
+        .await
+        .assert_redirects_to("/login?next=%2Fapp");
 }

@@ -1,7 +1,6 @@
 //! The test harness: `TestApp` serves the real application on port 0 against the test's
 //! database, with an outbox worker delivering to `MailSink`, a real SMTP server on loopback.
 //! `Client` behaves like a browser: it keeps cookies and sends the CSRF token of the forms.
-#![allow(dead_code)]
 
 use std::{
     net::{SocketAddr, TcpListener as StdListener},
@@ -366,7 +365,6 @@ pub struct ReceivedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
-    pub raw: Vec<u8>,
 }
 
 impl MailSink {
@@ -441,6 +439,5 @@ fn parse_mail(raw: &[u8]) -> ReceivedMail {
         subject: message.subject().unwrap_or_default().to_owned(),
         text: message.body_text(0).unwrap_or_default().into_owned(),
         html: message.body_html(0).unwrap_or_default().into_owned(),
-        raw: raw.to_vec(),
     }
 }
