@@ -14,6 +14,8 @@ pub struct Config {
     pub mail_from: String,
     /// Where emails are written as `.eml` files when `SMTP_URL` is unset.
     pub mail_dir: PathBuf,
+    /// The files served under `/static/`.
+    pub static_dir: PathBuf,
 }
 
 impl Config {
@@ -29,13 +31,17 @@ impl Config {
             .parse()
             .context("LISTEN_ADDR must be an address like 127.0.0.1:3000")?;
         let base_url = var("BASE_URL").unwrap_or_else(|| "http://localhost:3000".into());
-        Ok(Self::new(
+        let mut config = Self::new(
             database_url,
             listen_addr,
             &base_url,
             var("SMTP_URL"),
             var("MAIL_FROM").unwrap_or_else(|| "Frontdesk <no-reply@localhost>".into()),
-        ))
+        );
+        if let Some(dir) = var("STATIC_DIR") {
+            config.static_dir = dir.into();
+        }
+        Ok(config)
     }
 
     pub fn new(
@@ -52,6 +58,9 @@ impl Config {
             smtp_url,
             mail_from,
             mail_dir: PathBuf::from("var/mail"),
+            // Templates, catalogs and migrations are compiled in; static files are read
+            // from the checkout unless STATIC_DIR says where a deployment keeps them.
+            static_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
         }
     }
 

@@ -83,7 +83,7 @@ pub fn app(state: AppState) -> Router {
 
     let router = Router::new()
         .route("/healthz", get(health::healthz))
-        .nest_service("/static", static_files())
+        .nest_service("/static", static_files(&state))
         .merge(pages);
     with_http_stack(router, &state).with_state(state)
 }
@@ -119,9 +119,9 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         .with_always_save(true)
 }
 
-fn static_files() -> SetResponseHeader<ServeDir, HeaderValue> {
+fn static_files(state: &AppState) -> SetResponseHeader<ServeDir, HeaderValue> {
     SetResponseHeader::if_not_present(
-        ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+        ServeDir::new(&state.config.static_dir),
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     )

@@ -47,9 +47,8 @@ pub struct ForgotForm {
     email: String,
 }
 
-#[derive(Template)]
-#[template(path = "auth/reset_email.txt")]
-struct ResetEmailText<'a> {
+/// What the reset email says, in both of its parts.
+struct ResetEmail<'a> {
     locale: Locale,
     name: &'a str,
     workspace: &'a str,
@@ -57,12 +56,15 @@ struct ResetEmailText<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "auth/reset_email.txt")]
+struct ResetEmailText<'a> {
+    mail: &'a ResetEmail<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "auth/reset_email.html")]
 struct ResetEmailHtml<'a> {
-    locale: Locale,
-    name: &'a str,
-    workspace: &'a str,
-    link: &'a str,
+    mail: &'a ResetEmail<'a>,
 }
 
 /// Answers the same whether or not the address belongs to an agent.
@@ -85,26 +87,21 @@ pub async fn request_reset(
         )
         .await?;
         let link = state.config.link(&format!("/password/reset/{token}"));
-        let (locale, name, workspace) = (agent.language, &agent.name, &agent.workspace_slug);
+        let content = ResetEmail {
+            locale: agent.language,
+            name: &agent.name,
+            workspace: &agent.workspace_slug,
+            link: &link,
+        };
         let email = Email {
             to: agent.email.clone(),
-            subject: locale.t("reset-email-subject"),
-            text: ResetEmailText {
-                locale,
-                name,
-                workspace,
-                link: &link,
-            }
-            .render()
-            .map_err(anyhow::Error::from)?,
-            html: ResetEmailHtml {
-                locale,
-                name,
-                workspace,
-                link: &link,
-            }
-            .render()
-            .map_err(anyhow::Error::from)?,
+            subject: content.locale.t("reset-email-subject"),
+            text: ResetEmailText { mail: &content }
+                .render()
+                .map_err(anyhow::Error::from)?,
+            html: ResetEmailHtml { mail: &content }
+                .render()
+                .map_err(anyhow::Error::from)?,
         };
         mail::enqueue(&mut tx, agent.account_id, &email).await?;
         tracing::info!(agent_id = %agent.id, "password reset requested");

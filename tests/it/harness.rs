@@ -40,26 +40,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with_mail(db: PgPool, mail: MailSink) -> Self {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let config = Config::new(
-            String::new(),
-            addr,
-            &format!("http://{addr}"),
-            Some(mail.url()),
-            "Frontdesk <no-reply@frontdesk.test>".into(),
-        );
-        let state = AppState {
-            db: db.clone(),
-            config: Arc::new(config.clone()),
-        };
-        let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let (config, base_url) = serve(db.clone(), None, Some(mail.url())).await;
         let (stop_worker, stopped) = watch::channel(false);
         tokio::spawn(fast_worker(&db, &config).run(stopped));
         Self {
-            base_url: format!("http://{addr}"),
+            base_url,
             db,
             mail,
             config,
@@ -119,6 +104,33 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.stop_worker.send(true);
     }
+}
+
+/// Serves the real application over `db` on a free loopback port, with `BASE_URL` its own
+/// address unless given; returns its configuration and the address to call.
+pub async fn serve(
+    db: PgPool,
+    base_url: Option<&str>,
+    smtp_url: Option<String>,
+) -> (Config, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let address = format!("http://{addr}");
+    let config = Config::new(
+        String::new(),
+        addr,
+        base_url.unwrap_or(&address),
+        smtp_url,
+        "Frontdesk <no-reply@frontdesk.test>".into(),
+    );
+    let state = AppState {
+        db,
+        config: Arc::new(config.clone()),
+    };
+    let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (config, address)
 }
 
 /// An outbox worker that polls and retries in milliseconds instead of seconds.

@@ -1,15 +1,11 @@
 //! The HTTP stack: headers, limits, error pages, static files, health and a database outage.
-use std::{
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use frontdesk::{AppState, config::Config, router, startup};
+use frontdesk::startup;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::harness::{Client, TestApp};
+use crate::harness::{Client, TestApp, serve};
 
 #[sqlx::test]
 async fn every_page_carries_the_security_headers(db: PgPool) {
@@ -83,27 +79,13 @@ async fn healthz_answers_when_the_database_does(db: PgPool) {
 
 #[tokio::test]
 async fn pages_answer_503_quickly_while_the_database_is_down() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     // Nothing listens on port 1: every connection attempt is refused.
     let db = startup::pool_options()
         .acquire_timeout(Duration::from_secs(1))
         .connect_lazy("postgres://postgres@127.0.0.1:1/frontdesk")
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        db,
-        config: Arc::new(Config::new(
-            String::new(),
-            addr,
-            &format!("http://{addr}"),
-            None,
-            "Frontdesk <no-reply@frontdesk.test>".into(),
-        )),
-    };
-    let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let client = Client::new(&format!("http://{addr}"));
+    let (_, address) = serve(db, None, None).await;
+    let client = Client::new(&address);
 
     // A returning visitor's cookie makes even the session lookup need the database.
     let cookie = "frontdesk=AAAAAAAAAAAAAAAAAAAAAA";
@@ -127,22 +109,8 @@ async fn pages_answer_503_quickly_while_the_database_is_down() {
 
 #[sqlx::test]
 async fn behind_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent(db: PgPool) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        db,
-        config: Arc::new(Config::new(
-            String::new(),
-            addr,
-            "https://help.example.com/",
-            None,
-            "Frontdesk <no-reply@frontdesk.test>".into(),
-        )),
-    };
-    let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
-    let page = Client::new(&format!("http://{addr}")).get("/login").await;
+    let (_, address) = serve(db, Some("https://help.example.com/"), None).await;
+    let page = Client::new(&address).get("/login").await;
     let cookie = page.header("set-cookie");
     assert!(cookie.starts_with("__Host-frontdesk="), "{cookie}");
     assert!(cookie.contains("Secure"));
