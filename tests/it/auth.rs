@@ -323,6 +323,15 @@ async fn login_pages_follow_the_browsers_language_until_login(db: PgPool) {
     assert!(page.body.contains("<html lang=\"zh-CN\">"));
     assert!(page.body.contains("登录"));
     let page = client
+        .get_with_headers("/signup", &[("accept-language", "zh-CN")])
+        .await;
+    assert!(page.body.contains("创建您的客服中心"));
+    let page = client
+        .get_with_headers("/nowhere", &[("accept-language", "zh")])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("该页面不存在"));
+    let page = client
         .get_with_headers("/login", &[("accept-language", "en-GB,en;q=0.9")])
         .await;
     assert!(page.body.contains("<html lang=\"en\">"));

@@ -31,6 +31,7 @@ pub struct TestApp {
     pub mail: MailSink,
     pub config: Config,
     stop_worker: watch::Sender<bool>,
+    worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
@@ -42,13 +43,14 @@ impl TestApp {
     pub async fn spawn_with_mail(db: PgPool, mail: MailSink) -> Self {
         let (config, base_url) = serve(db.clone(), None, Some(mail.url())).await;
         let (stop_worker, stopped) = watch::channel(false);
-        tokio::spawn(fast_worker(&db, &config).run(stopped));
+        let worker = tokio::spawn(fast_worker(&db, &config).run(stopped));
         Self {
             base_url,
             db,
             mail,
             config,
             stop_worker,
+            worker: Some(worker),
         }
     }
 
@@ -97,6 +99,17 @@ impl TestApp {
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         client
+    }
+}
+
+impl TestApp {
+    /// Stops the app's outbox worker and waits until it has (for a test that runs
+    /// workers of its own).
+    pub async fn stop_worker(&mut self) {
+        let _ = self.stop_worker.send(true);
+        if let Some(worker) = self.worker.take() {
+            worker.await.unwrap();
+        }
     }
 }
 
