@@ -56,12 +56,12 @@ create table password_resets (
 
 create index password_resets_agent on password_resets (account_id, agent_id, created_at);
 
--- Login attempts, counted per workspace+email and per client IP; a successful attempt is
--- deleted, so what stays are failures. Not workspace data: the workspace named in an
--- attempt may not exist.
+-- Throttling counters: login attempts per workspace+email and per client network, signups
+-- and reset requests per client network. Keys are SHA-256 digests. Not workspace data: the
+-- workspace named in an attempt may not exist.
 create table login_attempts (
     id            uuid primary key,
-    scope         text not null check (scope in ('account', 'ip')),
+    scope         text not null check (scope in ('account', 'ip', 'signup', 'reset')),
     key           text not null,
     attempted_at  timestamptz not null default now()
 );

@@ -18,7 +18,12 @@ LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" RUST_LOG=warn target/release/fron
 pid=$!
 trap 'kill "$pid" 2>/dev/null; rm -f "$jar"' EXIT
 jar=$(mktemp)
-until curl -fs "$base/healthz" >/dev/null; do sleep 0.2; done
+for _ in $(seq 150); do
+  curl -fs "$base/healthz" >/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { echo "frontdesk serve exited" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fs "$base/healthz" >/dev/null || { echo "frontdesk serve did not answer in 30 s" >&2; exit 1; }
 sleep 2
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
 echo "idle RSS: $(rss)"

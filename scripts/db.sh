@@ -2,6 +2,7 @@
 # Prints a DATABASE_URL that works. When DATABASE_URL is unset (in the environment and in
 # .env), it creates and starts a private PostgreSQL cluster under var/pg from the system's
 # PostgreSQL binaries, installing them with apt-get when they are missing and we are root.
+# The cluster listens on 127.0.0.1 only, with a generated password kept in var/pg/password.
 # Progress goes to stderr; stdout carries only the URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,59 +15,82 @@ if [ -n "${DATABASE_URL:-}" ]; then
   exit 0
 fi
 
-port=${FRONTDESK_PG_PORT:-55432}
-cluster="$PWD/var/pg"
+# Below the ephemeral port range (32768-60999 on Linux), where an outgoing connection could
+# be holding the port at the moment the server binds it.
+port=${FRONTDESK_PG_PORT:-25432}
+home="$PWD/var/pg"
 say() { printf 'db.sh: %s\n' "$*" >&2; }
-# The newest installed server's bin folder, or nothing (never a failure: see set -e).
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
+
+# The newest installed PostgreSQL that has a server (a newer client alone does not count).
+pg_bin() {
+  local dir found=""
+  for dir in /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && found=$dir
+  done
+  printf '%s' "$found"
+}
 
 bin=$(pg_bin)
-if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+if [ -z "$bin" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "PostgreSQL is not installed; installing it with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
     apt-get install -y -qq postgresql >&2
     bin=$(pg_bin)
-  else
-    say "PostgreSQL server binaries (initdb, pg_ctl) were not found."
-    say "Install them (sudo apt-get install postgresql) or set DATABASE_URL to a server you have."
+  fi
+  if [ -z "$bin" ]; then
+    say "the PostgreSQL server (initdb, pg_ctl) is not installed."
+    say "Install it (sudo apt-get install postgresql) or set DATABASE_URL to a server you have."
     exit 1
   fi
 fi
 
-# PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+mkdir -p "$home"
+data="$home/data"
+# PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user, in
+# a folder it can reach (a checkout under a private home folder is out of its reach).
 run_pg() { "$@"; }
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
-  run_pg() { runuser -u postgres -- "$@"; }
+  run_pg() { (cd / && runuser -u postgres -- "$@"); }
+  chown postgres: "$home"
+  if ! run_pg test -w "$home"; then
+    data="/var/lib/postgresql/frontdesk-$(printf '%s' "$PWD" | sha256sum | cut -c1-12)/data"
+    mkdir -p "$(dirname "$data")"
+    chown postgres: "$(dirname "$data")"
+  fi
 fi
+log="$(dirname "$data")/server.log"
+password_file="$home/password"
 
-mkdir -p "$cluster"
-[ "$(id -u)" = 0 ] && chown postgres: "$cluster"
-if ! run_pg test -w "$cluster"; then
-  say "the postgres user cannot write $cluster (is a parent folder private?); set DATABASE_URL instead"
-  exit 1
+if [ ! -f "$data/PG_VERSION" ]; then
+  say "creating a private PostgreSQL cluster in $data"
+  (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$password_file")
+  pwfile=$(mktemp)
+  cp "$password_file" "$pwfile"
+  [ "$(id -u)" = 0 ] && chown postgres: "$pwfile"
+  run_pg "$bin/initdb" -D "$data" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" \
+    --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$pwfile"
 fi
+# A cluster made before passwords were used trusts local connections.
+password=$(cat "$password_file" 2>/dev/null || true)
+export PGPASSWORD="$password"
 
-if [ ! -f "$cluster/data/PG_VERSION" ]; then
-  say "creating a private PostgreSQL cluster in $cluster/data"
-  run_pg "$bin/initdb" -D "$cluster/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-fi
-
-if ! run_pg "$bin/pg_ctl" -D "$cluster/data" status >/dev/null 2>&1; then
+if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
   say "starting PostgreSQL on 127.0.0.1:$port"
-  if ! run_pg "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+  if ! run_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c fsync=off" \
       start >/dev/null; then
-    say "PostgreSQL did not start; its log follows"
-    tail -n 20 "$cluster/server.log" >&2
+    say "PostgreSQL did not start; the end of $log follows"
+    tail -n 20 "$log" >&2
     exit 1
   fi
 fi
 
-psql=("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq)
+psql=("$bin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq)
 if [ -z "$("${psql[@]}" -c "select 1 from pg_database where datname = 'frontdesk'")" ]; then
   "${psql[@]}" -c "create database frontdesk" >&2
 fi
-printf 'postgres://postgres@127.0.0.1:%s/frontdesk\n' "$port"
+printf 'postgres://postgres%s@127.0.0.1:%s/frontdesk\n' "${password:+:$password}" "$port"

@@ -3,6 +3,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 
+use crate::web::client::IpNet;
+
 /// Frontdesk's configuration. Deliberately not `Debug`: the database URL may hold a password.
 #[derive(Clone)]
 pub struct Config {
@@ -16,6 +18,8 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// The files served under `/static/`.
     pub static_dir: PathBuf,
+    /// Proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Config {
@@ -41,6 +45,14 @@ impl Config {
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
         }
+        if let Some(proxies) = var("TRUSTED_PROXIES") {
+            config.trusted_proxies = proxies
+                .split([',', ' '])
+                .filter(|p| !p.is_empty())
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
+        }
         Ok(config)
     }
 
@@ -61,6 +73,7 @@ impl Config {
             // Templates, catalogs and migrations are compiled in; static files are read
             // from the checkout unless STATIC_DIR says where a deployment keeps them.
             static_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+            trusted_proxies: Vec::new(),
         }
     }
 

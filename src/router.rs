@@ -114,7 +114,8 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         // Strict would drop the cookie on the first click from an emailed link.
         .with_same_site(SameSite::Lax)
         .with_secure(https)
-        .with_expiry(Expiry::OnInactivity(auth::INACTIVITY_TIMEOUT))
+        // Logged-in requests extend this to the longer logged-in timeout.
+        .with_expiry(Expiry::OnInactivity(auth::ANONYMOUS_TIMEOUT))
         // Saving on every request is what slides the inactivity window forward.
         .with_always_save(true)
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     Permission, Role, db,
-    session::{ABSOLUTE_LIFETIME, current_login},
+    session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
 };
 use crate::{AppError, AppState, i18n::Locale, web};
 
@@ -52,6 +52,7 @@ impl FromRequestParts<AppState> for CurrentAgent {
         let began_after = OffsetDateTime::now_utc() - ABSOLUTE_LIFETIME;
         match db::current_agent(&state.db, login.account_id, login.login_id, began_after).await? {
             Some(agent) => {
+                keep_logged_in(&session);
                 parts.extensions.insert(agent.clone());
                 Ok(agent)
             }

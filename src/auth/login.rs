@@ -1,19 +1,21 @@
 //! `/login` and `/logout`.
-use std::{convert::Infallible, net::SocketAddr};
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
-    extract::{ConnectInfo, FromRequestParts, Query, State},
-    http::{StatusCode, request::Parts},
+    extract::{Query, State},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{LoginIdentity, db, password, session, throttle};
-use crate::{AppError, AppState, input::LoginName, web::PageContext};
+use crate::{
+    AppError, AppState,
+    input::LoginName,
+    web::{PageContext, client::ClientAddr},
+};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/login.html")]
@@ -55,36 +57,18 @@ pub struct LoginForm {
     next: String,
 }
 
-/// The client's address as the socket sees it, as a throttling key. Behind a proxy that
-/// would be the proxy: forwarded headers are not trusted, since any client can set them.
-pub struct ClientKey(String);
-
-impl<S: Sync> FromRequestParts<S> for ClientKey {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let key = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(
-                || "unknown".to_owned(),
-                |info| throttle::client_key(info.0.ip()),
-            );
-        Ok(Self(key))
-    }
-}
-
 pub async fn log_in_with_password(
     State(state): State<AppState>,
     session: Session,
-    ClientKey(client): ClientKey,
+    ClientAddr(client): ClientAddr,
     ctx: PageContext,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let name = LoginName::new(&form.workspace, &form.email);
+    let client = throttle::client_key(client);
     let (attempt, agent) = {
         let mut conn = state.db.acquire().await?;
-        let Some(attempt) = throttle::begin(&mut conn, &name, &client).await? else {
+        let Some(attempt) = throttle::begin_login(&mut conn, &name, &client).await? else {
             tracing::warn!("login throttled");
             return Err(AppError::TooManyAttempts);
         };
@@ -105,10 +89,11 @@ pub async fn log_in_with_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.db.begin().await?;
-    throttle::succeeded(&mut tx, &attempt).await?;
+    throttle::login_succeeded(&mut tx, &attempt).await?;
     let login_id = db::start_login(&mut tx, agent.account_id, agent.id).await?;
     tx.commit().await?;
     session::log_in(
+        &state.db,
         &session,
         LoginIdentity {
             account_id: agent.account_id,

@@ -7,14 +7,14 @@ pub mod password;
 mod permission;
 mod reset;
 mod session;
-mod throttle;
+pub mod throttle;
 
 use axum::{Router, routing::get, routing::post};
 
 pub use current::{CurrentAgent, require_permission};
 pub use db::{delete_expired, start_login};
 pub use permission::{Permission, Role};
-pub use session::{INACTIVITY_TIMEOUT, LoginIdentity, log_in, session_login};
+pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login};
 
 use crate::AppState;
 

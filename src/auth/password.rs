@@ -1,6 +1,9 @@
 //! Password rules and argon2id hashing (OWASP minimum: 19 MiB, 2 passes), run off the
 //! async threads.
-use std::{collections::HashSet, sync::LazyLock};
+use std::{
+    collections::HashSet,
+    sync::{Arc, LazyLock},
+};
 
 use anyhow::anyhow;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
@@ -8,6 +11,8 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::{AppError, crypto};
 
+/// Common passwords of 10 characters or more (shorter ones fail the length rule anyway),
+/// lowercase: well-known leaked favourites and the usual word-plus-digits patterns.
 static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("common_passwords.txt")
         .lines()
@@ -41,20 +46,29 @@ impl NewPassword {
 
 /// Hashes at once, at most: each takes 19 MiB and a core for a while, so a flood of logins
 /// waits here instead of exhausting memory and the blocking thread pool.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+static HASHING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(cores))
+});
 
 /// Runs `work` on the blocking pool once a hashing slot is free.
 async fn run_hashing<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let _slot = HASHING
-        .acquire()
+    let slot = HASHING
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| anyhow!("hashing slots: {e}"))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| anyhow!("hashing task: {e}"))?
+    // The slot goes with the work: it stays taken until the hash is done, even when the
+    // request that asked for it has gone.
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(slot);
+        result
+    })
+    .await
+    .map_err(|e| anyhow!("hashing task: {e}"))?
 }
 
 fn hasher() -> Result<Argon2<'static>, AppError> {

@@ -11,13 +11,17 @@ use axum::{
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{db, password, password::NewPassword};
+use super::{
+    db, password,
+    password::NewPassword,
+    throttle::{self, Scope},
+};
 use crate::{
     AppError, AppState, crypto,
     i18n::Locale,
     input::LoginName,
     mail::{self, Email},
-    web::{PageContext, flash},
+    web::{PageContext, client::ClientAddr, flash},
 };
 
 /// At most this many reset emails per agent per hour, so nobody can flood an inbox.
@@ -71,9 +75,14 @@ struct ResetEmailHtml<'a> {
 pub async fn request_reset(
     State(state): State<AppState>,
     session: Session,
+    ClientAddr(client): ClientAddr,
     Form(form): Form<ForgotForm>,
 ) -> Result<Redirect, AppError> {
     let name = LoginName::new(&form.workspace, &form.email);
+    let client = throttle::client_key(client);
+    if !throttle::allow(&mut *state.db.acquire().await?, Scope::Reset, &client).await? {
+        return Err(AppError::TooManyAttempts);
+    }
     let mut tx = state.db.begin().await?;
     if let Some(agent) = db::find_by_login(&mut tx, &name).await?
         && db::recent_resets(&mut tx, agent.account_id, agent.id).await? < RESETS_PER_HOUR

@@ -2,15 +2,20 @@
 //! the truth: ending it (logout, password change, deletion) ends the session on the server,
 //! whatever happens to the session's own row.
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use time::Duration;
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 use uuid::Uuid;
 
+use super::db;
 use crate::{AppError, i18n::Locale, web::csrf};
 
 const KEY: &str = "login";
-/// A session unused for this long ends (the cookie's expiry, renewed on use).
+/// A logged-in session unused for this long ends (the cookie's expiry, renewed on use).
 pub const INACTIVITY_TIMEOUT: Duration = Duration::hours(8);
+/// A visitor's session (it holds only a CSRF token) lasts this long unused, so that
+/// sessions made by crawlers of the login page do not pile up.
+pub const ANONYMOUS_TIMEOUT: Duration = Duration::hours(1);
 /// A login ends this long after it began, however active.
 pub const ABSOLUTE_LIFETIME: Duration = Duration::days(7);
 
@@ -22,11 +27,26 @@ pub struct LoginIdentity {
     pub language: Locale,
 }
 
-/// Logs the session in: a new session id (so a fixated one is worthless) and a new CSRF token.
-pub async fn log_in(session: &Session, identity: LoginIdentity) -> Result<(), AppError> {
+/// Logs the session in: a new session id (so a fixated one is worthless), a new CSRF token
+/// and the logged-in inactivity timeout. A login the session held before is ended first, so
+/// that a request still in flight cannot bring it back under the old id.
+pub async fn log_in(
+    db: &PgPool,
+    session: &Session,
+    identity: LoginIdentity,
+) -> Result<(), AppError> {
+    if let Some(previous) = current_login(session).await? {
+        db::end_login(db, previous.account_id, previous.login_id).await?;
+    }
     session.cycle_id().await?;
     session.insert(KEY, identity).await?;
+    keep_logged_in(session);
     csrf::rotate(session).await
+}
+
+/// Gives a logged-in session its inactivity timeout for this request's save.
+pub fn keep_logged_in(session: &Session) {
+    session.set_expiry(Some(Expiry::OnInactivity(INACTIVITY_TIMEOUT)));
 }
 
 /// The session's login, if any.

@@ -1,88 +1,142 @@
-//! Login throttling with counters in PostgreSQL, so that every `serve` process sees the
-//! same ones: 10 failures for one workspace+email or 50 from one client network within 15
+//! Throttling with counters in PostgreSQL, so that every `serve` process sees the same ones.
+//! Logins: 10 failures for one workspace+email or 50 from one client network within 15
 //! minutes lock further attempts out (the right password included) until the window has
-//! passed. An attempt is recorded before its password is checked; a successful one is
-//! then deleted, so what the counters hold are failures.
+//! passed. Signups and reset requests are limited per client network the same way, so
+//! that nobody can keep the password hashing busy or flood inboxes.
+//!
+//! An attempt is recorded before it is checked, each in its own statement, so attempts
+//! sent in parallel see each other and can only be refused earlier, never later. A
+//! successful login deletes its account row, so what the login counters hold are failures.
+//! Keys are stored as SHA-256 digests: whatever was typed stays out of the table.
 use std::net::IpAddr;
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::input::LoginName;
+use crate::{crypto, input::LoginName};
 
-const ACCOUNT_LIMIT: i64 = 10;
-const IP_LIMIT: i64 = 50;
+#[derive(Clone, Copy, Debug)]
+pub enum Scope {
+    /// Login attempts for one workspace+email.
+    Account,
+    /// Login attempts from one client network.
+    Ip,
+    /// Workspaces created from one client network.
+    Signup,
+    /// Password reset requests from one client network.
+    Reset,
+}
 
-/// An attempt being checked: its two counter rows.
-pub struct Attempt {
-    account_key: String,
-    ip_row: Uuid,
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Ip => "ip",
+            Self::Signup => "signup",
+            Self::Reset => "reset",
+        }
+    }
+
+    /// Attempts allowed within the 15-minute window.
+    fn limit(self) -> i64 {
+        match self {
+            Self::Account => 10,
+            Self::Ip => 50,
+            Self::Signup => 5,
+            Self::Reset => 10,
+        }
+    }
 }
 
 /// The counter key of a client address. An IPv6 client controls a whole /64, so that is
 /// what counts as one address.
-pub fn client_key(ip: IpAddr) -> String {
-    match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
+pub fn client_key(ip: Option<IpAddr>) -> String {
+    match ip.map(|ip| ip.to_canonical()) {
+        None => "unknown".to_owned(),
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
     }
 }
 
-/// Records the attempt, then counts every attempt of the window, its own included: `None`
-/// if that is over a limit (the refused attempt is then removed, so that it does not
-/// prolong the lock). Recording first, in its own statement, means attempts sent in
-/// parallel see each other and can only be refused earlier, never later.
-pub async fn begin(
-    conn: &mut PgConnection,
-    name: &LoginName,
-    client: &str,
-) -> sqlx::Result<Option<Attempt>> {
-    let account_key = name.throttle_key();
-    let (account_row, ip_row) = (Uuid::now_v7(), Uuid::now_v7());
+fn digest(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(crypto::token_digest(key))
+}
+
+/// Records an attempt and returns its row id and whether the attempts of the window with
+/// that scope and key, its own included, are within the limit.
+async fn record(conn: &mut PgConnection, scope: Scope, key: &str) -> sqlx::Result<(Uuid, bool)> {
+    let id = Uuid::now_v7();
+    let key = digest(key);
     sqlx::query!(
-        "insert into login_attempts (id, scope, key) values ($1, 'account', $2), ($3, 'ip', $4)",
-        account_row,
-        account_key,
-        ip_row,
-        client,
+        "insert into login_attempts (id, scope, key) values ($1, $2, $3)",
+        id,
+        scope.as_str(),
+        key,
     )
     .execute(&mut *conn)
     .await?;
-    let counts = sqlx::query!(
-        r#"select count(*) filter (where scope = 'account') as "account!",
-                  count(*) filter (where scope = 'ip') as "ip!"
-           from login_attempts
-           where attempted_at > now() - interval '15 minutes'
-             and ((scope = 'account' and key = $1) or (scope = 'ip' and key = $2))"#,
-        account_key,
-        client,
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from login_attempts
+           where scope = $1 and key = $2 and attempted_at > now() - interval '15 minutes'"#,
+        scope.as_str(),
+        key,
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn)
     .await?;
-    if counts.account <= ACCOUNT_LIMIT && counts.ip <= IP_LIMIT {
-        return Ok(Some(Attempt {
-            account_key,
+    Ok((id, count <= scope.limit()))
+}
+
+/// Removes refused attempts: they do not prolong the lock.
+async fn forget(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query!("delete from login_attempts where id = any($1)", ids)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts one attempt of a client action; `false` if the client is over its limit.
+pub async fn allow(conn: &mut PgConnection, scope: Scope, client: &str) -> sqlx::Result<bool> {
+    let (id, allowed) = record(conn, scope, client).await?;
+    if !allowed {
+        forget(conn, &[id]).await?;
+    }
+    Ok(allowed)
+}
+
+/// A login attempt being checked.
+pub struct LoginAttempt {
+    account_digest: String,
+    ip_row: Uuid,
+}
+
+/// Counts a login attempt against both of its limits; `None` if it is over either.
+pub async fn begin_login(
+    conn: &mut PgConnection,
+    name: &LoginName,
+    client: &str,
+) -> sqlx::Result<Option<LoginAttempt>> {
+    let account_key = name.throttle_key();
+    let (account_row, account_allowed) = record(conn, Scope::Account, &account_key).await?;
+    let (ip_row, ip_allowed) = record(conn, Scope::Ip, client).await?;
+    if account_allowed && ip_allowed {
+        return Ok(Some(LoginAttempt {
+            account_digest: digest(&account_key),
             ip_row,
         }));
     }
-    sqlx::query!(
-        "delete from login_attempts where id in ($1, $2)",
-        account_row,
-        ip_row
-    )
-    .execute(conn)
-    .await?;
+    forget(conn, &[account_row, ip_row]).await?;
     Ok(None)
 }
 
 /// A successful login starts the pair's count afresh; the client's earlier failures stay.
-pub async fn succeeded(conn: &mut PgConnection, attempt: &Attempt) -> sqlx::Result<()> {
+pub async fn login_succeeded(conn: &mut PgConnection, attempt: &LoginAttempt) -> sqlx::Result<()> {
     sqlx::query!(
         "delete from login_attempts where (scope = 'account' and key = $1) or id = $2",
-        attempt.account_key,
+        attempt.account_digest,
         attempt.ip_row,
     )
     .execute(conn)
@@ -96,10 +150,11 @@ mod tests {
 
     #[test]
     fn ipv6_clients_count_by_their_64_bit_network() {
-        let key = |ip: &str| client_key(ip.parse().unwrap());
+        let key = |ip: &str| client_key(Some(ip.parse().unwrap()));
         assert_eq!(key("203.0.113.7"), "203.0.113.7");
         assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
         assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::2"));
         assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(client_key(None), "unknown");
     }
 }

@@ -17,9 +17,12 @@ use forms::SignupForm;
 
 use crate::{
     AppError, AppState,
-    auth::{self, LoginIdentity, password},
+    auth::{
+        self, LoginIdentity, password,
+        throttle::{self, Scope},
+    },
     input::{FieldErrors, Slug},
-    web::{PageContext, flash},
+    web::{PageContext, client::ClientAddr, flash},
 };
 
 pub fn router() -> Router<AppState> {
@@ -45,6 +48,7 @@ async fn show_signup(ctx: PageContext) -> impl IntoResponse {
 async fn sign_up(
     State(state): State<AppState>,
     session: Session,
+    ClientAddr(client): ClientAddr,
     ctx: PageContext,
     Form(form): Form<SignupForm>,
 ) -> Result<Response, AppError> {
@@ -61,6 +65,10 @@ async fn sign_up(
         Ok(new_workspace) if errors.is_empty() => new_workspace,
         _ => return Ok(refuse(ctx, form, errors)),
     };
+    let client = throttle::client_key(client);
+    if !throttle::allow(&mut *state.db.acquire().await?, Scope::Signup, &client).await? {
+        return Err(AppError::TooManyAttempts);
+    }
     let hash = password::hash(new_workspace.password.as_str()).await?;
     let language = ctx.locale;
     let mut tx = state.db.begin().await?;
@@ -77,6 +85,7 @@ async fn sign_up(
     tx.commit().await?;
     tracing::info!(account_id = %created.account_id, "workspace created");
     auth::log_in(
+        &state.db,
         &session,
         LoginIdentity {
             account_id: created.account_id,

@@ -1,5 +1,6 @@
 //! Shared page plumbing: the page context every template gets, navigation, flash messages,
 //! CSRF, error pages and request tracing.
+pub mod client;
 pub mod context;
 pub mod csrf;
 pub mod error_page;

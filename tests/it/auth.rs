@@ -281,10 +281,7 @@ async fn fifty_failures_from_one_address_lock_that_address_out(db: PgPool) {
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
 
     // The refused attempt is not counted: it would prolong the lock.
-    let counted: i64 = sqlx::query_scalar("select count(*) from login_attempts where scope = 'ip'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let counted = app.count("login_attempts where scope = 'ip'").await;
     assert_eq!(counted, 50);
 }
 
@@ -445,4 +442,79 @@ async fn a_login_ends_seven_days_after_it_began_however_active(db: PgPool) {
         .get("/app")
         .await
         .assert_redirects_to("/login?next=%2Fapp");
+}
+
+#[sqlx::test]
+async fn every_public_form_refuses_a_post_without_its_csrf_token(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let client = app.client();
+    client.get("/login").await;
+    let forms: [(&str, &[(&str, &str)]); 4] = [
+        (
+            "/signup",
+            &[
+                ("company", "X"),
+                ("workspace", "x-co"),
+                ("name", "X"),
+                ("email", "x@x.test"),
+                ("password", PASSWORD),
+            ],
+        ),
+        (
+            "/password/forgot",
+            &[("workspace", "acme"), ("email", "agent@acme.test")],
+        ),
+        (
+            "/password/reset/some-token",
+            &[("password", "a brand new passphrase")],
+        ),
+        (
+            "/login",
+            &[
+                ("workspace", "acme"),
+                ("email", "agent@acme.test"),
+                ("password", PASSWORD),
+            ],
+        ),
+    ];
+    for (path, fields) in forms {
+        let page = client.post_raw(path, fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    for table in ["accounts", "outbox", "logins"] {
+        let rows = app.count(table).await;
+        let expected = i64::from(table == "accounts");
+        assert_eq!(rows, expected, "{table}");
+    }
+}
+
+#[sqlx::test]
+async fn one_email_in_two_workspaces_is_two_separate_agents(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    app.workspace("beta").await;
+    let hash = frontdesk::auth::password::hash("the beta password!")
+        .await
+        .unwrap();
+    sqlx::query(
+        "update agents set email = 'agent@acme.test', password_hash = $1
+         where email = 'agent@beta.test'",
+    )
+    .bind(hash)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let client = app.client();
+    client
+        .log_in("beta", "agent@acme.test", "the beta password!")
+        .await
+        .assert_redirects_to("/app");
+    assert!(client.get("/app").await.body.contains("beta Inc"));
+    let wrong = app
+        .client()
+        .log_in("acme", "agent@acme.test", "the beta password!")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -41,7 +41,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with_mail(db: PgPool, mail: MailSink) -> Self {
-        let (config, base_url) = serve(db.clone(), None, Some(mail.url())).await;
+        let (config, base_url) =
+            serve(db.clone(), |config| config.smtp_url = Some(mail.url())).await;
         let (stop_worker, stopped) = watch::channel(false);
         let worker = tokio::spawn(fast_worker(&db, &config).run(stopped));
         Self {
@@ -91,6 +92,14 @@ impl TestApp {
         }
     }
 
+    /// `select count(*) from {rows}`: rows is a table, perhaps with a `where` clause.
+    pub async fn count(&self, rows: &str) -> i64 {
+        sqlx::query_scalar(&format!("select count(*) from {rows}"))
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
     /// A client logged in as `role` of `workspace`.
     pub async fn logged_in(&self, workspace: &Workspace, role: Role) -> Client {
         let client = self.client();
@@ -119,24 +128,22 @@ impl Drop for TestApp {
     }
 }
 
-/// Serves the real application over `db` on a free loopback port, with `BASE_URL` its own
-/// address unless given; returns its configuration and the address to call.
-pub async fn serve(
-    db: PgPool,
-    base_url: Option<&str>,
-    smtp_url: Option<String>,
-) -> (Config, String) {
+/// Serves the real application over `db` on a free loopback port, configured as `configure`
+/// says (by default `BASE_URL` is its own address and mail goes nowhere); returns its
+/// configuration and the address to call.
+pub async fn serve(db: PgPool, configure: impl FnOnce(&mut Config)) -> (Config, String) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let address = format!("http://{addr}");
-    let config = Config::new(
+    let mut config = Config::new(
         String::new(),
         addr,
-        base_url.unwrap_or(&address),
-        smtp_url,
+        &address,
+        None,
         "Frontdesk <no-reply@frontdesk.test>".into(),
     );
+    configure(&mut config);
     let state = AppState {
         db,
         config: Arc::new(config.clone()),
@@ -266,6 +273,7 @@ impl Client {
         page
     }
 
+    /// A GET with extra headers (not read for a CSRF token).
     pub async fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Page {
         let mut request = self.http.get(self.url(path));
         for (name, value) in headers {
@@ -293,14 +301,21 @@ impl Client {
 
     /// Submits exactly `fields`, with no token added.
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let response = self
-            .http
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .unwrap();
-        Self::read(response).await
+        self.post_with_headers(path, fields, &[]).await
+    }
+
+    /// Submits exactly `fields` with extra headers.
+    pub async fn post_with_headers(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.http.post(self.url(path)).form(fields);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.unwrap()).await
     }
 
     pub async fn post_body(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
@@ -419,7 +434,7 @@ impl MailSink {
             received: self.received.clone(),
         });
         // lettre keeps pooled connections open, each holding a server thread.
-        server.with_num_threads(32).with_tcp_listener(listener);
+        server.with_num_threads(8).with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });

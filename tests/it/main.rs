@@ -13,3 +13,4 @@ mod permissions;
 mod reset;
 mod signup;
 mod stack;
+mod throttle;

@@ -120,9 +120,6 @@ async fn two_workers_never_send_one_message_twice(db: PgPool) {
     }
     let received = app.mail.all();
     assert_eq!(received.len(), 30, "each message exactly once");
-    let unsent: i64 = sqlx::query_scalar("select count(*) from outbox where sent_at is null")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let unsent = app.count("outbox where sent_at is null").await;
     assert_eq!(unsent, 0);
 }

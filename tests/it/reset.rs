@@ -167,9 +167,30 @@ async fn reset_emails_to_one_address_are_capped_per_hour(db: PgPool) {
             .await
             .assert_redirects_to("/login");
     }
-    let queued: i64 = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let queued = app.count("outbox").await;
     assert_eq!(queued, 3);
+}
+
+#[sqlx::test]
+async fn a_reset_uses_up_every_other_open_link_of_the_agent(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let first = reset_link(&app, "admin@acme.test").await;
+    app.client()
+        .post(
+            "/password/forgot",
+            &[("workspace", "acme"), ("email", "admin@acme.test")],
+        )
+        .await
+        .assert_redirects_to("/login");
+    let open = app.count("password_resets where used_at is null").await;
+    assert_eq!(open, 2);
+
+    let path = first.trim_start_matches(&app.base_url);
+    app.client()
+        .post(path, &[("password", NEW_PASSWORD)])
+        .await
+        .assert_redirects_to("/login?workspace=acme");
+    let open = app.count("password_resets where used_at is null").await;
+    assert_eq!(open, 0);
 }

@@ -19,13 +19,6 @@ fn form<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     fields
 }
 
-async fn count(db: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("select count(*) from {table}"))
-        .fetch_one(db)
-        .await
-        .unwrap()
-}
-
 #[sqlx::test]
 async fn signing_up_creates_a_free_workspace_and_logs_its_owner_in(db: PgPool) {
     let app = TestApp::spawn(db).await;
@@ -164,11 +157,11 @@ async fn a_signup_with_mistakes_comes_back_with_one_message_per_field(db: PgPool
         assert_eq!(input_value(&page.body, "password").as_deref(), Some(""));
     }
     assert_eq!(
-        count(&app.db, "accounts").await,
+        app.count("accounts").await,
         1,
         "only the pre-existing workspace"
     );
-    assert_eq!(count(&app.db, "agents").await, 3);
+    assert_eq!(app.count("agents").await, 3);
 }
 
 #[sqlx::test]
@@ -183,6 +176,8 @@ async fn every_mistake_of_an_empty_form_is_reported_at_once(db: PgPool) {
 async fn a_double_submitted_signup_creates_one_workspace(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let client = app.client();
+    // One browser tab, its form submitted twice.
+    client.csrf_token().await;
     let fields = form(&[]);
     let (first, second) = tokio::join!(
         client.post("/signup", &fields),
@@ -194,8 +189,8 @@ async fn a_double_submitted_signup_creates_one_workspace(db: PgPool) {
         statuses,
         [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
     );
-    assert_eq!(count(&app.db, "accounts").await, 1);
-    assert_eq!(count(&app.db, "agents").await, 1);
+    assert_eq!(app.count("accounts").await, 1);
+    assert_eq!(app.count("agents").await, 1);
 }
 
 #[sqlx::test]
@@ -210,4 +205,21 @@ async fn user_text_is_escaped(db: PgPool) {
     let home = client.get("/app").await;
     assert!(!home.body.contains(script));
     assert!(home.body.contains("&#60;script&#62;") || home.body.contains("&lt;script&gt;"));
+}
+
+#[sqlx::test]
+async fn the_session_id_changes_at_signup(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    client.get("/signup").await;
+    let before = client.session_cookie().unwrap();
+    client
+        .post("/signup", &form(&[]))
+        .await
+        .assert_redirects_to("/app");
+    assert_ne!(client.session_cookie().unwrap(), before);
+    assert_eq!(
+        client.get_with_cookie("/app", &before).await.status,
+        StatusCode::SEE_OTHER
+    );
 }

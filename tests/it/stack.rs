@@ -84,7 +84,7 @@ async fn pages_answer_503_quickly_while_the_database_is_down() {
         .acquire_timeout(Duration::from_secs(1))
         .connect_lazy("postgres://postgres@127.0.0.1:1/frontdesk")
         .unwrap();
-    let (_, address) = serve(db, None, None).await;
+    let (_, address) = serve(db, |_| {}).await;
     let client = Client::new(&address);
 
     // A returning visitor's cookie makes even the session lookup need the database.
@@ -109,7 +109,10 @@ async fn pages_answer_503_quickly_while_the_database_is_down() {
 
 #[sqlx::test]
 async fn behind_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent(db: PgPool) {
-    let (_, address) = serve(db, Some("https://help.example.com/"), None).await;
+    let (_, address) = serve(db, |config| {
+        config.base_url = "https://help.example.com".into();
+    })
+    .await;
     let page = Client::new(&address).get("/login").await;
     let cookie = page.header("set-cookie");
     assert!(cookie.starts_with("__Host-frontdesk="), "{cookie}");
@@ -120,4 +123,32 @@ async fn behind_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent
         page.header("strict-transport-security")
             .starts_with("max-age=")
     );
+}
+
+#[sqlx::test]
+async fn a_request_id_sent_by_the_client_is_replaced(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let page = app
+        .client()
+        .get_with_headers("/login", &[("x-request-id", "forged-id")])
+        .await;
+    let id = page.header("x-request-id");
+    assert!(!id.is_empty() && id != "forged-id", "{id}");
+}
+
+#[sqlx::test]
+async fn pages_are_not_compressed_but_static_files_are(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let gzip = [("accept-encoding", "gzip")];
+    let page = app.client().get_with_headers("/login", &gzip).await;
+    assert_eq!(
+        page.header("content-encoding"),
+        "",
+        "HTML with a CSRF token"
+    );
+    let css = app
+        .client()
+        .get_with_headers("/static/app.css", &gzip)
+        .await;
+    assert_eq!(css.header("content-encoding"), "gzip");
 }
