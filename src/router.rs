@@ -60,6 +60,11 @@ pub const NAVIGATION: &[NavEntry] = &[
 pub fn app(state: AppState) -> Router {
     let panel = Router::new()
         .merge(gated(&state, Permission::Tickets, home::router()))
+        .merge(gated(
+            &state,
+            Permission::OwnProfile,
+            auth::own_password_router(),
+        ))
         .merge(gated(&state, Permission::Configuration, settings::router()));
 
     let pages = Router::new()

@@ -14,6 +14,7 @@ field-name = Your name
 field-email = Email
 field-password = Password
 field-new-password = New password
+field-current-password = Current password
 password-rules = Use 10 to 128 characters; not your email address and not a common password.
 
 ## Input errors
@@ -25,6 +26,8 @@ password-too-short = Use at least 10 characters.
 password-too-long = Use at most 128 characters.
 password-is-email = Your password cannot be your email address.
 password-too-common = This password is too common; choose one that is harder to guess.
+password-unchanged = Choose a password other than your current one.
+password-current-wrong = This is not your current password.
 
 ## Sign up
 signup-title = Create your help desk
@@ -56,6 +59,13 @@ reset-email-greeting = Hello { $name },
 reset-email-body = Someone asked to reset your password for the workspace { $workspace }. Open this link within one hour to choose a new one:
 reset-email-button = Choose a new password
 reset-email-ignore = If you did not ask for this, ignore this email: your password stays as it is.
+
+## Changing one's password
+nav-password = Change password
+change-password-title = Change your password
+change-password-intro = Your other sessions, on other browsers and devices, end when you change it; this one stays.
+change-password-submit = Change password
+password-changed = Your password was changed. Your other sessions have ended.
 
 ## Home
 home-title = Home

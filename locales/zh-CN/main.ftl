@@ -14,6 +14,7 @@ field-name = 您的姓名
 field-email = 电子邮箱
 field-password = 密码
 field-new-password = 新密码
+field-current-password = 当前密码
 password-rules = 密码长度为 10 到 128 个字符；不能是您的邮箱地址，也不能是常见密码。
 
 ## Input errors
@@ -25,6 +26,8 @@ password-too-short = 密码至少需要 10 个字符。
 password-too-long = 密码最多 128 个字符。
 password-is-email = 密码不能与邮箱地址相同。
 password-too-common = 这个密码太常见了，请换一个更难猜的密码。
+password-unchanged = 新密码不能与当前密码相同。
+password-current-wrong = 当前密码不正确。
 
 ## Sign up
 signup-title = 创建您的客服中心
@@ -56,6 +59,13 @@ reset-email-greeting = { $name }，您好：
 reset-email-body = 有人请求重置您在工作区 { $workspace } 的密码。请在一小时内打开以下链接设置新密码：
 reset-email-button = 设置新密码
 reset-email-ignore = 如果这不是您本人的操作，请忽略此邮件，您的密码不会改变。
+
+## Changing one's password
+nav-password = 修改密码
+change-password-title = 修改密码
+change-password-intro = 修改后，您在其他浏览器和设备上的会话将会结束；当前会话保持登录。
+change-password-submit = 修改密码
+password-changed = 密码已修改，您的其他会话已结束。
 
 ## Home
 home-title = 首页

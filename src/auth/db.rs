@@ -97,12 +97,14 @@ pub async fn end_login(db: &PgPool, account_id: Uuid, login_id: Uuid) -> sqlx::R
     Ok(())
 }
 
-/// Stores a new password hash and ends every open login of the agent.
+/// Stores a new password hash and ends every open login of the agent but `keep`, the one
+/// that made the change.
 pub async fn set_password(
     conn: &mut PgConnection,
     account_id: Uuid,
     agent_id: Uuid,
     password_hash: &str,
+    keep: Option<Uuid>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update agents set password_hash = $3 where account_id = $1 and id = $2",
@@ -114,13 +116,29 @@ pub async fn set_password(
     .await?;
     sqlx::query!(
         "update logins set ended_at = now()
-         where account_id = $1 and agent_id = $2 and ended_at is null",
+         where account_id = $1 and agent_id = $2 and ended_at is null
+           and id is distinct from $3",
         account_id,
         agent_id,
+        keep,
     )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+pub async fn password_hash(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        "select password_hash from agents where account_id = $1 and id = $2",
+        account_id,
+        agent_id,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Reset emails sent to one agent in the last hour, to cap mail to one address.

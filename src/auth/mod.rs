@@ -1,5 +1,6 @@
-//! Who is asking and what they may do: login and logout, password resets, sessions,
-//! login throttling, password rules and the permission layer of every `/app` route.
+//! Who is asking and what they may do: login and logout, password resets and changes,
+//! sessions, throttling, password rules and the permission layer of every `/app` route.
+mod change;
 mod current;
 mod db;
 mod login;
@@ -18,6 +19,15 @@ pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login};
 
 use crate::AppState;
 
+/// The pages of a logged-in agent's own password.
+pub fn own_password_router() -> Router<AppState> {
+    Router::new().route(
+        "/app/password",
+        get(change::show_change).post(change::change_password),
+    )
+}
+
+/// Logging in and out, and forgotten passwords: open to anyone.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(

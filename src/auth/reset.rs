@@ -178,7 +178,7 @@ pub async fn reset_password(
     if !db::consume_reset(&mut tx, &target, &digest).await? {
         return Err(AppError::LinkExpired);
     }
-    db::set_password(&mut tx, target.account_id, target.agent_id, &hash).await?;
+    db::set_password(&mut tx, target.account_id, target.agent_id, &hash, None).await?;
     tx.commit().await?;
     tracing::info!(agent_id = %target.agent_id, "password reset");
     flash::success(&session, "reset-done").await?;

@@ -9,6 +9,7 @@
 mod auth;
 mod harness;
 mod outbox;
+mod password;
 mod permissions;
 mod reset;
 mod signup;

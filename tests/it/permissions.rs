@@ -17,6 +17,16 @@ type Fields = &'static [(&'static str, &'static str)];
 /// The `/app` routes that exist, with the permission each needs and a valid form.
 const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     (Method::Get, "/app", Permission::Tickets, &[]),
+    (Method::Get, "/app/password", Permission::OwnProfile, &[]),
+    (
+        Method::Post,
+        "/app/password",
+        Permission::OwnProfile,
+        &[
+            ("current_password", crate::harness::PASSWORD),
+            ("password", "a fresh passphrase of mine"),
+        ],
+    ),
     (
         Method::Get,
         "/app/config/settings",
