@@ -100,6 +100,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Asserts that `email` of workspace `slug` logs in with `password` and not with `old`.
+    pub async fn assert_password_changed(
+        &self,
+        slug: &str,
+        email: &str,
+        password: &str,
+        old: &str,
+    ) {
+        self.client()
+            .log_in(slug, email, password)
+            .await
+            .assert_redirects_to("/app");
+        let refused = self.client().log_in(slug, email, old).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     /// A client logged in as `role` of `workspace`.
     pub async fn logged_in(&self, workspace: &Workspace, role: Role) -> Client {
         let client = self.client();
