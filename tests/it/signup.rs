@@ -185,9 +185,12 @@ async fn a_double_submitted_signup_creates_one_workspace(db: PgPool) {
     );
     let mut statuses = [first.status, second.status];
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
+    // The second is refused: as taken (422) while the first is still under way, or as an
+    // expired form (403) once the first has logged the session in and renewed its token.
+    assert_eq!(statuses[0], StatusCode::SEE_OTHER, "{statuses:?}");
+    assert!(
+        [StatusCode::FORBIDDEN, StatusCode::UNPROCESSABLE_ENTITY].contains(&statuses[1]),
+        "{statuses:?}"
     );
     assert_eq!(app.count("accounts").await, 1);
     assert_eq!(app.count("agents").await, 1);
