@@ -3,7 +3,7 @@
 //! `Client` behaves like a browser: it keeps cookies and sends the CSRF token of the forms.
 
 use std::{
-    net::{SocketAddr, TcpListener as StdListener},
+    net::SocketAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -389,6 +389,9 @@ impl Client {
 #[derive(Clone)]
 pub struct MailSink {
     port: u16,
+    /// The port, bound but not listening until `listen`: connections are refused, and no
+    /// other test can take the port meanwhile.
+    reserved: Arc<Mutex<Option<tokio::net::TcpSocket>>>,
     received: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
@@ -424,15 +427,14 @@ pub struct ReceivedMail {
 }
 
 impl MailSink {
-    /// A sink on a free port that is not listening yet: mail to it fails until `start`.
+    /// A sink on a free port that is not listening yet: mail to it fails until `listen`.
     pub fn reserve() -> Self {
-        let port = StdListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let port = socket.local_addr().unwrap().port();
         Self {
             port,
+            reserved: Arc::new(Mutex::new(Some(socket))),
             received: Arc::default(),
         }
     }
@@ -444,7 +446,10 @@ impl MailSink {
     }
 
     pub fn listen(&self) {
-        let listener = StdListener::bind(("127.0.0.1", self.port)).unwrap();
+        let socket = self.reserved.lock().unwrap().take().unwrap();
+        let listener = socket.listen(64).unwrap().into_std().unwrap();
+        // The SMTP server accepts with blocking calls.
+        listener.set_nonblocking(false).unwrap();
         let mut server = Server::new(Collector {
             message: Vec::new(),
             received: self.received.clone(),
