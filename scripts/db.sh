@@ -15,11 +15,9 @@ if [ -n "${DATABASE_URL:-}" ]; then
   exit 0
 fi
 
-# Below the ephemeral port range (32768-60999 on Linux), where an outgoing connection could
-# be holding the port at the moment the server binds it.
-port=${FRONTDESK_PG_PORT:-25432}
 home="$PWD/var/pg"
 say() { printf 'db.sh: %s\n' "$*" >&2; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The newest installed PostgreSQL that has a server (a newer client alone does not count).
 pg_bin() {
@@ -47,6 +45,21 @@ if [ -z "$bin" ]; then
 fi
 
 mkdir -p "$home"
+# The cluster keeps the port it was given. A new one takes the first free port from 25432
+# on, below the ephemeral range (32768-60999), where an outgoing connection could hold it
+# at the moment the server binds; another checkout's cluster may have 25432 already.
+if [ -n "${FRONTDESK_PG_PORT:-}" ]; then
+  port=$FRONTDESK_PG_PORT
+elif [ -f "$home/port" ]; then
+  port=$(cat "$home/port")
+else
+  port=25432
+  while listening "$port"; do
+    port=$((port + 1))
+    [ "$port" -lt 25532 ] || { say "no free port in 25432-25531; set FRONTDESK_PG_PORT"; exit 1; }
+  done
+  printf '%s\n' "$port" > "$home/port"
+fi
 data="$home/data"
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user, in
 # a folder it can reach (a checkout under a private home folder is out of its reach).
@@ -78,7 +91,14 @@ fi
 password=$(cat "$password_file" 2>/dev/null || true)
 export PGPASSWORD="$password"
 
-if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+ours_running() { run_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+port_answers() { "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; }
+if ! { ours_running && port_answers; }; then
+  if port_answers; then
+    say "another PostgreSQL (another checkout's?) answers on port $port, this cluster's port;"
+    say "stop it, or move this cluster with FRONTDESK_PG_PORT=<port> (or set DATABASE_URL)"
+    exit 1
+  fi
   say "starting PostgreSQL on 127.0.0.1:$port"
   if ! run_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c fsync=off" \
