@@ -191,12 +191,7 @@ async fn a_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(db: Pg
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{token:?}");
         assert!(page.body.contains("This form has expired"));
     }
-    let company: String = sqlx::query_scalar("select company from accounts where id = $1")
-        .bind(acme.account_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(company, "acme Inc");
+    assert_eq!(acme.company(&app).await, "acme Inc", "unchanged");
 
     // Logging in and out need the token too.
     let page = stranger

@@ -200,6 +200,15 @@ impl Workspace {
     pub fn person(&self, role: Role) -> &Person {
         self.people.iter().find(|p| p.role == role).unwrap()
     }
+
+    /// The company name as stored now.
+    pub async fn company(&self, app: &TestApp) -> String {
+        sqlx::query_scalar("select company from accounts where id = $1")
+            .bind(self.account_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    }
 }
 
 /// A response, read whole.

@@ -93,12 +93,7 @@ async fn an_agent_is_refused_settings_and_nothing_changes(db: PgPool) {
         .post("/app/config/settings", &[("company", "Agent Co")])
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    let company: String = sqlx::query_scalar("select company from accounts where id = $1")
-        .bind(acme.account_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(company, "acme Inc");
+    assert_eq!(acme.company(&app).await, "acme Inc", "unchanged");
 }
 
 #[sqlx::test]
