@@ -7,7 +7,6 @@ export SQLX_OFFLINE := true
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
 	cargo build --bin frontdesk && \
-	target/debug/frontdesk migrate && \
 	target/debug/frontdesk seed && \
 	exec target/debug/frontdesk serve
 

@@ -68,7 +68,10 @@ pub async fn change_password(
         let stored = db::password_hash(&mut conn, agent.account_id, agent.id).await?;
         (attempt, stored)
     };
-    if !password::verify(&form.current_password, Some(stored)).await? {
+    if password::verify(&form.current_password, Some(stored)).await? {
+        // The right current password is no failed guess, whatever is wrong with the new one.
+        throttle::login_succeeded(&mut *state.db.acquire().await?, &attempt).await?;
+    } else {
         errors.add("current_password", "password-current-wrong");
     }
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
@@ -76,8 +79,8 @@ pub async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let hash = password::hash(new_password.as_str()).await?;
+    // The new hash and the end of the other sessions hold together or not at all.
     let mut tx = state.db.begin().await?;
-    throttle::login_succeeded(&mut tx, &attempt).await?;
     db::set_password(
         &mut tx,
         agent.account_id,

@@ -79,8 +79,7 @@ pub async fn request_reset(
     Form(form): Form<ForgotForm>,
 ) -> Result<Redirect, AppError> {
     let name = LoginName::new(&form.workspace, &form.email);
-    let client = throttle::client_key(client);
-    if !throttle::allow(&mut *state.db.acquire().await?, Scope::Reset, &client).await? {
+    if !throttle::allow(&state.db, Scope::Reset, client).await? {
         return Err(AppError::TooManyAttempts);
     }
     let mut tx = state.db.begin().await?;

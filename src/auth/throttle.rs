@@ -11,7 +11,7 @@
 use std::net::IpAddr;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{crypto, input::LoginName};
@@ -99,10 +99,11 @@ async fn forget(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
 }
 
 /// Counts one attempt of a client action; `false` if the client is over its limit.
-pub async fn allow(conn: &mut PgConnection, scope: Scope, client: &str) -> sqlx::Result<bool> {
-    let (id, allowed) = record(conn, scope, client).await?;
+pub async fn allow(db: &PgPool, scope: Scope, client: Option<IpAddr>) -> sqlx::Result<bool> {
+    let mut conn = db.acquire().await?;
+    let (id, allowed) = record(&mut conn, scope, &client_key(client)).await?;
     if !allowed {
-        forget(conn, &[id]).await?;
+        forget(&mut conn, &[id]).await?;
     }
     Ok(allowed)
 }

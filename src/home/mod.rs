@@ -3,11 +3,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{Router, routing::get};
 
-use crate::{
-    AppState,
-    auth::{CurrentAgent, Permission},
-    web::PageContext,
-};
+use crate::{AppState, auth::CurrentAgent, web::PageContext};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/app", get(show_home))
@@ -18,13 +14,8 @@ pub fn router() -> Router<AppState> {
 struct HomePage {
     ctx: PageContext,
     agent: CurrentAgent,
-    permissions: Vec<Permission>,
 }
 
 async fn show_home(ctx: PageContext, agent: CurrentAgent) -> HomePage {
-    HomePage {
-        ctx,
-        permissions: agent.role.permissions().to_vec(),
-        agent,
-    }
+    HomePage { ctx, agent }
 }

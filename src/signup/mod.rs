@@ -65,8 +65,7 @@ async fn sign_up(
         Ok(new_workspace) if errors.is_empty() => new_workspace,
         _ => return Ok(refuse(ctx, form, errors)),
     };
-    let client = throttle::client_key(client);
-    if !throttle::allow(&mut *state.db.acquire().await?, Scope::Signup, &client).await? {
+    if !throttle::allow(&state.db, Scope::Signup, client).await? {
         return Err(AppError::TooManyAttempts);
     }
     let hash = password::hash(new_workspace.password.as_str()).await?;

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use crate::{AppError, crypto, router::BODY_LIMIT};
 
 const SESSION_KEY: &str = "csrf_token";
-pub const FIELD: &str = "csrf_token";
+const FIELD: &str = "csrf_token";
 const HEADER: &str = "x-csrf-token";
 
 /// The session's token, created on first use.

@@ -11,6 +11,12 @@ async fn an_agent_logs_in_and_lands_on_the_panel(db: PgPool) {
     let acme = app.workspace("acme").await;
     let client = app.client();
 
+    // The invitation email links the login page with the workspace filled in.
+    let form = client.get("/login?workspace=acme").await;
+    assert_eq!(
+        crate::harness::input_value(&form.body, "workspace").as_deref(),
+        Some("acme")
+    );
     let page = client.log_in("acme", "agent@acme.test", PASSWORD).await;
     page.assert_redirects_to("/app");
     let home = client.get("/app").await;

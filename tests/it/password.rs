@@ -112,3 +112,26 @@ async fn guessing_the_current_password_is_throttled_like_logins(db: PgPool) {
         .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[sqlx::test]
+async fn the_right_current_password_with_a_weak_new_one_is_no_failed_guess(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Agent).await;
+    for _ in 0..12 {
+        let page = client
+            .post(
+                "/app/password",
+                &[("current_password", PASSWORD), ("password", "short")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    client
+        .post(
+            "/app/password",
+            &[("current_password", PASSWORD), ("password", NEW_PASSWORD)],
+        )
+        .await
+        .assert_redirects_to("/app");
+}

@@ -5,27 +5,13 @@ use sqlx::PgPool;
 
 use crate::harness::{Client, PASSWORD, TestApp, serve};
 
-/// Fails 50 logins as the client `forwarded_for` claims to be.
-async fn fail_fifty_logins(client: &Client, forwarded_for: &str) {
-    for n in 0..50 {
-        let token = client.csrf_token().await;
-        let page = client
-            .post_with_headers(
-                "/login",
-                &[
-                    ("csrf_token", &token),
-                    ("workspace", "acme"),
-                    ("email", &format!("guess{n}@acme.test")),
-                    ("password", "wrong password!"),
-                ],
-                &[("x-forwarded-for", forwarded_for)],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}");
-    }
-}
-
-async fn log_in_as(client: &Client, forwarded_for: &str) -> StatusCode {
+/// A login through the proxy, as the client `forwarded_for` claims to be.
+async fn log_in_from(
+    client: &Client,
+    email: &str,
+    password: &str,
+    forwarded_for: &str,
+) -> StatusCode {
     let token = client.csrf_token().await;
     client
         .post_with_headers(
@@ -33,13 +19,26 @@ async fn log_in_as(client: &Client, forwarded_for: &str) -> StatusCode {
             &[
                 ("csrf_token", &token),
                 ("workspace", "acme"),
-                ("email", "agent@acme.test"),
-                ("password", PASSWORD),
+                ("email", email),
+                ("password", password),
             ],
             &[("x-forwarded-for", forwarded_for)],
         )
         .await
         .status
+}
+
+/// Fails 50 logins as the client `forwarded_for` claims to be.
+async fn fail_fifty_logins(client: &Client, forwarded_for: &str) {
+    for n in 0..50 {
+        let email = format!("guess{n}@acme.test");
+        let status = log_in_from(client, &email, "wrong password!", forwarded_for).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}");
+    }
+}
+
+async fn log_in_as(client: &Client, forwarded_for: &str) -> StatusCode {
+    log_in_from(client, "agent@acme.test", PASSWORD, forwarded_for).await
 }
 
 #[sqlx::test]
