@@ -25,8 +25,7 @@ const PEOPLE: [(&str, &str, Role); 4] = [
 ];
 
 pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
-    let mut conn = db.acquire().await?;
-    if signup::db::slug_taken(&mut conn, SLUG).await? {
+    if signup::db::slug_taken(&mut *db.acquire().await?, SLUG).await? {
         match std::fs::read_to_string(LOGINS_FILE) {
             Ok(logins) => println!("The demo workspace exists already.\n{logins}"),
             Err(_) => println!(
@@ -36,7 +35,6 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    drop(conn);
     let mut tx = db.begin().await?;
     let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company").await?;
     let mut logins = format!(
