@@ -13,6 +13,10 @@ pub enum AppError {
     LinkExpired,
     #[error("forbidden")]
     Forbidden,
+    /// A rule beyond the permission matrix refuses this (403), with the catalog key that
+    /// says which rule.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("login required")]
     LoginRequired { next: String },
     #[error("missing or invalid CSRF token")]
@@ -27,6 +31,18 @@ pub enum AppError {
     Session(#[from] tower_sessions::session::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// `query(..).await.found()?`: a row of the workspace, or the 404 that a missing row and
+/// another workspace's row both get.
+pub trait Found<T> {
+    fn found(self) -> Result<T, AppError>;
+}
+
+impl<T> Found<T> for sqlx::Result<Option<T>> {
+    fn found(self) -> Result<T, AppError> {
+        self?.ok_or(AppError::NotFound)
+    }
 }
 
 /// What the error page says, as a message key of the translation catalog.
@@ -49,6 +65,7 @@ impl IntoResponse for AppError {
             }
             Self::LinkExpired => (StatusCode::NOT_FOUND, "error-link-expired"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+            Self::Refused(message_key) => (StatusCode::FORBIDDEN, *message_key),
             Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),

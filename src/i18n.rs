@@ -89,11 +89,19 @@ impl Locale {
     }
 }
 
+/// Arguments for Fluent. An argument written as a plain integer becomes a number, so that
+/// plural variants (`[one]`, `[1]`) select on it; anything else stays text as it is.
 fn fluent_args<'a>(
     args: &[(&'static str, &'a str)],
 ) -> HashMap<Cow<'static, str>, FluentValue<'a>> {
     args.iter()
-        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(*value)))
+        .map(|(name, value)| {
+            let value = match value.parse::<i64>() {
+                Ok(number) if number.to_string() == *value => FluentValue::from(number),
+                _ => FluentValue::from(*value),
+            };
+            (Cow::Borrowed(*name), value)
+        })
         .collect()
 }
 
@@ -126,20 +134,41 @@ mod tests {
         assert!(!text.contains('\u{2068}'));
     }
 
+    #[test]
+    fn integer_arguments_select_plural_variants_and_other_text_stays_as_typed() {
+        let cost = |seats| {
+            Locale::En.t_args(
+                "agents-seats-cost",
+                &[("seats", seats), ("price", "$15.00"), ("total", "$15.00")],
+            )
+        };
+        assert!(cost("1").starts_with("1 agent x"), "{}", cost("1"));
+        assert!(cost("4").starts_with("4 agents x"), "{}", cost("4"));
+        let greeting = Locale::En.t_args("home-greeting", &[("name", "007")]);
+        assert!(greeting.contains("007"), "{greeting}");
+    }
+
     /// Every key of the English catalog exists in every other language.
     #[test]
     fn every_language_has_every_key() {
         let english = include_str!("../locales/en/main.ftl");
-        let messages: Vec<(&str, &str)> = english
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
-            .filter_map(|line| line.split_once(" = "))
-            .collect();
+        // Each message with the lines of its text, continuation lines (indented) included.
+        let mut messages: Vec<(&str, Vec<&'static str>)> = Vec::new();
+        for line in english.lines().filter(|line| !line.starts_with('#')) {
+            match line.split_once(" = ").filter(|_| !line.starts_with(' ')) {
+                Some((key, text)) => messages.push((key, vec![text])),
+                None => {
+                    if let Some((_, text)) = messages.last_mut() {
+                        text.push(line);
+                    }
+                }
+            }
+        }
         assert!(messages.len() > 50);
-        for (key, text) in messages {
-            let args: Vec<(&'static str, &str)> = text
-                .split("{ $")
-                .skip(1)
+        for (key, lines) in &messages {
+            let args: Vec<(&'static str, &str)> = lines
+                .iter()
+                .flat_map(|line| line.split("{ $").skip(1))
                 .filter_map(|rest| rest.split_once(' ').map(|(name, _)| (name, "x")))
                 .collect();
             assert!(Locale::En.has(key, &args), "en {key}");

@@ -1,5 +1,6 @@
 //! Form input parsed at the edge: handlers and queries see these types, never raw strings.
 //! Each parse failure is a message key of the translation catalog.
+use uuid::Uuid;
 
 /// A workspace's slug: `[a-z0-9-]{2,40}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +87,55 @@ pub fn required_text(raw: &str, max: usize) -> Result<String, &'static str> {
         Err("input-too-long")
     } else {
         Ok(text.to_owned())
+    }
+}
+
+/// Optional single-line text of at most `max` characters, trimmed; empty is `None`.
+pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, &'static str> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        required_text(raw, max).map(Some)
+    }
+}
+
+/// Multi-line text of at most `max` characters, trimmed; may be empty.
+pub fn long_text(raw: &str, max: usize) -> Result<String, &'static str> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        Err("input-too-long")
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// The ids of a checkbox group, each once. Whether they name rows of the workspace is for
+/// the caller's query to say.
+pub fn ids(raw: &[String]) -> Result<Vec<Uuid>, &'static str> {
+    let mut ids = raw
+        .iter()
+        .map(|id| id.trim().parse::<Uuid>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| "input-choice-invalid")?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// One value offered by a select or a checkbox group, as the template shows it.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl ToString, label: impl Into<String>, checked: bool) -> Self {
+        Self {
+            value: value.to_string(),
+            label: label.into(),
+            checked,
+        }
     }
 }
 

@@ -1,10 +1,14 @@
 //! Frontdesk: a multi-tenant help desk. `router::app` builds the whole HTTP application;
 //! `startup` connects, migrates and serves it; features live in their own modules.
 pub mod agents;
+pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod crypto;
+pub mod departments;
 pub mod error;
+pub mod format;
 pub mod health;
 pub mod home;
 pub mod i18n;

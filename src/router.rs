@@ -26,9 +26,9 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::{
-    AppError, AppState,
+    AppError, AppState, agents, audit,
     auth::{self, Permission},
-    health, home, settings, signup,
+    departments, health, home, settings, signup,
     web::{self, csrf, error_page},
 };
 
@@ -51,8 +51,23 @@ pub const NAVIGATION: &[NavEntry] = &[
         permission: Permission::Tickets,
     },
     NavEntry {
+        path: "/app/config/agents",
+        label_key: "nav-agents",
+        permission: Permission::Configuration,
+    },
+    NavEntry {
+        path: "/app/config/departments",
+        label_key: "nav-departments",
+        permission: Permission::Configuration,
+    },
+    NavEntry {
         path: "/app/config/settings",
         label_key: "nav-settings",
+        permission: Permission::Configuration,
+    },
+    NavEntry {
+        path: "/app/config/audit",
+        label_key: "nav-audit",
         permission: Permission::Configuration,
     },
 ];
@@ -65,7 +80,14 @@ pub fn app(state: AppState) -> Router {
             Permission::OwnProfile,
             auth::own_password_router(),
         ))
-        .merge(gated(&state, Permission::Configuration, settings::router()));
+        .merge(gated(&state, Permission::Configuration, settings::router()))
+        .merge(gated(&state, Permission::Configuration, agents::router()))
+        .merge(gated(
+            &state,
+            Permission::Configuration,
+            departments::router(),
+        ))
+        .merge(gated(&state, Permission::Configuration, audit::router()));
 
     let pages = Router::new()
         .merge(signup::router())

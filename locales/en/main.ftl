@@ -4,6 +4,9 @@
 nav-label = Main navigation
 nav-home = Home
 nav-settings = Settings
+nav-agents = Agents
+nav-departments = Departments
+nav-audit = Audit log
 nav-logout = Log out
 
 ## Form fields
@@ -15,6 +18,16 @@ field-email = Email
 field-password = Password
 field-new-password = New password
 field-current-password = Current password
+field-role = Role
+field-departments = Departments
+field-agent-name = Name
+field-alias = Alias
+field-alias-hint = Customers see the alias, when there is one, instead of the name.
+field-gender = Gender
+field-description = Description
+field-department-name = Name
+field-department-agents = Agents
+action-cancel = Cancel
 password-rules = Use 10 to 128 characters; not your email address and not a common password.
 
 ## Input errors
@@ -28,6 +41,7 @@ password-is-email = Your password cannot be your email address.
 password-too-common = This password is too common; choose one that is harder to guess.
 password-unchanged = Choose a password other than your current one.
 password-current-wrong = This is not your current password.
+input-choice-invalid = Choose one of the options offered.
 
 ## Sign up
 signup-title = Create your help desk
@@ -42,6 +56,7 @@ signup-welcome = Your workspace is ready. Welcome to Frontdesk!
 login-title = Log in
 login-submit = Log in
 login-failed = The workspace, email or password is wrong.
+login-invitation-expired = This invitation has expired. Ask an admin of the workspace to send you a new one.
 login-forgot = Forgot your password?
 login-signup = Create a new workspace
 
@@ -63,6 +78,7 @@ reset-email-ignore = If you did not ask for this, ignore this email: your passwo
 ## Changing one's password
 nav-password = Change password
 change-password-title = Change your password
+change-password-forced = Welcome! Choose your own password to start: the one from the invitation works only until you do.
 change-password-intro = Your other sessions, on other browsers and devices, end when you change it; this one stays.
 change-password-submit = Change password
 password-changed = Your password was changed. Your other sessions have ended.
@@ -77,12 +93,136 @@ home-what-you-can-do = What you can do here
 role-agent = Agent
 role-admin = Admin
 role-owner = Owner
+gender-female = Female
+gender-male = Male
+gender-other = Other
+gender-unspecified = Not specified
 permission-tickets = Work the ticket queue: read, reply, add notes, assign and change status, priority, type and department
 permission-knowledge-base = Write knowledge-base articles and categories
 permission-own-profile = Keep your own profile and preferences, and see your own work report
 permission-configuration = Configure the workspace: agents, departments and settings
 permission-all-reports = See the reports of every agent and department
 permission-billing = Manage billing: plan, billing details and invoices
+
+## Plans
+plan-free = Free
+plan-small = Small
+plan-medium = Medium
+plan-large = Large
+
+## Agents
+agents-title = Agents
+agents-invite = Invite an agent
+agents-seats-free = { $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  }: no charge on the free plan.
+agents-seats-cost = { $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price } = { $total } a month
+agents-plan = Plan: { $plan }
+agents-filter-role = Role
+agents-filter-department = Department
+agents-filter-search = Name or email
+agents-filter-any = Any
+agents-filter-submit = Filter
+agents-filter-clear = Show everyone
+agents-none-match = No agent matches these filters.
+agents-column-name = Name
+agents-column-state = State
+agents-column-last-login = Last login
+agents-column-actions = Actions
+agents-state-invited = Invited
+agents-state-active = Active
+agents-never = Never
+agents-you = you
+agents-edit = Edit
+agents-delete = Delete
+agents-no-departments = This workspace has no departments yet.
+agents-invite-title = Invite an agent
+agents-invite-intro = The new agent gets an email with the workspace, their email and a temporary password that works for 7 days. At their first login they choose their own.
+agents-invite-cost-free = On the free plan this seat costs nothing.
+agents-invite-cost = This seat costs { $price } a month: { $seats } agents x { $price } = { $total } a month from now on.
+agents-invite-submit = Send the invitation
+agents-invited = The invitation is on its way.
+agents-email-taken = An agent of this workspace already has this email.
+agents-edit-title = Edit { $name }
+agents-own-role = Nobody changes their own role.
+agents-save = Save
+agents-saved = Saved.
+agents-resend-title = Invitation
+agents-resend-intro = This agent has not chosen a password yet. A new invitation carries a new temporary password; the old one stops working.
+agents-resend-submit = Send a new invitation
+agents-invitation-resent = A new invitation is on its way; the old password no longer works.
+agents-delete-link = Delete this agent
+agents-delete-title = Delete { $name }?
+agents-delete-consequences = When you delete this agent:
+agents-delete-sessions = they are logged out everywhere at once and can no longer log in;
+agents-delete-tickets = their tickets and messages stay, with their name on them;
+agents-delete-seat = their seat is freed: { $seats } agents x { $price } = { $total } a month from the next period;
+agents-delete-seat-free = their seat is freed (seats cost nothing on the free plan);
+agents-delete-reinvite = their email address can be invited again later.
+agents-delete-submit = Delete the agent
+agents-deleted = The agent was deleted.
+agents-refused-owners-only = Only an owner can make someone an owner, or change or delete an owner.
+agents-refused-own-role = Nobody changes their own role.
+agents-refused-last-owner = A workspace keeps at least one owner: make someone else owner first.
+agents-refused-themselves = You cannot delete yourself.
+agents-not-invited = This agent has chosen their password already; there is no invitation to send again.
+invitation-email-subject = You are invited to { $company } on Frontdesk
+invitation-email-greeting = Hello { $name },
+invitation-email-body = { $inviter } invited you to answer customers of { $company } on Frontdesk. Log in with:
+invitation-email-login = Log in here:
+invitation-email-button = Log in to Frontdesk
+invitation-email-expiry = The password works for 7 days. When you log in, you will choose your own.
+
+## Departments
+departments-title = Departments
+departments-intro = A department's tickets are seen by its agents; admins and owners see all, and tickets without a department are seen by everyone.
+departments-empty = No departments yet.
+departments-no-members = No agents
+departments-no-agents = This workspace has no agents.
+departments-new = New department
+departments-create = Create department
+departments-created = Department created.
+departments-limit = The { $plan } plan allows one department.
+departments-plan-limit = The free plan allows one department. Choose a paid plan to add more.
+departments-upgrade = Change the plan
+departments-ask-owner = An owner of the workspace can change the plan.
+departments-name-taken = A department with this name exists already.
+departments-edit-title = Department { $name }
+departments-save = Save
+departments-saved = Department saved.
+departments-delete-link = Delete this department
+departments-delete-title = Delete the department { $name }?
+departments-delete-tickets = Its tickets stay, without a department: every agent then sees them.
+departments-delete-agents = { $count ->
+    [1] Its 1 agent stays
+   *[other] Its { $count } agents stay
+  } in the workspace.
+departments-delete-submit = Delete the department
+departments-deleted = Department deleted.
+
+## Audit log
+audit-title = Audit log
+audit-intro = Who changed what in this workspace, and from where.
+audit-empty = Nothing has been recorded yet.
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-ip = IP address
+audit-older = Older entries
+audit-login = Logged in
+audit-agent-invited = Invited an agent
+audit-invitation-resent = Sent a new invitation
+audit-agent-updated = Edited an agent
+audit-role-changed = Changed a role
+audit-agent-deleted = Deleted an agent
+audit-department-created = Created a department
+audit-department-updated = Edited a department
+audit-department-deleted = Deleted a department
+audit-settings-changed = Changed the workspace settings
 
 ## Workspace settings
 settings-title = Workspace settings

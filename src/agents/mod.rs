@@ -1,2 +1,114 @@
-//! The people of a workspace.
+//! The team of a workspace at `/app/config/agents` (admins and owners): the list, invitations
+//! with emailed temporary passwords, edits and role changes, deletion.
 pub mod db;
+mod delete;
+mod edit;
+mod form;
+mod invite;
+mod list;
+mod rules;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{AppState, auth::CurrentAgent};
+
+pub use invite::INVITATION_LIFETIME;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Gender {
+    Female,
+    Male,
+    Other,
+    #[default]
+    Unspecified,
+}
+
+impl Gender {
+    pub const ALL: [Self; 4] = [Self::Female, Self::Male, Self::Other, Self::Unspecified];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Female => "female",
+            Self::Male => "male",
+            Self::Other => "other",
+            Self::Unspecified => "unspecified",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Female => "gender-female",
+            Self::Male => "gender-male",
+            Self::Other => "gender-other",
+            Self::Unspecified => "gender-unspecified",
+        }
+    }
+}
+
+/// Up to two letters standing in for a photo: "Ada Lovelace" is "AL".
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl From<&CurrentAgent> for rules::Person {
+    fn from(agent: &CurrentAgent) -> Self {
+        Self {
+            id: agent.id,
+            role: agent.role,
+        }
+    }
+}
+
+impl From<&db::TeamMember> for rules::Person {
+    fn from(member: &db::TeamMember) -> Self {
+        Self {
+            id: member.id,
+            role: member.role,
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/config/agents", get(list::show_team))
+        .route(
+            "/app/config/agents/new",
+            get(invite::show_invite).post(invite::invite),
+        )
+        .route(
+            "/app/config/agents/{id}/edit",
+            get(edit::show_edit).post(edit::update),
+        )
+        .route(
+            "/app/config/agents/{id}/invitation",
+            post(invite::resend_invitation),
+        )
+        .route(
+            "/app/config/agents/{id}/delete",
+            get(delete::confirm_delete).post(delete::delete),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_the_first_letters_of_two_words() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("  grace  brewster hopper "), "GB");
+        assert_eq!(initials("Zoë"), "Z");
+        assert_eq!(initials("张 伟"), "张伟");
+        assert_eq!(initials(""), "");
+    }
+}

@@ -26,12 +26,15 @@ use crate::{
 #[template(path = "auth/change_password.html")]
 struct ChangePasswordPage {
     ctx: PageContext,
+    /// Logged in with an invitation's password: choosing one's own comes first.
+    forced: bool,
     errors: FieldErrors,
 }
 
-pub async fn show_change(ctx: PageContext) -> impl IntoResponse {
+pub async fn show_change(ctx: PageContext, agent: CurrentAgent) -> impl IntoResponse {
     ChangePasswordPage {
         ctx,
+        forced: agent.must_change_password,
         errors: FieldErrors::default(),
     }
 }
@@ -75,7 +78,11 @@ pub async fn change_password(
         errors.add("current_password", "password-current-wrong");
     }
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
-        let page = ChangePasswordPage { ctx, errors };
+        let page = ChangePasswordPage {
+            ctx,
+            forced: agent.must_change_password,
+            errors,
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let hash = password::hash(new_password.as_str()).await?;

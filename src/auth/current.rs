@@ -4,7 +4,7 @@ use axum::{
     extract::{FromRequestParts, Request, State},
     http::request::Parts,
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Redirect, Response},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -29,6 +29,9 @@ pub struct CurrentAgent {
     pub login_id: Uuid,
     pub workspace_slug: String,
     pub company: String,
+    /// Logged in with an invitation's temporary password: every `/app` page leads to
+    /// `/app/password` until the agent has chosen their own.
+    pub must_change_password: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentAgent {
@@ -73,6 +76,9 @@ pub async fn require_permission(
 ) -> Result<Response, AppError> {
     let (mut parts, body) = request.into_parts();
     let agent = CurrentAgent::from_request_parts(&mut parts, &state).await?;
+    if agent.must_change_password && parts.uri.path() != super::CHANGE_PASSWORD_PATH {
+        return Ok(Redirect::to(super::CHANGE_PASSWORD_PATH).into_response());
+    }
     if !agent.role.can(permission) {
         return Err(AppError::Forbidden);
     }

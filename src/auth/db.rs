@@ -17,7 +17,8 @@ pub async fn current_agent(
         CurrentAgent,
         r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
                   a.language as "language: Locale", l.id as login_id,
-                  w.slug as workspace_slug, w.company
+                  w.slug as workspace_slug, w.company,
+                  a.temporary_password_expires_at is not null as "must_change_password!"
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id
@@ -41,6 +42,8 @@ pub struct AgentCredentials {
     pub password_hash: String,
     pub language: Locale,
     pub workspace_slug: String,
+    /// Set while the password is an invitation's temporary one.
+    pub temporary_password_expires_at: Option<OffsetDateTime>,
 }
 
 pub async fn find_by_login(
@@ -50,7 +53,8 @@ pub async fn find_by_login(
     sqlx::query_as!(
         AgentCredentials,
         r#"select a.account_id, a.id, a.name, a.email, a.password_hash,
-                  a.language as "language: Locale", w.slug as workspace_slug
+                  a.language as "language: Locale", w.slug as workspace_slug,
+                  a.temporary_password_expires_at
            from agents a join accounts w on w.id = a.account_id
            where w.slug = $1 and lower(a.email) = $2 and a.deleted_at is null"#,
         name.workspace,
@@ -97,7 +101,7 @@ pub async fn end_login(db: &PgPool, account_id: Uuid, login_id: Uuid) -> sqlx::R
     Ok(())
 }
 
-/// Stores a new password hash and ends every open login of the agent but `keep`, the one
+/// Stores a new password hash (the agent's own: an invitation's temporary one is gone) and ends every open login of the agent but `keep`, the one
 /// that made the change.
 pub async fn set_password(
     conn: &mut PgConnection,
@@ -107,7 +111,8 @@ pub async fn set_password(
     keep: Option<Uuid>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update agents set password_hash = $3 where account_id = $1 and id = $2",
+        "update agents set password_hash = $3, temporary_password_expires_at = null
+         where account_id = $1 and id = $2",
         account_id,
         agent_id,
         password_hash,

@@ -8,11 +8,12 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use time::OffsetDateTime;
 use tower_sessions::Session;
 
 use super::{LoginIdentity, db, password, session, throttle};
 use crate::{
-    AppError, AppState,
+    AppError, AppState, audit,
     input::LoginName,
     web::{PageContext, client::ClientAddr},
 };
@@ -24,7 +25,8 @@ struct LoginPage {
     workspace: String,
     email: String,
     next: String,
-    failed: bool,
+    /// Why the last attempt failed, as a message key.
+    failure: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -41,7 +43,7 @@ pub async fn show_login(ctx: PageContext, Query(query): Query<LoginQuery>) -> im
         workspace: query.workspace,
         email: String::new(),
         next: query.next,
-        failed: false,
+        failure: None,
     }
 }
 
@@ -60,12 +62,12 @@ pub struct LoginForm {
 pub async fn log_in_with_password(
     State(state): State<AppState>,
     session: Session,
-    ClientAddr(client): ClientAddr,
+    ClientAddr(client_ip): ClientAddr,
     ctx: PageContext,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let name = LoginName::new(&form.workspace, &form.email);
-    let client = throttle::client_key(client);
+    let client = throttle::client_key(client_ip);
     let (attempt, agent) = {
         let mut conn = state.db.acquire().await?;
         let Some(attempt) = throttle::begin_login(&mut conn, &name, &client).await? else {
@@ -77,20 +79,36 @@ pub async fn log_in_with_password(
     // No connection is held while the password is checked: that takes a while on purpose.
     let stored_hash = agent.as_ref().map(|a| a.password_hash.clone());
     let verified = password::verify(&form.password, stored_hash).await?;
-    let Some(agent) = agent.filter(|_| verified) else {
+    let refusal = match &agent {
+        // Said only to whoever knows the temporary password.
+        Some(agent) if verified => agent
+            .temporary_password_expires_at
+            .filter(|expires_at| *expires_at <= OffsetDateTime::now_utc())
+            .map(|_| "login-invitation-expired"),
         // One answer for a wrong workspace, email or password; the attempt stays counted.
+        _ => Some("login-failed"),
+    };
+    let (Some(agent), None) = (agent, refusal) else {
         let page = LoginPage {
             ctx,
             workspace: form.workspace,
             email: form.email,
             next: form.next,
-            failed: true,
+            failure: refusal,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.db.begin().await?;
     throttle::login_succeeded(&mut tx, &attempt).await?;
     let login_id = db::start_login(&mut tx, agent.account_id, agent.id).await?;
+    let entry = audit::Entry {
+        actor_id: agent.id,
+        action: audit::Action::Login,
+        subject: "",
+        detail: "",
+        ip: client_ip,
+    };
+    audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
     session::log_in(
         &state.db,

@@ -19,10 +19,14 @@ pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login};
 
 use crate::AppState;
 
+/// Where an agent changes their own password, and must after logging in with an
+/// invitation's temporary one.
+pub const CHANGE_PASSWORD_PATH: &str = "/app/password";
+
 /// The pages of a logged-in agent's own password.
 pub fn own_password_router() -> Router<AppState> {
     Router::new().route(
-        "/app/password",
+        CHANGE_PASSWORD_PATH,
         get(change::show_change).post(change::change_password),
     )
 }

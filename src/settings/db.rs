@@ -1,14 +1,18 @@
 //! Queries of the settings module.
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-pub async fn rename_company(db: &PgPool, account_id: Uuid, company: &str) -> sqlx::Result<()> {
+pub async fn rename_company(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    company: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update accounts set company = $2 where id = $1",
         account_id,
         company,
     )
-    .execute(db)
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -15,9 +15,10 @@ use tower_sessions::Session;
 
 use crate::{
     AppError, AppState,
+    audit::{self, Action, Entry},
     auth::CurrentAgent,
     input::{FieldErrors, required_text},
-    web::{PageContext, flash},
+    web::{PageContext, client::ClientAddr, flash},
 };
 
 pub fn router() -> Router<AppState> {
@@ -54,6 +55,7 @@ struct SettingsForm {
 async fn update_settings(
     State(state): State<AppState>,
     session: Session,
+    ClientAddr(client): ClientAddr,
     ctx: PageContext,
     agent: CurrentAgent,
     Form(form): Form<SettingsForm>,
@@ -68,7 +70,14 @@ async fn update_settings(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    db::rename_company(&state.db, agent.account_id, &company).await?;
+    let mut tx = state.db.begin().await?;
+    db::rename_company(&mut tx, agent.account_id, &company).await?;
+    if company != agent.company {
+        let detail = format!("{} → {company}", agent.company);
+        let entry = Entry::new(&agent, Action::SettingsChanged, client).detail(&detail);
+        audit::record(&mut tx, agent.account_id, &entry).await?;
+    }
+    tx.commit().await?;
     flash::success(&session, "settings-saved").await?;
     Ok(Redirect::to("/app/config/settings").into_response())
 }

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::forms::NewWorkspace;
 use crate::{
-    agents::{self, db::NewAgent},
+    agents::{self, Gender, db::NewAgent},
     auth::Role,
     i18n::Locale,
 };
@@ -54,9 +54,12 @@ pub async fn create_workspace(
         &NewAgent {
             email: workspace.owner_email.as_str(),
             name: &workspace.owner_name,
+            alias: None,
+            gender: Gender::Unspecified,
             role: Role::Owner,
             password_hash,
             language,
+            temporary_password_expires_at: None,
         },
     )
     .await?;

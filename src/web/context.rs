@@ -84,7 +84,11 @@ impl FromRequestParts<AppState> for PageContext {
                     .map(|entry| NavItem {
                         path: entry.path,
                         label_key: entry.label_key,
-                        current: entry.path == path,
+                        current: entry.path == path
+                            || (entry.path != "/app"
+                                && path
+                                    .strip_prefix(entry.path)
+                                    .is_some_and(|rest| rest.starts_with('/'))),
                     })
                     .collect()
             })

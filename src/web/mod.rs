@@ -7,7 +7,7 @@ pub mod error_page;
 pub mod flash;
 
 use axum::{
-    extract::{FromRequestParts, MatchedPath},
+    extract::{FromRequestParts, MatchedPath, Path},
     http::{HeaderMap, Request, request::Parts},
 };
 use tower_http::{
@@ -26,6 +26,21 @@ pub async fn session(parts: &mut Parts, state: &AppState) -> Result<Session, App
     Session::from_request_parts(parts, state)
         .await
         .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))
+}
+
+/// The `{id}` of a path like `/app/config/agents/{id}/edit`. Anything that is not an id
+/// is a page that does not exist (404), like another workspace's id.
+pub struct PathId(pub uuid::Uuid);
+
+impl FromRequestParts<AppState> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        raw.parse().map(Self).map_err(|_| AppError::NotFound)
+    }
 }
 
 /// The id `SetRequestIdLayer` gave the request, also shown on 500 pages.

@@ -10,7 +10,10 @@ use std::{
 
 use frontdesk::{
     AppState,
-    agents::db::{NewAgent, insert_agent},
+    agents::{
+        Gender,
+        db::{NewAgent, insert_agent},
+    },
     auth::{Role, password},
     config::Config,
     i18n::Locale,
@@ -77,9 +80,12 @@ impl TestApp {
             let agent = NewAgent {
                 email: &email,
                 name: &name,
+                alias: None,
+                gender: Gender::Unspecified,
                 role,
                 password_hash: password_hash().await,
                 language: Locale::En,
+                temporary_password_expires_at: None,
             };
             let id = insert_agent(&mut tx, account_id, &agent).await.unwrap();
             people.push(Person { id, email, role });
@@ -485,12 +491,23 @@ impl MailSink {
 
     /// The first message to `to`, waiting up to ten seconds for it.
     pub async fn wait_for(&self, to: &str) -> ReceivedMail {
+        self.wait_for_count(to, 1).await.remove(0)
+    }
+
+    /// The first `count` messages to `to` in the order they arrived, waiting up to ten
+    /// seconds for them.
+    pub async fn wait_for_count(&self, to: &str, count: usize) -> Vec<ReceivedMail> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if let Some(mail) = self.all().into_iter().find(|m| m.to == to) {
-                return mail;
+            let mut mails: Vec<_> = self.all().into_iter().filter(|m| m.to == to).collect();
+            if mails.len() >= count {
+                mails.truncate(count);
+                return mails;
             }
-            assert!(Instant::now() < deadline, "no mail to {to} arrived");
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {count} mails to {to} arrived"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

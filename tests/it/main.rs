@@ -3,10 +3,13 @@
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     reason = "a test fails by panicking at the first thing that is not as expected"
 )]
 
+mod agents;
 mod auth;
+mod departments;
 mod harness;
 mod outbox;
 mod password;

@@ -29,6 +29,30 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     ),
     (
         Method::Get,
+        "/app/config/agents",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Get,
+        "/app/config/agents/new",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Get,
+        "/app/config/departments",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Get,
+        "/app/config/audit",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Get,
         "/app/config/settings",
         Permission::Configuration,
         &[],
@@ -155,4 +179,53 @@ async fn settings_with_a_mistake_come_back_with_the_input(db: PgPool) {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("This is too long."));
     assert!(page.body.contains(&long));
+}
+
+#[sqlx::test]
+async fn an_agent_is_refused_every_configuration_form_and_nothing_changes(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post("/app/config/departments", &[("name", "Support")])
+        .await
+        .assert_redirects_to("/app/config/departments");
+    let department: uuid::Uuid = sqlx::query_scalar("select id from departments")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let admin_id = acme.person(Role::Admin).id;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let form = [
+        ("name", "Taken Over"),
+        ("email", "new@example.com"),
+        ("role", "owner"),
+        ("description", "x"),
+    ];
+    for path in [
+        "/app/config/agents/new".to_owned(),
+        format!("/app/config/agents/{admin_id}/edit"),
+        format!("/app/config/agents/{admin_id}/delete"),
+        format!("/app/config/agents/{admin_id}/invitation"),
+        "/app/config/departments".to_owned(),
+        format!("/app/config/departments/{department}"),
+        format!("/app/config/departments/{department}/delete"),
+    ] {
+        if !path.ends_with("/invitation") {
+            assert_eq!(
+                agent.get(&path).await.status,
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
+        }
+        let page = agent.post(&path, &form).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(app.count("agents").await, 3);
+    assert_eq!(
+        app.count("agents where name = 'Taken Over' or deleted_at is not null or role = 'owner' and email <> 'owner@acme.test'").await,
+        0
+    );
+    assert_eq!(app.count("departments where name = 'Support'").await, 1);
+    assert_eq!(app.count("outbox").await, 0);
 }

@@ -1,0 +1,68 @@
+//! Queries of the audit log.
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Action, Entry};
+use crate::format;
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    entry: &Entry<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into audit_log (account_id, id, actor_id, action, subject, detail, ip)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        account_id,
+        Uuid::now_v7(),
+        entry.actor_id,
+        entry.action as Action,
+        entry.subject,
+        entry.detail,
+        entry.ip.map(|ip| ip.to_string()),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct ListedEntry {
+    pub id: Uuid,
+    pub actor: Option<String>,
+    pub action: Action,
+    pub subject: String,
+    pub detail: String,
+    pub ip: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+impl ListedEntry {
+    pub fn when(&self) -> String {
+        format::datetime(self.created_at)
+    }
+}
+
+/// Newest first; ids are UUIDv7, so their order is the order of time.
+pub async fn page(
+    db: &PgPool,
+    account_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<ListedEntry>> {
+    sqlx::query_as!(
+        ListedEntry,
+        r#"select l.id, a.name as "actor?", l.action as "action: Action", l.subject, l.detail,
+                  l.ip, l.created_at
+           from audit_log l
+           left join agents a on a.account_id = l.account_id and a.id = l.actor_id
+           where l.account_id = $1 and ($2::uuid is null or l.id < $2)
+           order by l.id desc
+           limit $3"#,
+        account_id,
+        before,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,128 @@
+//! The audit log: who did what to the workspace, when and from where. Entries are written
+//! in the same transaction as the change they record; `/app/config/audit` lists them.
+mod db;
+
+use std::net::IpAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Query, State},
+    routing::get,
+};
+use serde::Deserialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{AppError, AppState, auth::CurrentAgent, web::PageContext};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum Action {
+    Login,
+    AgentInvited,
+    InvitationResent,
+    AgentUpdated,
+    RoleChanged,
+    AgentDeleted,
+    DepartmentCreated,
+    DepartmentUpdated,
+    DepartmentDeleted,
+    SettingsChanged,
+}
+
+impl Action {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Login => "audit-login",
+            Self::AgentInvited => "audit-agent-invited",
+            Self::InvitationResent => "audit-invitation-resent",
+            Self::AgentUpdated => "audit-agent-updated",
+            Self::RoleChanged => "audit-role-changed",
+            Self::AgentDeleted => "audit-agent-deleted",
+            Self::DepartmentCreated => "audit-department-created",
+            Self::DepartmentUpdated => "audit-department-updated",
+            Self::DepartmentDeleted => "audit-department-deleted",
+            Self::SettingsChanged => "audit-settings-changed",
+        }
+    }
+}
+
+/// One thing that happened: `subject` names what it happened to, `detail` how it changed.
+pub struct Entry<'a> {
+    pub actor_id: Uuid,
+    pub action: Action,
+    pub subject: &'a str,
+    pub detail: &'a str,
+    pub ip: Option<IpAddr>,
+}
+
+impl<'a> Entry<'a> {
+    /// What `actor` did from `ip`; say to what with `subject` and `detail`.
+    pub fn new(actor: &CurrentAgent, action: Action, ip: Option<IpAddr>) -> Self {
+        Self {
+            actor_id: actor.id,
+            action,
+            subject: "",
+            detail: "",
+            ip,
+        }
+    }
+
+    pub fn subject(self, subject: &'a str) -> Self {
+        Self { subject, ..self }
+    }
+
+    pub fn detail(self, detail: &'a str) -> Self {
+        Self { detail, ..self }
+    }
+}
+
+pub async fn record(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    entry: &Entry<'_>,
+) -> sqlx::Result<()> {
+    db::insert(conn, account_id, entry).await
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/app/config/audit", get(show_audit_log))
+}
+
+/// Entries per page; older ones follow the `before` cursor.
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<Uuid>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit/index.html")]
+struct AuditPage {
+    ctx: PageContext,
+    entries: Vec<db::ListedEntry>,
+    older: Option<Uuid>,
+}
+
+async fn show_audit_log(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Query(query): Query<AuditQuery>,
+) -> Result<AuditPage, AppError> {
+    let mut entries = db::page(&state.db, agent.account_id, query.before, PAGE_SIZE + 1).await?;
+    let older = if entries.len() > PAGE_SIZE as usize {
+        entries.truncate(PAGE_SIZE as usize);
+        entries.last().map(|entry| entry.id)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        ctx,
+        entries,
+        older,
+    })
+}

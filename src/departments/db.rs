@@ -1,0 +1,191 @@
+//! Queries of departments and their agents.
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub struct Department {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+}
+
+pub struct ListedDepartment {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub agents: Vec<String>,
+}
+
+pub async fn list(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+) -> sqlx::Result<Vec<ListedDepartment>> {
+    sqlx::query_as!(
+        ListedDepartment,
+        r#"select d.id, d.name, d.description,
+                  array(select a.name from department_agents da
+                        join agents a on a.account_id = da.account_id and a.id = da.agent_id
+                        where da.account_id = d.account_id and da.department_id = d.id
+                          and a.deleted_at is null
+                        order by lower(a.name)) as "agents!"
+           from departments d where d.account_id = $1
+           order by lower(d.name), d.id"#,
+        account_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The workspace's departments as choices: id and name.
+pub async fn names(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<(Uuid, String)>> {
+    let rows = sqlx::query!(
+        "select id, name from departments where account_id = $1 order by lower(name), id",
+        account_id,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.name)).collect())
+}
+
+/// How many of `ids` are departments of the workspace, to refuse forged ones.
+pub async fn count_existing(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from departments where account_id = $1 and id = any($2)"#,
+        account_id,
+        ids,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn count(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from departments where account_id = $1"#,
+        account_id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn find(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<Department>> {
+    sqlx::query_as!(
+        Department,
+        "select id, name, description from departments where account_id = $1 and id = $2",
+        account_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The department's agents (not deleted).
+pub async fn agent_ids(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "select da.agent_id from department_agents da
+         join agents a on a.account_id = da.account_id and a.id = da.agent_id
+         where da.account_id = $1 and da.department_id = $2 and a.deleted_at is null",
+        account_id,
+        id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Inserts the department; a name already in use fails on `departments_name_key`.
+pub async fn insert(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    name: &str,
+    description: &str,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into departments (account_id, id, name, description) values ($1, $2, $3, $4)",
+        account_id,
+        id,
+        name,
+        description,
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    name: &str,
+    description: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update departments set name = $3, description = $4 where account_id = $1 and id = $2",
+        account_id,
+        id,
+        name,
+        description,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub fn is_name_taken(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.constraint())
+        .is_some_and(|constraint| constraint == "departments_name_key")
+}
+
+/// Makes `agents` the department's agents; they must be the workspace's.
+pub async fn set_agents(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    agents: &[Uuid],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from department_agents
+         where account_id = $1 and department_id = $2 and agent_id <> all($3)",
+        account_id,
+        id,
+        agents,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into department_agents (account_id, department_id, agent_id)
+         select $1, $2, a from unnest($3::uuid[]) a
+         on conflict do nothing",
+        account_id,
+        id,
+        agents,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the department; its memberships go with it. Tickets, once they exist, keep
+/// their place with no department (the foreign key sets it to null).
+pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+    let deleted = sqlx::query!(
+        "delete from departments where account_id = $1 and id = $2",
+        account_id,
+        id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(deleted.rows_affected() == 1)
+}

@@ -1,0 +1,48 @@
+//! How money and times are written on pages and in emails: one place, so that every page
+//! agrees.
+use time::{OffsetDateTime, macros::format_description};
+
+/// Integer cents as dollars: `$1,234.50`, `-$3.00`.
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let dollars = (cents / 100).to_string();
+    let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
+    for (i, digit) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+/// A moment to the minute, in UTC until workspaces choose their time zone.
+pub fn datetime(moment: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_dollars_with_thousands_separators_and_two_decimals() {
+        assert_eq!(money(0), "$0.00");
+        assert_eq!(money(5), "$0.05");
+        assert_eq!(money(1500), "$15.00");
+        assert_eq!(money(123_450), "$1,234.50");
+        assert_eq!(money(100_000_000), "$1,000,000.00");
+        assert_eq!(money(-300), "-$3.00");
+    }
+
+    #[test]
+    fn datetimes_are_written_in_utc_to_the_minute() {
+        let moment = time::macros::datetime!(2026-11-26 04:05:59 +02:00);
+        assert_eq!(datetime(moment), "2026-11-26 02:05 UTC");
+    }
+}
