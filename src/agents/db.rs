@@ -52,11 +52,12 @@ pub fn is_email_taken(error: &sqlx::Error) -> bool {
         .is_some_and(|constraint| constraint == "agents_email_key")
 }
 
-/// Serializes changes to the team of a workspace for the rest of the transaction, so that
-/// two owners demoting each other at once cannot leave it without an owner.
+/// Serializes changes to the team of a workspace (agents, roles, departments) for the rest
+/// of the transaction, so that two owners demoting each other at once cannot leave it
+/// without an owner. `no key update` leaves inserts that refer to the account unblocked.
 pub async fn lock_team(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
-        "select id from accounts where id = $1 for update",
+        "select id from accounts where id = $1 for no key update",
         account_id
     )
     .fetch_one(conn)
@@ -109,6 +110,8 @@ pub struct ListedAgent {
     pub email: String,
     pub role: Role,
     pub invited: bool,
+    /// Invited, and the temporary password no longer works.
+    pub invitation_expired: bool,
     pub last_login_at: Option<OffsetDateTime>,
     pub departments: Vec<String>,
 }
@@ -133,6 +136,8 @@ pub async fn team(
         ListedAgent,
         r#"select a.id, a.name, a.alias, a.email, a.role as "role: Role",
                   a.temporary_password_expires_at is not null as "invited!",
+                  coalesce(a.temporary_password_expires_at <= now(), false)
+                      as "invitation_expired!",
                   a.last_login_at,
                   array(select d.name from department_agents da
                         join departments d on d.account_id = da.account_id and d.id = da.department_id
@@ -175,6 +180,7 @@ pub struct TeamMember {
     pub gender: Gender,
     pub language: Locale,
     pub invited: bool,
+    pub invitation_expired: bool,
 }
 
 pub async fn member(
@@ -186,7 +192,9 @@ pub async fn member(
         TeamMember,
         r#"select id, name, alias, email, role as "role: Role", gender as "gender: Gender",
                   language as "language: Locale",
-                  temporary_password_expires_at is not null as "invited!"
+                  temporary_password_expires_at is not null as "invited!",
+                  coalesce(temporary_password_expires_at <= now(), false)
+                      as "invitation_expired!"
            from agents where account_id = $1 and id = $2 and deleted_at is null"#,
         account_id,
         id,

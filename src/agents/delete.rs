@@ -10,6 +10,7 @@ use tower_sessions::Session;
 
 use super::{
     db::{self, TeamMember},
+    lock_team_for,
     rules::{self, Person},
 };
 use crate::{
@@ -57,10 +58,10 @@ pub(super) async fn delete(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    db::lock_team(&mut tx, agent.account_id).await?;
+    let actor = lock_team_for(&mut tx, &agent).await?;
     let target = db::member(&mut tx, agent.account_id, id).await.found()?;
     let owners = db::owners(&mut tx, agent.account_id).await?;
-    rules::may_delete((&agent).into(), Person::from(&target), owners)?;
+    rules::may_delete(actor, Person::from(&target), owners)?;
     db::delete_member(&mut tx, agent.account_id, id).await?;
     let entry = Entry::new(&agent, Action::AgentDeleted, client)
         .subject(&target.email)

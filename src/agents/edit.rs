@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use super::{
     db::{self, MemberUpdate, TeamMember},
     form::{AgentForm, FormChoices, offered_roles},
+    lock_team_for,
     rules::{self, Person},
 };
 use crate::{
@@ -96,11 +97,11 @@ pub(super) async fn update(
     Form(form): Form<AgentForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    db::lock_team(&mut tx, agent.account_id).await?;
+    let actor = lock_team_for(&mut tx, &agent).await?;
     let target = db::member(&mut tx, agent.account_id, id).await.found()?;
     let owners = db::owners(&mut tx, agent.account_id).await?;
     let role = form.requested_role().unwrap_or(target.role);
-    rules::may_edit((&agent).into(), Person::from(&target), role, owners)?;
+    rules::may_edit(actor, Person::from(&target), role, owners)?;
     let mut errors = FieldErrors::default();
     let Some(profile) = form
         .parse_profile(&mut tx, agent.account_id, &mut errors)

@@ -15,7 +15,7 @@ use super::{
     Gender,
     db::{self, NewAgent},
     form::{AgentForm, FormChoices, offered_roles},
-    rules,
+    lock_team_for, rules,
 };
 use crate::{
     AppError, AppState,
@@ -93,25 +93,24 @@ pub(super) async fn invite(
     agent: CurrentAgent,
     Form(form): Form<AgentForm>,
 ) -> Result<Response, AppError> {
+    // Hashed before the transaction, which then holds no connection while argon2 runs.
+    let temporary_password = crypto::generated_password();
+    let hash = password::hash(&temporary_password).await?;
+    let mut tx = state.db.begin().await?;
+    let actor = lock_team_for(&mut tx, &agent).await?;
     if let Some(role) = form.requested_role() {
-        rules::may_invite((&agent).into(), role)?;
+        rules::may_invite(actor, role)?;
     }
     let mut errors = FieldErrors::default();
     let email = errors.check("email", EmailAddress::parse(&form.email));
     let profile = form
-        .parse_profile(
-            &mut *state.db.acquire().await?,
-            agent.account_id,
-            &mut errors,
-        )
+        .parse_profile(&mut tx, agent.account_id, &mut errors)
         .await?;
     let (Some(email), Some(profile)) = (email, profile) else {
+        drop(tx);
         let page = invite_page(&state, ctx, &agent, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-
-    let temporary_password = crypto::generated_password();
-    let hash = password::hash(&temporary_password).await?;
     let new_agent = NewAgent {
         email: email.as_str(),
         name: &profile.name,
@@ -123,7 +122,6 @@ pub(super) async fn invite(
         language: agent.language,
         temporary_password_expires_at: Some(OffsetDateTime::now_utc() + INVITATION_LIFETIME),
     };
-    let mut tx = state.db.begin().await?;
     let invited_id = match db::insert_agent(&mut tx, agent.account_id, &new_agent).await {
         Err(error) if db::is_email_taken(&error) => {
             drop(tx);
@@ -167,9 +165,9 @@ pub(super) async fn resend_invitation(
     let temporary_password = crypto::generated_password();
     let hash = password::hash(&temporary_password).await?;
     let mut tx = state.db.begin().await?;
-    db::lock_team(&mut tx, agent.account_id).await?;
+    let actor = lock_team_for(&mut tx, &agent).await?;
     let target = db::member(&mut tx, agent.account_id, id).await.found()?;
-    rules::may_edit((&agent).into(), (&target).into(), target.role, 0)?;
+    rules::may_edit(actor, (&target).into(), target.role, 0)?;
     if !target.invited {
         return Err(AppError::Refused("agents-not-invited"));
     }

@@ -14,7 +14,12 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{AppState, auth::CurrentAgent};
+use sqlx::PgConnection;
+
+use crate::{
+    AppError, AppState,
+    auth::{CurrentAgent, Permission},
+};
 
 pub use invite::INVITATION_LIFETIME;
 
@@ -76,6 +81,21 @@ impl From<&db::TeamMember> for rules::Person {
             role: member.role,
         }
     }
+}
+
+/// Locks the team for the rest of the transaction and returns the actor as they are now: a
+/// role change or a deletion committed a moment ago counts, not the role the request began
+/// with. Of two owners demoting each other at once, the second is then refused.
+async fn lock_team_for(
+    conn: &mut PgConnection,
+    agent: &CurrentAgent,
+) -> Result<rules::Person, AppError> {
+    db::lock_team(conn, agent.account_id).await?;
+    let actor = db::member(conn, agent.account_id, agent.id)
+        .await?
+        .filter(|actor| actor.role.can(Permission::Configuration))
+        .ok_or(AppError::Forbidden)?;
+    Ok((&actor).into())
 }
 
 pub fn router() -> Router<AppState> {

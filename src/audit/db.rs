@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Action, Entry};
-use crate::format;
+use crate::{auth::Role, format, i18n::Locale};
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -40,6 +40,45 @@ pub struct ListedEntry {
 impl ListedEntry {
     pub fn when(&self) -> String {
         format::datetime(self.created_at)
+    }
+
+    /// The detail in the reader's language: the role and field codes that some actions
+    /// store are translated; names and other text stay as they were recorded.
+    pub fn detail_text(&self, locale: &Locale) -> String {
+        let translate = |code: &str| match code_key(self.action, code) {
+            Some(key) => locale.t(key),
+            None => code.to_owned(),
+        };
+        match self.action {
+            Action::RoleChanged | Action::AgentInvited => self
+                .detail
+                .split(" → ")
+                .map(translate)
+                .collect::<Vec<_>>()
+                .join(" → "),
+            Action::AgentUpdated => self
+                .detail
+                .split(", ")
+                .map(translate)
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => self.detail.clone(),
+        }
+    }
+}
+
+/// The catalog key of a code stored in the detail of `action`.
+fn code_key(action: Action, code: &str) -> Option<&'static str> {
+    match (action, code) {
+        (Action::RoleChanged | Action::AgentInvited, code) => Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == code)
+            .map(Role::label_key),
+        (Action::AgentUpdated, "name") => Some("field-agent-name"),
+        (Action::AgentUpdated, "alias") => Some("field-alias"),
+        (Action::AgentUpdated, "gender") => Some("field-gender"),
+        (Action::AgentUpdated, "departments") => Some("field-departments"),
+        _ => None,
     }
 }
 

@@ -109,7 +109,8 @@ struct DepartmentsPage {
     ctx: PageContext,
     departments: Vec<db::ListedDepartment>,
     plan: Plan,
-    /// The plan allows no more departments.
+    /// The plan limits departments (the page says so), and this one is reached.
+    limited: bool,
     at_limit: bool,
     /// Owners may change the plan; the limit message links billing for them.
     sees_billing: bool,
@@ -130,6 +131,7 @@ async fn departments_page(
     let plan = billing::db::plan(&mut conn, agent.account_id).await?;
     let agents = form.agent_choices(&mut conn, agent.account_id).await?;
     Ok(DepartmentsPage {
+        limited: plan.department_limit().is_some(),
         at_limit: plan
             .department_limit()
             .is_some_and(|limit| departments.len() as i64 >= limit),
@@ -268,6 +270,8 @@ async fn update_department(
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let mut tx = state.db.begin().await?;
+    // Under the workspace lock, no agent is deleted while being added here.
+    agents::db::lock_team(&mut tx, agent.account_id).await?;
     let department = db::find(&mut tx, agent.account_id, id).await.found()?;
     let mut parsed = form.parse(&mut tx, agent.account_id, &mut errors).await?;
     if let Some(p) = &parsed {
@@ -331,6 +335,8 @@ async fn delete_department(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
+    // Not while an invitation or an edit is putting someone into this department.
+    agents::db::lock_team(&mut tx, agent.account_id).await?;
     let department = db::find(&mut tx, agent.account_id, id).await.found()?;
     if !db::delete(&mut tx, agent.account_id, id).await? {
         return Err(AppError::NotFound);

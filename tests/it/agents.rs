@@ -143,6 +143,8 @@ async fn an_invitation_expires_after_seven_days_and_a_new_one_replaces_it(db: Pg
         .await;
     assert_eq!(expired.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(expired.body.contains("This invitation has expired"));
+    let list = admin.get("/app/config/agents").await;
+    assert!(list.body.contains("Invitation expired"));
 
     admin
         .post(&format!("/app/config/agents/{larry}/invitation"), &[])
@@ -156,10 +158,15 @@ async fn an_invitation_expires_after_seven_days_and_a_new_one_replaces_it(db: Pg
         .log_in("acme", "larry@example.com", &first)
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    app.client()
+    let larry_client = app.client();
+    larry_client
         .log_in("acme", "larry@example.com", &second)
         .await
         .assert_redirects_to("/app");
+    larry_client
+        .get("/app")
+        .await
+        .assert_redirects_to("/app/password");
 
     // An agent who chose their password has no invitation to send again.
     let active = acme.person(Role::Agent).id;
@@ -332,6 +339,7 @@ async fn roles_change_by_the_rules_and_hold_on_the_next_request(db: PgPool) {
     );
     let page = admin.post(&edit(owner_id), &form("Renamed", "owner")).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("agents where name = 'Renamed'").await, 0);
     let page = admin
         .post(&edit(agent_id), &form("agent of acme", "owner"))
         .await;
@@ -410,6 +418,93 @@ async fn the_last_owner_can_be_neither_demoted_nor_deleted(db: PgPool) {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("You cannot delete yourself."));
+    assert_eq!(
+        app.count("agents where role = 'owner' and deleted_at is null")
+            .await,
+        1
+    );
+}
+
+/// Two owners demoting (or deleting) each other at the same moment: the rules see the team
+/// as the first change left it, so exactly one change happens and one owner remains.
+#[sqlx::test]
+async fn two_owners_removing_each_other_at_once_leave_one_owner(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    for (slug, action) in [("acme", "edit"), ("beta", "delete")] {
+        let workspace = app.workspace(slug).await;
+        let first = workspace.person(Role::Owner).id;
+        let second = workspace.person(Role::Admin).id;
+        sqlx::query("update agents set role = 'owner' where id = $1")
+            .bind(second)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        let first_client = app.logged_in(&workspace, Role::Owner).await;
+        let second_client = app.logged_in(&workspace, Role::Admin).await;
+        let demote = [("name", "Demoted"), ("role", "admin")];
+        let against_second = format!("/app/config/agents/{second}/{action}");
+        let against_first = format!("/app/config/agents/{first}/{action}");
+        let (one, other) = tokio::join!(
+            first_client.post(&against_second, &demote),
+            second_client.post(&against_first, &demote),
+        );
+        // The second is refused: 403, or sent to log in when it began after a deletion.
+        let done = [&one, &other]
+            .iter()
+            .filter(|page| page.location() == "/app/config/agents")
+            .count();
+        assert_eq!(done, 1, "{action}");
+        for page in [&one, &other] {
+            let refused =
+                page.status == StatusCode::FORBIDDEN || page.location().starts_with("/login");
+            assert!(
+                page.location() == "/app/config/agents" || refused,
+                "{action}"
+            );
+        }
+        let owners = app
+            .count(&format!(
+                "agents where account_id = '{}' and role = 'owner' and deleted_at is null",
+                workspace.account_id
+            ))
+            .await;
+        assert_eq!(owners, 1, "{action}");
+    }
+}
+
+#[sqlx::test]
+async fn an_owner_edits_and_deletes_another_owner(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    let admin_id = acme.person(Role::Admin).id;
+    owner
+        .post(
+            &format!("/app/config/agents/{admin_id}/edit"),
+            &[("name", "Second Owner"), ("role", "owner")],
+        )
+        .await
+        .assert_redirects_to("/app/config/agents");
+    owner
+        .post(
+            &format!("/app/config/agents/{admin_id}/edit"),
+            &[
+                ("name", "Renamed Owner"),
+                ("role", "owner"),
+                ("alias", "Ro"),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/config/agents");
+    assert_eq!(
+        app.count("agents where name = 'Renamed Owner' and alias = 'Ro' and role = 'owner'")
+            .await,
+        1
+    );
+    owner
+        .post(&format!("/app/config/agents/{admin_id}/delete"), &[])
+        .await
+        .assert_redirects_to("/app/config/agents");
     assert_eq!(
         app.count("agents where role = 'owner' and deleted_at is null")
             .await,
@@ -590,6 +685,7 @@ async fn changes_and_logins_are_in_the_audit_log(db: PgPool) {
     assert_eq!(log.status, StatusCode::OK);
     for text in [
         "Logged in",
+        "Agent → Admin",
         "Invited an agent",
         "Edited an agent",
         "Changed a role",

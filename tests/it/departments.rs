@@ -21,6 +21,9 @@ async fn the_free_plan_allows_one_department_and_says_so(db: PgPool) {
     let acme = app.workspace("acme").await;
     let owner = app.logged_in(&acme, Role::Owner).await;
     let admin = app.logged_in(&acme, Role::Admin).await;
+    let empty = owner.get("/app/config/departments").await;
+    assert!(empty.body.contains("The Free plan allows one department."));
+    assert!(empty.body.contains("action=\"/app/config/departments\""));
 
     owner
         .post(
@@ -35,6 +38,10 @@ async fn the_free_plan_allows_one_department_and_says_so(db: PgPool) {
     assert!(
         page.body.contains("href=\"/app/billing\""),
         "owners get the link"
+    );
+    assert!(
+        !page.body.contains("action=\"/app/config/departments\""),
+        "no form at the limit"
     );
     let page = admin.get("/app/config/departments").await;
     assert!(!page.body.contains("href=\"/app/billing\""));
