@@ -86,4 +86,14 @@ impl Config {
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+
+    /// The domain of `MAIL_FROM`: the host part of our Message-IDs.
+    pub fn mail_domain(&self) -> String {
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map_or_else(
+                |_| "localhost".to_owned(),
+                |from| from.email.domain().to_owned(),
+            )
+    }
 }

@@ -26,6 +26,28 @@ pub fn datetime(moment: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// A day: `2026-11-26`.
+pub fn date(moment: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day]");
+    moment
+        .to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// A size in bytes as people read it: `512 B`, `1.5 KB`, `2.0 MB`.
+pub fn bytes(size: i64) -> String {
+    const KB: f64 = 1024.0;
+    let size_f = size as f64;
+    if size < 1024 {
+        format!("{size} B")
+    } else if size_f < KB * KB {
+        format!("{:.1} KB", size_f / KB)
+    } else {
+        format!("{:.1} MB", size_f / (KB * KB))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +60,13 @@ mod tests {
         assert_eq!(money(123_450), "$1,234.50");
         assert_eq!(money(100_000_000), "$1,000,000.00");
         assert_eq!(money(-300), "-$3.00");
+    }
+
+    #[test]
+    fn sizes_are_in_the_largest_fitting_unit() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1536), "1.5 KB");
+        assert_eq!(bytes(2 * 1024 * 1024), "2.0 MB");
     }
 
     #[test]

@@ -109,6 +109,14 @@ pub fn long_text(raw: &str, max: usize) -> Result<String, &'static str> {
     }
 }
 
+/// Multi-line text that must not be empty, of at most `max` characters, trimmed.
+pub fn required_long_text(raw: &str, max: usize) -> Result<String, &'static str> {
+    match long_text(raw, max)? {
+        text if text.is_empty() => Err("input-required"),
+        text => Ok(text),
+    }
+}
+
 /// The ids of a checkbox group, each once. Whether they name rows of the workspace is for
 /// the caller's query to say.
 pub fn ids(raw: &[String]) -> Result<Vec<Uuid>, &'static str> {

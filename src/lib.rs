@@ -10,7 +10,6 @@ pub mod departments;
 pub mod error;
 pub mod format;
 pub mod health;
-pub mod home;
 pub mod i18n;
 pub mod input;
 pub mod mail;
@@ -19,6 +18,7 @@ pub mod seed;
 pub mod settings;
 pub mod signup;
 pub mod startup;
+pub mod tickets;
 pub mod web;
 
 pub use error::AppError;

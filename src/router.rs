@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::{
     Router,
-    extract::Request,
+    extract::{DefaultBodyLimit, Request},
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware,
     routing::get,
@@ -28,7 +28,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    departments, health, home, settings, signup,
+    departments, health, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -47,7 +47,12 @@ pub struct NavEntry {
 pub const NAVIGATION: &[NavEntry] = &[
     NavEntry {
         path: "/app",
-        label_key: "nav-home",
+        label_key: "nav-queue",
+        permission: Permission::Tickets,
+    },
+    NavEntry {
+        path: "/app/tickets",
+        label_key: "nav-tickets",
         permission: Permission::Tickets,
     },
     NavEntry {
@@ -74,7 +79,7 @@ pub const NAVIGATION: &[NavEntry] = &[
 
 pub fn app(state: AppState) -> Router {
     let panel = Router::new()
-        .merge(gated(&state, Permission::Tickets, home::router()))
+        .merge(gated(&state, Permission::Tickets, tickets::router()))
         .merge(gated(
             &state,
             Permission::OwnProfile,
@@ -92,6 +97,7 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .merge(signup::router())
         .merge(auth::router())
+        .merge(tickets::public_router())
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
@@ -108,8 +114,14 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
+    // Raw mail from providers: no session or CSRF token, and room for attachments.
+    let inbound = tickets::inbound_router()
+        .layer(DefaultBodyLimit::max(tickets::INBOUND_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(tickets::INBOUND_BODY_LIMIT));
+
     let router = Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(inbound)
         .nest_service("/static", static_files(&state))
         .merge(pages);
     with_http_stack(router, &state).with_state(state)

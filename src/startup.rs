@@ -6,7 +6,7 @@ use sqlx::{PgPool, postgres::PgPoolOptions};
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
-use crate::{auth, config::Config, mail::OutboxWorker, router};
+use crate::{auth, config::Config, mail::OutboxWorker, router, tickets};
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
 /// sessions, throttling counters and the outbox all live in PostgreSQL.
@@ -57,6 +57,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let worker = tokio::spawn(worker.run(worker_stopped));
 
     tokio::spawn(housekeeping(state.db.clone()));
+    tokio::spawn(wake_postponed_tickets(state.db.clone()));
 
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
         .await
@@ -86,6 +87,20 @@ async fn housekeeping(db: PgPool) {
         every.tick().await;
         if let Err(error) = auth::delete_expired(&db).await {
             tracing::warn!(%error, "housekeeping failed");
+        }
+    }
+}
+
+/// Postponed tickets whose date has come are opened again: at start (catching up on what
+/// passed while nothing ran), then every minute. Any number of processes may do it at once.
+async fn wake_postponed_tickets(db: PgPool) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match tickets::wake_postponed(&db).await {
+            Ok(0) => {}
+            Ok(woken) => tracing::info!(woken, "postponed tickets are open again"),
+            Err(error) => tracing::warn!(%error, "waking postponed tickets failed"),
         }
     }
 }

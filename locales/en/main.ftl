@@ -2,7 +2,6 @@
 
 ## Navigation and layout
 nav-label = Main navigation
-nav-home = Home
 nav-settings = Settings
 nav-agents = Agents
 nav-departments = Departments
@@ -84,10 +83,8 @@ change-password-submit = Change password
 password-changed = Your password was changed. Your other sessions have ended.
 
 ## Home
-home-title = Home
 home-greeting = Welcome, { $name }
 home-your-role = Your role
-home-what-you-can-do = What you can do here
 
 ## Roles and permissions
 role-agent = Agent
@@ -97,12 +94,6 @@ gender-female = Female
 gender-male = Male
 gender-other = Other
 gender-unspecified = Not specified
-permission-tickets = Work the ticket queue: read, reply, add notes, assign and change status, priority, type and department
-permission-knowledge-base = Write knowledge-base articles and categories
-permission-own-profile = Keep your own profile and preferences, and see your own work report
-permission-configuration = Configure the workspace: agents, departments and settings
-permission-all-reports = See the reports of every agent and department
-permission-billing = Manage billing: plan, billing details and invoices
 
 ## Plans
 plan-free = Free
@@ -232,6 +223,120 @@ audit-settings-changed = Changed the workspace settings
 settings-title = Workspace settings
 settings-submit = Save settings
 settings-saved = Settings saved.
+
+## Tickets
+nav-queue = Queue
+nav-tickets = Tickets
+channel-email = Email
+channel-form = Contact form
+channel-chat = Chat
+channel-agent = Started by an agent
+status-new = New
+status-open = Open
+status-answered = Answered
+status-postponed = Postponed
+status-resolved = Resolved
+status-spam = Spam
+priority-low = Low
+priority-normal = Normal
+priority-high = High
+priority-urgent = Urgent
+type-billing = Billing
+type-refund = Refund
+type-bug = Bug
+type-dispute = Dispute
+type-feature = Feature request
+type-usability = Usability
+type-other = Other
+message-kind-customer = Customer
+message-kind-reply = Reply
+message-kind-note = Internal note
+message-kind-event = Change
+queue-title = Queue
+queue-intro = Tickets assigned to you, and unassigned ones of your departments, newest activity first.
+queue-counts = Your queue by status
+queue-heading = Your queue
+queue-all = All tickets
+tickets-title = Tickets
+tickets-new = New ticket
+tickets-none = No tickets here.
+tickets-search = Search
+tickets-status-any = Any but spam
+tickets-next-page = Next page
+tickets-assignee-none = Unassigned
+tickets-assignee-me = Me
+ticket-subject = Subject
+ticket-customer = Customer
+ticket-status = Status
+ticket-priority = Priority
+ticket-type = Type
+ticket-department = Department
+ticket-no-department = No department
+ticket-assignee = Assignee
+ticket-activity = Last activity
+ticket-thread = Conversation
+ticket-reply = Reply to the customer
+ticket-reply-body = Message
+ticket-signature = Your signature is added below the message:
+ticket-reply-submit = Send reply
+ticket-reply-anyway = Send my reply anyway
+ticket-replied-meanwhile = { $names } replied while you were writing. Read their reply above, then send yours if it is still needed.
+ticket-note = Internal note
+ticket-note-body = Note (seen by agents only, never emailed)
+ticket-note-submit = Add note
+ticket-properties = Properties
+ticket-postponed-until = Postponed until (when the status is Postponed)
+ticket-save = Save
+ticket-assign-me = Assign to me
+ticket-reply-sent = Reply sent.
+ticket-note-added = Note added.
+ticket-saved = Ticket saved.
+ticket-created = Ticket created and emailed to the customer.
+ticket-no-customer-address = This ticket has no customer email address to reply to.
+ticket-postpone-future = Choose a day after today.
+ticket-assignee-not-in-department = This agent is not in the ticket's department.
+ticket-no-subject = (no subject)
+input-date-invalid = Enter a date like 2026-12-31.
+tickets-new-intro = The customer gets your message by email, with a link to follow the ticket.
+tickets-new-submit = Create and send
+ticket-customer-name = Customer name
+ticket-customer-email = Customer email
+event-status = Status: { $value }
+event-reopened = The customer wrote again: the ticket is open again.
+event-priority = Priority: { $value }
+event-type = Type: { $value }
+event-department = Department: { $value }
+event-no-department = No department
+event-assigned = Assigned to { $value }
+event-unassigned = Unassigned
+event-postponed = Postponed until { $value }
+event-other = { $value }
+ticket-email-greeting = Hello { $name },
+ticket-email-received = thank you for writing to { $company }. We received your message as ticket #{ $number } and will answer soon. You can reply to this email to add to it.
+ticket-email-follow = Follow your ticket and answer here:
+
+## Contact form and the customer's page
+contact-title = Contact { $company }
+contact-intro = Tell us what you need; we will answer by email.
+contact-name = Your name
+contact-type = What is it about?
+contact-message = Message
+contact-submit = Send
+contact-sent = Thank you! We received your message and emailed you a link to this page.
+customer-page-private = This page is private: anyone with its address can read it.
+customer-you = You
+customer-reply = Add a message
+customer-reply-submit = Send
+customer-reply-sent = Your message was added.
+
+## Inbound email (workspace settings)
+settings-inbound-title = Email into tickets
+settings-inbound-intro = Mail posted to this address becomes tickets of this workspace; answers to our replies join their ticket.
+settings-inbound-step-provider = In your mail provider (Mailgun, Postmark, SendGrid, Amazon SES or your own server), set up an inbound route for your support address.
+settings-inbound-step-raw = Have it POST each message, raw (RFC 5322, "MIME" or "full message"), to the address above. From a mail server, pipe it with: curl --data-binary @- -H "Content-Type: message/rfc822" followed by the address.
+settings-inbound-step-forward = Forward your support address to the provider, then send a test message: it appears in the queue.
+settings-inbound-secret = Keep this address secret: whoever knows it can create tickets.
+settings-contact-form = Your public contact form
 
 ## Errors
 error-not-found = This page does not exist, or you cannot see it.

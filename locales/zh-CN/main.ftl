@@ -2,7 +2,6 @@
 
 ## Navigation and layout
 nav-label = 主导航
-nav-home = 首页
 nav-settings = 设置
 nav-agents = 客服
 nav-departments = 部门
@@ -84,10 +83,8 @@ change-password-submit = 修改密码
 password-changed = 密码已修改，您的其他会话已结束。
 
 ## Home
-home-title = 首页
 home-greeting = 欢迎，{ $name }
 home-your-role = 您的角色
-home-what-you-can-do = 您可以在这里做什么
 
 ## Roles and permissions
 role-agent = 客服
@@ -97,12 +94,6 @@ gender-female = 女
 gender-male = 男
 gender-other = 其他
 gender-unspecified = 未说明
-permission-tickets = 处理工单队列：查看、回复、添加备注、分配，修改状态、优先级、类型和部门
-permission-knowledge-base = 撰写知识库文章和分类
-permission-own-profile = 管理自己的资料和偏好设置，查看自己的工作报告
-permission-configuration = 配置工作区：客服、部门和设置
-permission-all-reports = 查看所有客服和部门的报告
-permission-billing = 管理账单：套餐、账单信息和发票
 
 ## Plans
 plan-free = 免费版
@@ -224,6 +215,120 @@ audit-settings-changed = 修改了工作区设置
 settings-title = 工作区设置
 settings-submit = 保存设置
 settings-saved = 设置已保存。
+
+## Tickets
+nav-queue = 队列
+nav-tickets = 工单
+channel-email = 邮件
+channel-form = 联系表单
+channel-chat = 在线聊天
+channel-agent = 客服发起
+status-new = 新建
+status-open = 待处理
+status-answered = 已回复
+status-postponed = 已推迟
+status-resolved = 已解决
+status-spam = 垃圾
+priority-low = 低
+priority-normal = 普通
+priority-high = 高
+priority-urgent = 紧急
+type-billing = 账单
+type-refund = 退款
+type-bug = 故障
+type-dispute = 争议
+type-feature = 功能建议
+type-usability = 易用性
+type-other = 其他
+message-kind-customer = 客户
+message-kind-reply = 回复
+message-kind-note = 内部备注
+message-kind-event = 变更
+queue-title = 队列
+queue-intro = 分配给您的工单，以及您所在部门中未分配的工单，按最新动态排序。
+queue-counts = 按状态统计的队列
+queue-heading = 您的队列
+queue-all = 全部工单
+tickets-title = 工单
+tickets-new = 新建工单
+tickets-none = 这里没有工单。
+tickets-search = 搜索
+tickets-status-any = 除垃圾外全部
+tickets-next-page = 下一页
+tickets-assignee-none = 未分配
+tickets-assignee-me = 我
+ticket-subject = 主题
+ticket-customer = 客户
+ticket-status = 状态
+ticket-priority = 优先级
+ticket-type = 类型
+ticket-department = 部门
+ticket-no-department = 无部门
+ticket-assignee = 负责人
+ticket-activity = 最近动态
+ticket-thread = 会话
+ticket-reply = 回复客户
+ticket-reply-body = 消息
+ticket-signature = 您的签名会附在消息下方：
+ticket-reply-submit = 发送回复
+ticket-reply-anyway = 仍然发送我的回复
+ticket-replied-meanwhile = 在您撰写期间，{ $names } 已经回复。请先阅读上面的回复，如仍有必要再发送您的回复。
+ticket-note = 内部备注
+ticket-note-body = 备注（仅客服可见，不会发送邮件）
+ticket-note-submit = 添加备注
+ticket-properties = 属性
+ticket-postponed-until = 推迟至（状态为“已推迟”时）
+ticket-save = 保存
+ticket-assign-me = 分配给我
+ticket-reply-sent = 回复已发送。
+ticket-note-added = 备注已添加。
+ticket-saved = 工单已保存。
+ticket-created = 工单已创建并已通过邮件发送给客户。
+ticket-no-customer-address = 此工单没有可回复的客户邮箱地址。
+ticket-postpone-future = 请选择今天之后的日期。
+ticket-assignee-not-in-department = 此客服不在该工单的部门中。
+ticket-no-subject = （无主题）
+input-date-invalid = 请输入日期，例如 2026-12-31。
+tickets-new-intro = 客户会通过邮件收到您的消息，以及跟进工单的链接。
+tickets-new-submit = 创建并发送
+ticket-customer-name = 客户姓名
+ticket-customer-email = 客户邮箱
+event-status = 状态：{ $value }
+event-reopened = 客户再次来信：工单已重新打开。
+event-priority = 优先级：{ $value }
+event-type = 类型：{ $value }
+event-department = 部门：{ $value }
+event-no-department = 无部门
+event-assigned = 已分配给 { $value }
+event-unassigned = 已取消分配
+event-postponed = 推迟至 { $value }
+event-other = { $value }
+ticket-email-greeting = { $name }，您好：
+ticket-email-received = 感谢您联系 { $company }。我们已收到您的消息，工单号为 #{ $number }，会尽快答复。您可以直接回复此邮件补充内容。
+ticket-email-follow = 在此跟进并回复您的工单：
+
+## Contact form and the customer's page
+contact-title = 联系 { $company }
+contact-intro = 请告诉我们您的需求，我们会通过邮件答复。
+contact-name = 您的姓名
+contact-type = 关于什么？
+contact-message = 消息
+contact-submit = 发送
+contact-sent = 谢谢！我们已收到您的消息，并已将此页面的链接发送到您的邮箱。
+customer-page-private = 此页面为私密页面：任何知道其地址的人都可以阅读。
+customer-you = 您
+customer-reply = 添加消息
+customer-reply-submit = 发送
+customer-reply-sent = 您的消息已添加。
+
+## Inbound email (workspace settings)
+settings-inbound-title = 邮件转工单
+settings-inbound-intro = 发送到此地址的邮件会成为本工作区的工单；对我们回复的答复会归入原工单。
+settings-inbound-step-provider = 在您的邮件服务商（Mailgun、Postmark、SendGrid、Amazon SES 或自建服务器）中，为您的客服邮箱设置入站路由。
+settings-inbound-step-raw = 让它将每封邮件以原始格式（RFC 5322、“MIME”或“完整邮件”）POST 到上面的地址。在邮件服务器上可以这样转交：curl --data-binary @- -H "Content-Type: message/rfc822"，后接该地址。
+settings-inbound-step-forward = 将您的客服邮箱转发到服务商，然后发送一封测试邮件：它会出现在队列中。
+settings-inbound-secret = 请对此地址保密：知道它的人都可以创建工单。
+settings-contact-form = 您的公开联系表单
 
 ## Errors
 error-not-found = 该页面不存在，或者您无权查看。

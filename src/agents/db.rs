@@ -271,6 +271,15 @@ pub async fn delete_member(
     .execute(&mut *conn)
     .await?;
     end_logins(&mut *conn, account_id, id).await?;
+    // Their open tickets go back to the queue; closed ones keep their name.
+    sqlx::query!(
+        "update tickets set assignee_id = null
+         where account_id = $1 and assignee_id = $2 and status not in ('resolved', 'spam')",
+        account_id,
+        id,
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "delete from department_agents where account_id = $1 and agent_id = $2",
         account_id,

@@ -27,7 +27,7 @@ use crate::{
     error::Found,
     i18n::Locale,
     input::{EmailAddress, FieldErrors},
-    mail::{self, Email},
+    mail::{self, Email, Threading},
     web::{PageContext, PathId, client::ClientAddr, flash},
 };
 
@@ -232,6 +232,7 @@ impl Invitation<'_> {
             html: InvitationHtml { mail: self }
                 .render()
                 .map_err(anyhow::Error::from)?,
+            threading: Threading::default(),
         })
     }
 }

@@ -13,7 +13,7 @@ use super::{
     Permission, Role, db,
     session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
 };
-use crate::{AppError, AppState, i18n::Locale, web};
+use crate::{AppError, AppState, billing::Plan, i18n::Locale, web};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
@@ -29,6 +29,7 @@ pub struct CurrentAgent {
     pub login_id: Uuid,
     pub workspace_slug: String,
     pub company: String,
+    pub plan: Plan,
     /// Logged in with an invitation's temporary password: every `/app` page leads to
     /// `/app/password` until the agent has chosen their own.
     pub must_change_password: bool,

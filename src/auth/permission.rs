@@ -38,18 +38,6 @@ impl Permission {
         Self::AllReports,
         Self::Billing,
     ];
-
-    /// The catalog key that describes this permission to users.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Self::Tickets => "permission-tickets",
-            Self::KnowledgeBase => "permission-knowledge-base",
-            Self::OwnProfile => "permission-own-profile",
-            Self::Configuration => "permission-configuration",
-            Self::AllReports => "permission-all-reports",
-            Self::Billing => "permission-billing",
-        }
-    }
 }
 
 impl Role {

@@ -20,7 +20,7 @@ use crate::{
     AppError, AppState, crypto,
     i18n::Locale,
     input::LoginName,
-    mail::{self, Email},
+    mail::{self, Email, Threading},
     web::{PageContext, client::ClientAddr, flash},
 };
 
@@ -110,6 +110,7 @@ pub async fn request_reset(
             html: ResetEmailHtml { mail: &content }
                 .render()
                 .map_err(anyhow::Error::from)?,
+            threading: Threading::default(),
         };
         mail::enqueue(&mut tx, agent.account_id, &email).await?;
         tracing::info!(agent_id = %agent.id, "password reset requested");

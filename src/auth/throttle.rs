@@ -26,6 +26,8 @@ pub enum Scope {
     Signup,
     /// Password reset requests from one client network.
     Reset,
+    /// Customer messages (contact form, ticket page) from one client network.
+    Contact,
 }
 
 impl Scope {
@@ -35,6 +37,7 @@ impl Scope {
             Self::Ip => "ip",
             Self::Signup => "signup",
             Self::Reset => "reset",
+            Self::Contact => "contact",
         }
     }
 
@@ -45,6 +48,7 @@ impl Scope {
             Self::Ip => 50,
             Self::Signup => 5,
             Self::Reset => 10,
+            Self::Contact => 20,
         }
     }
 }

@@ -61,6 +61,25 @@ pub async fn count_existing(
     .await
 }
 
+/// A department picked in a form: none for an empty choice, else one of the workspace's.
+pub async fn choice(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    raw: &str,
+) -> sqlx::Result<Result<Option<Uuid>, &'static str>> {
+    if raw.is_empty() {
+        return Ok(Ok(None));
+    }
+    let Ok(id) = raw.parse::<Uuid>() else {
+        return Ok(Err("input-choice-invalid"));
+    };
+    Ok(if count_existing(conn, account_id, &[id]).await? == 1 {
+        Ok(Some(id))
+    } else {
+        Err("input-choice-invalid")
+    })
+}
+
 pub async fn count(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "count!" from departments where account_id = $1"#,

@@ -13,18 +13,33 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub threading: Threading,
+}
+
+/// The headers that thread a conversation; a message without them gets a Message-ID of
+/// the worker's making.
+#[derive(Debug, Default, Clone)]
+pub struct Threading {
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    /// Message-IDs separated by spaces.
+    pub references: Option<String>,
 }
 
 pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into outbox (account_id, id, to_address, subject, text_body, html_body)
-         values ($1, $2, $3, $4, $5, $6)",
+        r#"insert into outbox (account_id, id, to_address, subject, text_body, html_body,
+                               message_id, in_reply_to, "references")
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         account_id,
         Uuid::now_v7(),
         email.to,
         email.subject,
         email.text,
         email.html,
+        email.threading.message_id,
+        email.threading.in_reply_to,
+        email.threading.references,
     )
     .execute(conn)
     .await?;

@@ -75,6 +75,9 @@ struct DueMessage {
     text_body: String,
     html_body: String,
     attempts: i32,
+    message_id: Option<String>,
+    in_reply_to: Option<String>,
+    references: Option<String>,
 }
 
 impl OutboxWorker {
@@ -83,7 +86,7 @@ impl OutboxWorker {
             .mail_from
             .parse()
             .context("MAIL_FROM is not a valid address")?;
-        let domain = from.email.domain().to_owned();
+        let domain = config.mail_domain();
         Ok(Self {
             db,
             transport: Transport::from_config(config)?,
@@ -115,12 +118,13 @@ impl OutboxWorker {
         let mut tx = self.db.begin().await?;
         let due = sqlx::query_as!(
             DueMessage,
-            "select account_id, id, to_address, subject, text_body, html_body, attempts
+            r#"select account_id, id, to_address, subject, text_body, html_body, attempts,
+                      message_id, in_reply_to, "references"
              from outbox
              where sent_at is null and failed_at is null and next_attempt_at <= now()
              order by next_attempt_at
              limit 1
-             for update skip locked",
+             for update skip locked"#,
         )
         .fetch_optional(&mut *tx)
         .await?;
@@ -180,15 +184,26 @@ impl OutboxWorker {
     }
 
     async fn send(&self, message: &DueMessage) -> anyhow::Result<()> {
-        let email = Message::builder()
+        let mut email = Message::builder()
             .from(self.from.clone())
             .to(message.to_address.parse().context("recipient address")?)
             .subject(&message.subject)
-            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
-            .multipart(MultiPart::alternative_plain_html(
-                message.text_body.clone(),
-                message.html_body.clone(),
-            ))?;
+            .message_id(Some(
+                message
+                    .message_id
+                    .clone()
+                    .unwrap_or_else(|| format!("<{}@{}>", message.id, self.domain)),
+            ));
+        if let Some(in_reply_to) = &message.in_reply_to {
+            email = email.in_reply_to(in_reply_to.clone());
+        }
+        if let Some(references) = &message.references {
+            email = email.references(references.clone());
+        }
+        let email = email.multipart(MultiPart::alternative_plain_html(
+            message.text_body.clone(),
+            message.html_body.clone(),
+        ))?;
         self.transport.send(email).await
     }
 }

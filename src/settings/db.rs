@@ -2,6 +2,15 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub async fn inbound_token(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        "select inbound_token from accounts where id = $1",
+        account_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
 pub async fn rename_company(
     conn: &mut PgConnection,
     account_id: Uuid,

@@ -34,16 +34,35 @@ struct SettingsPage {
     ctx: PageContext,
     agent: CurrentAgent,
     company: String,
+    /// Where the workspace's mail provider posts inbound email.
+    inbound_address: String,
     errors: FieldErrors,
 }
 
-async fn show_settings(ctx: PageContext, agent: CurrentAgent) -> SettingsPage {
-    SettingsPage {
+async fn settings_page(
+    state: &AppState,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    company: String,
+    errors: FieldErrors,
+) -> Result<SettingsPage, AppError> {
+    let token = db::inbound_token(&mut *state.db.acquire().await?, agent.account_id).await?;
+    Ok(SettingsPage {
         ctx,
-        company: agent.company.clone(),
         agent,
-        errors: FieldErrors::default(),
-    }
+        company,
+        inbound_address: state.config.link(&format!("/inbound/email/{token}")),
+        errors,
+    })
+}
+
+async fn show_settings(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    agent: CurrentAgent,
+) -> Result<SettingsPage, AppError> {
+    let company = agent.company.clone();
+    settings_page(&state, ctx, agent, company, FieldErrors::default()).await
 }
 
 #[derive(Deserialize)]
@@ -62,12 +81,7 @@ async fn update_settings(
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let Some(company) = errors.check("company", required_text(&form.company, 120)) else {
-        let page = SettingsPage {
-            ctx,
-            agent,
-            company: form.company,
-            errors,
-        };
+        let page = settings_page(&state, ctx, agent, form.company, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.db.begin().await?;

@@ -1,7 +1,7 @@
 //! The outbox: delivery after an SMTP outage, and never twice with several workers.
 use std::time::{Duration, Instant};
 
-use frontdesk::mail::{self, Email};
+use frontdesk::mail::{self, Email, Threading};
 use sqlx::PgPool;
 use tokio::sync::watch;
 
@@ -14,6 +14,7 @@ async fn enqueue(app: &TestApp, account_id: uuid::Uuid, to: &str) {
         subject: format!("Hello {to}"),
         text: "Plain text".into(),
         html: "<p>HTML</p>".into(),
+        threading: Threading::default(),
     };
     mail::enqueue(&mut conn, account_id, &email).await.unwrap();
 }

@@ -1,0 +1,83 @@
+//! Mail to customers about their tickets: the acknowledgement of a new ticket and the
+//! agents' replies. Both carry `[#number]`, our signed Message-ID and the customer's private
+//! link, so that an answer threads back into the ticket.
+use askama::Template;
+
+use super::{db::MailWorkspace, threading};
+use crate::{
+    AppError,
+    config::Config,
+    i18n::Locale,
+    mail::{Email, Threading},
+};
+
+/// The customer's private page of a ticket.
+pub fn customer_link(config: &Config, workspace: &str, token: &str) -> String {
+    config.link(&format!("/help/{workspace}/tickets/{token}"))
+}
+
+/// One email about a ticket, in both its parts.
+pub struct TicketMail<'a> {
+    pub locale: Locale,
+    pub company: &'a str,
+    pub customer_name: &'a str,
+    pub number: i64,
+    /// The reply's text (signature included); empty for an acknowledgement.
+    pub body: &'a str,
+    /// Who replied, as customers know them (their alias, or their name).
+    pub author: &'a str,
+    pub link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/ticket_email.txt")]
+struct TicketMailText<'a> {
+    mail: &'a TicketMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/ticket_email.html")]
+struct TicketMailHtml<'a> {
+    mail: &'a TicketMail<'a>,
+}
+
+impl TicketMail<'_> {
+    pub fn number_text(&self) -> String {
+        self.number.to_string()
+    }
+
+    /// The email to `to`, about `subject`, answering `answering` (a Message-ID) within a
+    /// thread whose mail had `references`.
+    pub fn email(
+        &self,
+        config: &Config,
+        workspace: &MailWorkspace,
+        to: &str,
+        subject: &str,
+        answering: Option<&str>,
+        references: &[String],
+    ) -> Result<Email, AppError> {
+        let message_id = threading::new_message_id(
+            &workspace.message_id_key,
+            self.number,
+            &config.mail_domain(),
+        );
+        // The last ten are enough for any mail program to find the thread.
+        let references = references[references.len().saturating_sub(10)..].join(" ");
+        Ok(Email {
+            to: to.to_owned(),
+            subject: threading::tagged_subject(self.number, subject),
+            text: TicketMailText { mail: self }
+                .render()
+                .map_err(anyhow::Error::from)?,
+            html: TicketMailHtml { mail: self }
+                .render()
+                .map_err(anyhow::Error::from)?,
+            threading: Threading {
+                message_id: Some(message_id),
+                in_reply_to: answering.map(str::to_owned),
+                references: Some(references).filter(|r| !r.is_empty()),
+            },
+        })
+    }
+}

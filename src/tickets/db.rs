@@ -1,0 +1,802 @@
+//! Queries of tickets, their threads and attachments. Every one is bounded by the workspace
+//! (`account_id`) and, for agents, by what their departments let them see.
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Channel, IssueType, MessageKind, Priority, Status};
+use crate::{crypto, format};
+
+/// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer {
+    pub account_id: Uuid,
+    pub agent_id: Uuid,
+    /// Admins and owners see every department's tickets.
+    pub sees_all: bool,
+    /// On the free plan, lists hide tickets created before this.
+    pub listed_since: Option<OffsetDateTime>,
+}
+
+pub struct NewTicket<'a> {
+    pub subject: &'a str,
+    pub customer_name: &'a str,
+    pub customer_email: &'a str,
+    pub channel: Channel,
+    pub status: Status,
+    pub issue_type: IssueType,
+    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+}
+
+pub struct CreatedTicket {
+    pub id: Uuid,
+    pub number: i64,
+    pub customer_token: String,
+}
+
+/// Opens a ticket with the workspace's next number.
+pub async fn insert_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket: &NewTicket<'_>,
+) -> sqlx::Result<CreatedTicket> {
+    let number = sqlx::query_scalar!(
+        "update accounts set last_ticket_number = last_ticket_number + 1 where id = $1
+         returning last_ticket_number",
+        account_id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let created = CreatedTicket {
+        id: Uuid::now_v7(),
+        number,
+        customer_token: crypto::random_token(),
+    };
+    sqlx::query!(
+        "insert into tickets (account_id, id, number, subject, customer_name, customer_email,
+                              customer_token, channel, status, issue_type, department_id,
+                              assignee_id, search)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                 setweight(to_tsvector('english', $4), 'A'))",
+        account_id,
+        created.id,
+        number,
+        ticket.subject,
+        ticket.customer_name,
+        ticket.customer_email,
+        created.customer_token,
+        ticket.channel as Channel,
+        ticket.status as Status,
+        ticket.issue_type as IssueType,
+        ticket.department_id,
+        ticket.assignee_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(created)
+}
+
+pub struct NewMessage<'a> {
+    pub kind: MessageKind,
+    pub author_agent_id: Option<Uuid>,
+    pub author_name: &'a str,
+    pub body_text: &'a str,
+    pub body_html: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+}
+
+/// Adds a message to the thread and to the ticket's search text. `None` when a message
+/// with its Message-ID is in the workspace already: the same mail twice adds nothing.
+pub async fn insert_message(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    message: &NewMessage<'_>,
+) -> sqlx::Result<Option<Uuid>> {
+    let inserted = sqlx::query_scalar!(
+        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, author_name,
+                               body_text, body_html, message_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (account_id, message_id) where message_id is not null do nothing
+         returning id",
+        account_id,
+        Uuid::now_v7(),
+        ticket_id,
+        message.kind as MessageKind,
+        message.author_agent_id,
+        message.author_name,
+        message.body_text,
+        message.body_html,
+        message.message_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_some() {
+        // A very long thread stops adding words before the tsvector reaches its size limit.
+        sqlx::query!(
+            "update tickets
+             set last_activity_at = now(),
+                 search = case when length(search) < 20000
+                          then search || setweight(to_tsvector('english', left($3, 20000)), 'B')
+                          else search end
+             where account_id = $1 and id = $2",
+            account_id,
+            ticket_id,
+            message.body_text,
+        )
+        .execute(conn)
+        .await?;
+    }
+    Ok(inserted)
+}
+
+/// Records a change in the thread: `event` names what changed, `value` to what.
+pub async fn insert_event(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    author_agent_id: Option<Uuid>,
+    event: &str,
+    value: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, event, event_value)
+         values ($1, $2, $3, 'event', $4, $5, $6)",
+        account_id,
+        Uuid::now_v7(),
+        ticket_id,
+        author_agent_id,
+        event,
+        value,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn message_id_exists(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    message_id: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from messages where account_id = $1 and message_id = $2) as "exists!""#,
+        account_id,
+        message_id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub struct NewAttachment<'a> {
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub data: &'a [u8],
+}
+
+pub async fn insert_attachment(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    message_id: Uuid,
+    attachment: &NewAttachment<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into attachments (account_id, id, message_id, filename, content_type, size, data)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        account_id,
+        Uuid::now_v7(),
+        message_id,
+        attachment.filename,
+        attachment.content_type,
+        i32::try_from(attachment.data.len()).unwrap_or(i32::MAX),
+        attachment.data,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A ticket as its page and its mail need it.
+pub struct Ticket {
+    pub id: Uuid,
+    pub number: i64,
+    pub subject: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_token: String,
+    pub channel: Channel,
+    pub status: Status,
+    pub priority: Priority,
+    pub issue_type: IssueType,
+    pub department_id: Option<Uuid>,
+    pub department: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub assignee: Option<String>,
+    pub postponed_until: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+impl Ticket {
+    pub fn created(&self) -> String {
+        format::datetime(self.created_at)
+    }
+
+    pub fn postponed_date(&self) -> String {
+        self.postponed_until.map(format::date).unwrap_or_default()
+    }
+}
+
+/// Ticket `number` if `viewer` may see it.
+pub async fn visible_ticket(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    number: i64,
+) -> sqlx::Result<Option<Ticket>> {
+    sqlx::query_as!(
+        Ticket,
+        r#"select t.id, t.number, t.subject, t.customer_name, t.customer_email, t.customer_token,
+                  t.channel as "channel: Channel", t.status as "status: Status",
+                  t.priority as "priority: Priority", t.issue_type as "issue_type: IssueType",
+                  t.department_id, d.name as "department?", t.assignee_id, a.name as "assignee?",
+                  t.postponed_until, t.created_at
+           from tickets t
+           left join departments d on d.account_id = t.account_id and d.id = t.department_id
+           left join agents a on a.account_id = t.account_id and a.id = t.assignee_id
+           where t.account_id = $1 and t.number = $2
+             and ($3 or t.department_id is null or exists (
+                   select 1 from department_agents da
+                   where da.account_id = t.account_id and da.department_id = t.department_id
+                     and da.agent_id = $4))"#,
+        viewer.account_id,
+        number,
+        viewer.sees_all,
+        viewer.agent_id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The ticket by number, whoever looks: for inbound mail, which names it itself.
+pub async fn ticket_by_number(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    number: i64,
+) -> sqlx::Result<Option<(Uuid, String)>> {
+    let row = sqlx::query!(
+        "select id, customer_email from tickets where account_id = $1 and number = $2",
+        account_id,
+        number,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|row| (row.id, row.customer_email)))
+}
+
+/// A ticket as its customer sees it on their private page.
+pub struct CustomerTicket {
+    pub account_id: Uuid,
+    pub id: Uuid,
+    pub number: i64,
+    pub subject: String,
+    pub status: Status,
+    pub customer_name: String,
+    pub customer_email: String,
+}
+
+pub async fn customer_ticket(
+    conn: &mut PgConnection,
+    workspace: &str,
+    token: &str,
+) -> sqlx::Result<Option<CustomerTicket>> {
+    sqlx::query_as!(
+        CustomerTicket,
+        r#"select t.account_id, t.id, t.number, t.subject, t.status as "status: Status",
+                  t.customer_name, t.customer_email
+           from tickets t join accounts w on w.id = t.account_id
+           where w.slug = $1 and t.customer_token = $2"#,
+        workspace,
+        token,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub struct ThreadMessage {
+    pub id: Uuid,
+    pub kind: MessageKind,
+    pub author_agent_id: Option<Uuid>,
+    /// The agent's name (their alias for customers), or the customer's.
+    pub author: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub event: Option<String>,
+    pub event_value: Option<String>,
+    pub message_id: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+impl ThreadMessage {
+    pub fn when(&self) -> String {
+        format::datetime(self.created_at)
+    }
+}
+
+/// The thread, oldest first; without notes and events for the customer's eyes.
+pub async fn thread(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    for_customer: bool,
+) -> sqlx::Result<Vec<ThreadMessage>> {
+    sqlx::query_as!(
+        ThreadMessage,
+        r#"select m.id, m.kind as "kind: MessageKind", m.author_agent_id,
+                  case when $3 then coalesce(a.alias, a.name, m.author_name)
+                       else coalesce(a.name, m.author_name) end as "author!",
+                  m.body_text, m.body_html, m.event, m.event_value, m.message_id, m.created_at
+           from messages m
+           left join agents a on a.account_id = m.account_id and a.id = m.author_agent_id
+           where m.account_id = $1 and m.ticket_id = $2
+             and (not $3 or m.kind in ('customer', 'reply'))
+           order by m.created_at, m.id"#,
+        account_id,
+        ticket_id,
+        for_customer,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub struct AttachmentInfo {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub filename: String,
+    pub size: i32,
+}
+
+impl AttachmentInfo {
+    pub fn size_text(&self) -> String {
+        format::bytes(i64::from(self.size))
+    }
+}
+
+pub async fn attachments(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Vec<AttachmentInfo>> {
+    sqlx::query_as!(
+        AttachmentInfo,
+        "select f.id, f.message_id, f.filename, f.size
+         from attachments f join messages m on m.account_id = f.account_id and m.id = f.message_id
+         where f.account_id = $1 and m.ticket_id = $2
+         order by f.id",
+        account_id,
+        ticket_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub struct AttachmentFile {
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+pub async fn attachment(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<AttachmentFile>> {
+    sqlx::query_as!(
+        AttachmentFile,
+        "select f.filename, f.content_type, f.data
+         from attachments f join messages m on m.account_id = f.account_id and m.id = f.message_id
+         where f.account_id = $1 and m.ticket_id = $2 and f.id = $3",
+        account_id,
+        ticket_id,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A customer wrote: the ticket is open again (from answered, postponed or resolved); a new
+/// one stays new and spam stays spam. Returns the status it had when it changed.
+pub async fn customer_wrote(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Option<Status>> {
+    sqlx::query_scalar!(
+        r#"update tickets t set status = 'open', postponed_until = null
+           from (select status from tickets where account_id = $1 and id = $2 for update) before
+           where t.account_id = $1 and t.id = $2 and t.status not in ('new', 'open', 'spam')
+           returning before.status as "status: Status""#,
+        account_id,
+        ticket_id,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// What an agent may set on a ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Properties {
+    pub status: Status,
+    pub priority: Priority,
+    pub issue_type: IssueType,
+    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub postponed_until: Option<OffsetDateTime>,
+}
+
+pub async fn set_properties(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    properties: &Properties,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tickets
+         set status = $3, priority = $4, issue_type = $5, department_id = $6, assignee_id = $7,
+             postponed_until = $8
+         where account_id = $1 and id = $2",
+        account_id,
+        ticket_id,
+        properties.status as Status,
+        properties.priority as Priority,
+        properties.issue_type as IssueType,
+        properties.department_id,
+        properties.assignee_id,
+        properties.postponed_until,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replies since `seen` (a message id) by agents other than `agent_id`.
+pub async fn replies_by_others_since(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    seen: Option<Uuid>,
+    agent_id: Uuid,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select coalesce(a.name, '') as "name!" from messages m
+           left join agents a on a.account_id = m.account_id and a.id = m.author_agent_id
+           where m.account_id = $1 and m.ticket_id = $2 and m.kind = 'reply'
+             and ($3::uuid is null or m.id > $3)
+             and m.author_agent_id is distinct from $4
+           order by m.id"#,
+        account_id,
+        ticket_id,
+        seen,
+        agent_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The Message-IDs of the thread's mail, oldest first: what a reply's References list.
+pub async fn thread_message_ids(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select message_id as "message_id!" from messages
+           where account_id = $1 and ticket_id = $2 and message_id is not null
+           order by created_at, id"#,
+        account_id,
+        ticket_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether `agent_id` may be given a ticket of `department_id`: an agent of that
+/// department, an admin or owner, or anyone when there is no department.
+pub async fn may_be_assigned(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+    department_id: Option<Uuid>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+             select 1 from agents a
+             where a.account_id = $1 and a.id = $2 and a.deleted_at is null
+               and ($3::uuid is null or a.role in ('admin', 'owner') or exists (
+                     select 1 from department_agents da
+                     where da.account_id = a.account_id and da.agent_id = a.id
+                       and da.department_id = $3))
+           ) as "allowed!""#,
+        account_id,
+        agent_id,
+        department_id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// What narrows a ticket list.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// The viewer's queue: assigned to them, or unassigned in their departments, and
+    /// still to do.
+    pub queue: bool,
+    pub status: Option<Status>,
+    pub department: Option<Uuid>,
+    pub assignee: AssigneeFilter,
+    pub issue_type: Option<IssueType>,
+    pub search: Option<String>,
+    /// Keyset cursor: the (last activity, id) of the last ticket of the page before.
+    pub after: Option<(OffsetDateTime, Uuid)>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    #[default]
+    Anyone,
+    Nobody,
+    Agent(Uuid),
+}
+
+pub struct ListedTicket {
+    pub id: Uuid,
+    pub number: i64,
+    pub subject: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub issue_type: IssueType,
+    pub channel: Channel,
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub last_activity_at: OffsetDateTime,
+}
+
+impl ListedTicket {
+    pub fn last_activity(&self) -> String {
+        format::datetime(self.last_activity_at)
+    }
+
+    /// The cursor that continues a list after this ticket.
+    pub fn cursor(&self) -> String {
+        format!(
+            "{}.{}",
+            self.last_activity_at.unix_timestamp_nanos() / 1000,
+            self.id.simple()
+        )
+    }
+}
+
+/// Parses a cursor made by `ListedTicket::cursor`.
+pub fn parse_cursor(raw: &str) -> Option<(OffsetDateTime, Uuid)> {
+    let (micros, id) = raw.split_once('.')?;
+    let micros: i128 = micros.parse().ok()?;
+    let at = OffsetDateTime::from_unix_timestamp_nanos(micros.checked_mul(1000)?).ok()?;
+    Some((at, id.parse().ok()?))
+}
+
+/// One page of tickets, newest activity first, `limit` at most. Spam shows only when asked
+/// for by status.
+pub async fn list(
+    db: &PgPool,
+    viewer: &Viewer,
+    filter: &ListFilter,
+    limit: i64,
+) -> sqlx::Result<Vec<ListedTicket>> {
+    let (assignee_mode, assignee_id) = match filter.assignee {
+        AssigneeFilter::Anyone => ("any", None),
+        AssigneeFilter::Nobody => ("none", None),
+        AssigneeFilter::Agent(id) => ("agent", Some(id)),
+    };
+    let (after_at, after_id) = filter.after.unzip();
+    sqlx::query_as!(
+        ListedTicket,
+        r#"select t.id, t.number, t.subject, t.customer_name, t.customer_email,
+                  t.status as "status: Status", t.priority as "priority: Priority",
+                  t.issue_type as "issue_type: IssueType", t.channel as "channel: Channel",
+                  d.name as "department?", a.name as "assignee?", t.last_activity_at
+           from tickets t
+           left join departments d on d.account_id = t.account_id and d.id = t.department_id
+           left join agents a on a.account_id = t.account_id and a.id = t.assignee_id
+           where t.account_id = $1
+             and ($3 or t.department_id is null or exists (
+                   select 1 from department_agents da
+                   where da.account_id = t.account_id and da.department_id = t.department_id
+                     and da.agent_id = $2))
+             and (not $4 or (t.status in ('new', 'open', 'answered', 'postponed') and (
+                   t.assignee_id = $2 or (t.assignee_id is null and (
+                     t.department_id is null or exists (
+                       select 1 from department_agents da
+                       where da.account_id = t.account_id and da.department_id = t.department_id
+                         and da.agent_id = $2))))))
+             and (case when $5::text is null then $4 or t.status <> 'spam'
+                       else t.status = $5 end)
+             and ($6::uuid is null or t.department_id = $6)
+             and (case $7::text when 'none' then t.assignee_id is null
+                                when 'agent' then t.assignee_id = $8
+                                else true end)
+             and ($9::text is null or t.issue_type = $9)
+             and ($10::text is null or t.search @@ websearch_to_tsquery('english', $10))
+             and ($11::timestamptz is null or (t.last_activity_at, t.id) < ($11, $12))
+             and ($13::timestamptz is null or t.created_at > $13)
+           order by t.last_activity_at desc, t.id desc
+           limit $14"#,
+        viewer.account_id,
+        viewer.agent_id,
+        viewer.sees_all,
+        filter.queue,
+        filter.status.map(Status::as_str),
+        filter.department,
+        assignee_mode,
+        assignee_id,
+        filter.issue_type.map(IssueType::as_str),
+        filter.search,
+        after_at,
+        after_id,
+        viewer.listed_since,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Counted at most this many tickets; more show as "999+".
+pub const COUNT_CAP: i64 = 1000;
+
+/// The viewer's queue counted by status, in one pass over at most `COUNT_CAP` tickets.
+#[derive(Debug, Default)]
+pub struct QueueCounts {
+    pub new: i64,
+    pub open: i64,
+    pub answered: i64,
+    pub postponed: i64,
+    pub total: i64,
+}
+
+pub async fn queue_counts(db: &PgPool, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
+    sqlx::query_as!(
+        QueueCounts,
+        r#"select count(*) filter (where status = 'new') as "new!",
+                  count(*) filter (where status = 'open') as "open!",
+                  count(*) filter (where status = 'answered') as "answered!",
+                  count(*) filter (where status = 'postponed') as "postponed!",
+                  count(*) as "total!"
+           from (select t.status from tickets t
+                 where t.account_id = $1
+                   and t.status in ('new', 'open', 'answered', 'postponed')
+                   and ($4::timestamptz is null or t.created_at > $4)
+                   and (t.assignee_id = $2 or (t.assignee_id is null and (
+                        t.department_id is null or exists (
+                          select 1 from department_agents da
+                          where da.account_id = t.account_id and da.department_id = t.department_id
+                            and da.agent_id = $2))))
+                   and ($3 or t.department_id is null or exists (
+                        select 1 from department_agents da
+                        where da.account_id = t.account_id and da.department_id = t.department_id
+                          and da.agent_id = $2))
+                 limit $5) queue"#,
+        viewer.account_id,
+        viewer.agent_id,
+        viewer.sees_all,
+        viewer.listed_since,
+        COUNT_CAP,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Postponed tickets whose date has come, locked for waking them up.
+pub async fn due_postponed(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
+    let rows = sqlx::query!(
+        "select account_id, id from tickets
+         where status = 'postponed' and postponed_until <= now()
+         order by postponed_until
+         limit $1
+         for update skip locked",
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.account_id, row.id))
+        .collect())
+}
+
+pub async fn reopen_postponed(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tickets set status = 'open', postponed_until = null, last_activity_at = now()
+         where account_id = $1 and id = $2 and status = 'postponed'",
+        account_id,
+        ticket_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    insert_event(
+        conn,
+        account_id,
+        ticket_id,
+        None,
+        "status",
+        Status::Open.as_str(),
+    )
+    .await
+}
+
+/// A workspace as mail about its tickets needs it.
+pub struct MailWorkspace {
+    pub id: Uuid,
+    pub slug: String,
+    pub company: String,
+    pub message_id_key: Vec<u8>,
+}
+
+/// The workspace whose inbound address carries `token`.
+pub async fn workspace_by_inbound_token(
+    conn: &mut PgConnection,
+    token: &str,
+) -> sqlx::Result<Option<MailWorkspace>> {
+    sqlx::query_as!(
+        MailWorkspace,
+        "select id, slug, company, message_id_key from accounts where inbound_token = $1",
+        token,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn workspace_by_slug(
+    conn: &mut PgConnection,
+    slug: &str,
+) -> sqlx::Result<Option<MailWorkspace>> {
+    sqlx::query_as!(
+        MailWorkspace,
+        "select id, slug, company, message_id_key from accounts where slug = $1",
+        slug,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn workspace_by_id(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<MailWorkspace> {
+    sqlx::query_as!(
+        MailWorkspace,
+        "select id, slug, company, message_id_key from accounts where id = $1",
+        id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// How a replying agent signs: the name customers see (their alias, or their name) and
+/// their signature.
+pub async fn reply_identity(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+) -> sqlx::Result<(String, String)> {
+    let row = sqlx::query!(
+        r#"select coalesce(alias, name) as "shown!", signature from agents
+           where account_id = $1 and id = $2"#,
+        account_id,
+        agent_id,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.shown, row.signature))
+}

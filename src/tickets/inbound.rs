@@ -1,0 +1,389 @@
+//! `POST /inbound/email/{inbound_token}`: a raw RFC 5322 message, as mail providers'
+//! inbound webhooks and an MTA pipe deliver it. It joins the ticket it answers (by our
+//! signed Message-IDs in In-Reply-To/References, or `[#number]` from the ticket's customer)
+//! or opens a new one with an acknowledgement. The same Message-ID twice adds nothing.
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use mail_parser::{MessageParser, MimeHeaders};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{
+    Channel, CustomerMessage, IssueType, Status, add_customer_message,
+    conversation::{TicketMail, customer_link},
+    db::{self, MailWorkspace, NewAttachment, NewTicket},
+    threading,
+};
+use crate::{AppError, AppState, i18n::Locale, mail};
+
+/// The largest message taken: what the bigger mail providers accept, with room for the
+/// base64 of attachments.
+pub const INBOUND_BODY_LIMIT: usize = 40 * 1024 * 1024;
+/// Attachments kept per message, each and in all; larger ones are named in the text.
+const ATTACHMENT_LIMIT: usize = 10 * 1024 * 1024;
+const ATTACHMENTS_TOTAL_LIMIT: usize = 25 * 1024 * 1024;
+const ATTACHMENTS_MAX: usize = 50;
+/// Text kept of a message, and HTML sanitized (larger HTML is left to the text part).
+const TEXT_LIMIT: usize = 200_000;
+const HTML_LIMIT: usize = 1024 * 1024;
+const SUBJECT_LIMIT: usize = 300;
+
+/// What Frontdesk keeps of an inbound message, parsed off the request's task.
+#[derive(Debug)]
+struct InboundMail {
+    from_email: String,
+    from_name: String,
+    subject: String,
+    /// With angle brackets, as we store ours.
+    message_id: Option<String>,
+    /// In-Reply-To then References.
+    answers: Vec<String>,
+    text: String,
+    html: Option<String>,
+    attachments: Vec<InboundAttachment>,
+    /// An auto-reply, bounce or list mail: it gets no acknowledgement.
+    automatic: bool,
+}
+
+#[derive(Debug)]
+struct InboundAttachment {
+    filename: String,
+    content_type: String,
+    data: Vec<u8>,
+}
+
+impl InboundMail {
+    /// `None` when the bytes are no message: nothing a mail header would say.
+    fn parse(raw: &[u8]) -> Option<Self> {
+        // An mbox export starts with a `From ` line that is no header.
+        let raw = match raw.strip_prefix(b"From ") {
+            Some(rest) => rest.splitn(2, |b| *b == b'\n').nth(1).unwrap_or_default(),
+            None => raw,
+        };
+        let message = MessageParser::default().parse(raw)?;
+        let from = message
+            .from()
+            .or_else(|| message.sender())
+            .and_then(|address| address.first());
+        let has_headers = from.is_some()
+            || message.subject().is_some()
+            || message.message_id().is_some()
+            || message.date().is_some();
+        if !has_headers {
+            return None;
+        }
+        let answers = [message.in_reply_to(), message.references()]
+            .into_iter()
+            .filter_map(|value| value.as_text_list())
+            .flatten()
+            .map(|id| id.to_string())
+            .collect();
+        let mut text: String = message
+            .body_text(0)
+            .map(|text| text.chars().take(TEXT_LIMIT).collect())
+            .unwrap_or_default();
+        let html = message
+            .html_part(0)
+            .filter(|part| part.is_text_html() && part.len() <= HTML_LIMIT)
+            .and_then(|part| part.text_contents())
+            .map(sanitize_html);
+        let (attachments, left_out) = keep_attachments(&message);
+        for (name, size) in left_out {
+            text.push_str(&format!(
+                "\n[{name}: {} not kept]",
+                crate::format::bytes(size)
+            ));
+        }
+        let header = |name: &str| {
+            message
+                .header_raw(name)
+                .map(|v| v.trim().to_ascii_lowercase())
+        };
+        let automatic = header("Auto-Submitted").is_some_and(|v| v != "no")
+            || header("Precedence").is_some_and(|v| ["bulk", "junk", "list"].contains(&v.as_str()))
+            || header("X-Autoreply").is_some()
+            || message
+                .content_type()
+                .is_some_and(|ct| ct.subtype() == Some("report"));
+        Some(Self {
+            from_email: from
+                .and_then(|address| address.address())
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            from_name: from
+                .and_then(|address| address.name())
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(200)
+                .collect(),
+            subject: message
+                .subject()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(SUBJECT_LIMIT)
+                .collect(),
+            message_id: message
+                .message_id()
+                .filter(|id| !id.trim().is_empty())
+                .map(|id| format!("<{}>", id.trim())),
+            answers,
+            text,
+            html,
+            attachments,
+            automatic,
+        })
+    }
+}
+
+/// The attachments to keep, and the names and sizes of those too large to.
+fn keep_attachments(
+    message: &mail_parser::Message<'_>,
+) -> (Vec<InboundAttachment>, Vec<(String, i64)>) {
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    let mut total = 0;
+    for (index, part) in message.attachments().enumerate() {
+        let filename = safe_filename(part.attachment_name(), index);
+        let data = part.contents();
+        if data.len() > ATTACHMENT_LIMIT
+            || total + data.len() > ATTACHMENTS_TOTAL_LIMIT
+            || kept.len() >= ATTACHMENTS_MAX
+        {
+            left_out.push((filename, data.len() as i64));
+            continue;
+        }
+        total += data.len();
+        let content_type = part.content_type().map_or_else(
+            || "application/octet-stream".to_owned(),
+            |ct| match ct.subtype() {
+                Some(subtype) => format!("{}/{subtype}", ct.ctype()),
+                None => ct.ctype().to_owned(),
+            },
+        );
+        kept.push(InboundAttachment {
+            filename,
+            content_type: content_type.chars().take(100).collect(),
+            data: data.to_vec(),
+        });
+    }
+    (kept, left_out)
+}
+
+/// A file name without folders or control characters, never empty.
+fn safe_filename(name: Option<&str>, index: usize) -> String {
+    let name: String = name
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() || name == "." || name == ".." {
+        format!("attachment-{}", index + 1)
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Mail HTML as it may be shown inside a page: no scripts, styles, forms or event
+/// handlers; links open elsewhere.
+fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+pub async fn receive(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let workspace = {
+        let mut conn = state.db.acquire().await?;
+        db::workspace_by_inbound_token(&mut conn, &token).await?
+    };
+    let Some(workspace) = workspace else {
+        return Ok((StatusCode::NOT_FOUND, "unknown inbound address").into_response());
+    };
+    let parsed = tokio::task::spawn_blocking(move || InboundMail::parse(&body))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let Some(mail) = parsed else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the body is not an RFC 5322 message",
+        )
+            .into_response());
+    };
+
+    let mut tx = state.db.begin().await?;
+    if let Some(id) = &mail.message_id
+        && db::message_id_exists(&mut tx, workspace.id, id).await?
+    {
+        return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
+    }
+    let customer = CustomerMessage {
+        name: &mail.from_name,
+        body_text: &mail.text,
+        body_html: mail.html.as_deref(),
+        message_id: mail.message_id.as_deref(),
+    };
+    let (number, message_id) = match answered_ticket(&mut tx, &workspace, &mail).await? {
+        Some((ticket_id, number)) => {
+            let added = add_customer_message(&mut tx, workspace.id, ticket_id, &customer).await?;
+            (number, added)
+        }
+        None => open_ticket(&mut tx, &state, &workspace, &mail, &customer).await?,
+    };
+    // Another delivery of the same message won the race: this one adds nothing.
+    let Some(message_id) = message_id else {
+        return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
+    };
+    for attachment in &mail.attachments {
+        let attachment = NewAttachment {
+            filename: &attachment.filename,
+            content_type: &attachment.content_type,
+            data: &attachment.data,
+        };
+        db::insert_attachment(&mut tx, workspace.id, message_id, &attachment).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(account_id = %workspace.id, number, "inbound email received");
+    Ok((StatusCode::OK, format!("ticket #{number}")).into_response())
+}
+
+/// The ticket `mail` answers: by one of our Message-IDs it refers to, or by `[#number]` in
+/// its subject when it comes from that ticket's customer.
+async fn answered_ticket(
+    conn: &mut PgConnection,
+    workspace: &MailWorkspace,
+    mail: &InboundMail,
+) -> sqlx::Result<Option<(Uuid, i64)>> {
+    let by_reference = mail
+        .answers
+        .iter()
+        .rev()
+        .find_map(|id| threading::ticket_of_message_id(&workspace.message_id_key, id));
+    if let Some(number) = by_reference
+        && let Some((id, _)) = db::ticket_by_number(conn, workspace.id, number).await?
+    {
+        return Ok(Some((id, number)));
+    }
+    if let Some(number) = threading::subject_number(&mail.subject)
+        && let Some((id, customer)) = db::ticket_by_number(conn, workspace.id, number).await?
+        && !mail.from_email.is_empty()
+        && customer.eq_ignore_ascii_case(&mail.from_email)
+    {
+        return Ok(Some((id, number)));
+    }
+    Ok(None)
+}
+
+/// A new ticket for `mail`, acknowledged to its sender unless it was sent by a machine.
+async fn open_ticket(
+    conn: &mut PgConnection,
+    state: &AppState,
+    workspace: &MailWorkspace,
+    mail: &InboundMail,
+    customer: &CustomerMessage<'_>,
+) -> Result<(i64, Option<Uuid>), AppError> {
+    // Until workspaces choose their language, customers are written to in English.
+    let locale = Locale::default();
+    let subject = if mail.subject.is_empty() {
+        locale.t("ticket-no-subject")
+    } else {
+        mail.subject.clone()
+    };
+    let ticket = db::insert_ticket(
+        conn,
+        workspace.id,
+        &NewTicket {
+            subject: &subject,
+            customer_name: &mail.from_name,
+            customer_email: &mail.from_email,
+            channel: Channel::Email,
+            status: Status::New,
+            issue_type: IssueType::Other,
+            department_id: None,
+            assignee_id: None,
+        },
+    )
+    .await?;
+    let message_id = add_customer_message(conn, workspace.id, ticket.id, customer).await?;
+    if message_id.is_some() && !mail.automatic && mail.from_email.contains('@') {
+        let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);
+        let acknowledgement = TicketMail {
+            locale,
+            company: &workspace.company,
+            customer_name: &mail.from_name,
+            number: ticket.number,
+            body: "",
+            author: "",
+            link: &link,
+        };
+        let references: Vec<String> = mail.message_id.iter().cloned().collect();
+        let email = acknowledgement.email(
+            &state.config,
+            workspace,
+            &mail.from_email,
+            &subject,
+            mail.message_id.as_deref(),
+            &references,
+        )?;
+        mail::enqueue(conn, workspace.id, &email).await?;
+    }
+    Ok((ticket.number, message_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_without_any_header_are_no_message() {
+        assert!(InboundMail::parse(b"").is_none());
+        assert!(InboundMail::parse(b"just some words, no headers at all").is_none());
+    }
+
+    #[test]
+    fn a_plain_message_gives_its_sender_subject_and_text() {
+        let raw = b"From: Ada <ada@example.com>\r\nSubject: Help\r\nMessage-ID: <m1@example.com>\r\n\r\nIt broke.\r\n";
+        let mail = InboundMail::parse(raw).expect("a message");
+        assert_eq!(mail.from_email, "ada@example.com");
+        assert_eq!(mail.from_name, "Ada");
+        assert_eq!(mail.subject, "Help");
+        assert_eq!(mail.message_id.as_deref(), Some("<m1@example.com>"));
+        assert!(mail.text.contains("It broke."));
+        assert!(!mail.automatic);
+    }
+
+    #[test]
+    fn file_names_lose_their_folders() {
+        assert_eq!(safe_filename(Some("../../etc/passwd"), 0), "passwd");
+        assert_eq!(safe_filename(Some("C:\\x\\report.pdf"), 0), "report.pdf");
+        assert_eq!(safe_filename(Some(".."), 2), "attachment-3");
+        assert_eq!(safe_filename(None, 0), "attachment-1");
+    }
+
+    #[test]
+    fn scripts_and_handlers_leave_mail_html() {
+        let clean = sanitize_html(
+            "<p onclick=\"x()\">Hi<script>alert(1)</script><a href=\"javascript:x()\">a</a></p>",
+        );
+        assert!(!clean.contains("script") && !clean.contains("onclick"));
+        assert!(!clean.contains("javascript:"));
+    }
+}

@@ -1,0 +1,215 @@
+//! Tickets: customers write in by the contact form (`public`) and by email (`inbound`);
+//! agents work the queue (`queue`), answer on the ticket's page (`page`) and start tickets
+//! themselves (`new`). Replies and acknowledgements go out through the outbox in the same
+//! transaction as the change (`conversation`); `threading` leads answers back.
+mod conversation;
+pub mod db;
+mod inbound;
+mod kinds;
+mod new;
+mod page;
+mod public;
+mod queue;
+pub mod threading;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use sqlx::PgConnection;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+pub use inbound::INBOUND_BODY_LIMIT;
+pub use kinds::{Channel, IssueType, MessageKind, Priority, Status};
+
+use crate::{
+    AppError, AppState,
+    auth::{CurrentAgent, Permission},
+    billing::Plan,
+    config::Config,
+    i18n::Locale,
+    mail,
+};
+
+/// How far back the free plan's lists reach.
+const FREE_PLAN_LIST_DAYS: i64 = 7;
+
+impl db::Viewer {
+    pub fn of(agent: &CurrentAgent) -> Self {
+        Self {
+            account_id: agent.account_id,
+            agent_id: agent.id,
+            // DESIGN.md: admins and owners see every department's tickets; they are the
+            // ones who configure departments.
+            sees_all: agent.role.can(Permission::Configuration),
+            listed_since: (agent.plan == Plan::Free)
+                .then(|| OffsetDateTime::now_utc() - Duration::days(FREE_PLAN_LIST_DAYS)),
+        }
+    }
+}
+
+/// The agent panel's ticket pages (any role).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app", get(queue::show_queue))
+        .route("/app/tickets", get(queue::show_list))
+        .route("/app/tickets/new", get(new::show_new).post(new::create))
+        .route("/app/tickets/{number}", get(page::show_ticket))
+        .route("/app/tickets/{number}/reply", post(page::reply))
+        .route("/app/tickets/{number}/note", post(page::note))
+        .route(
+            "/app/tickets/{number}/properties",
+            post(page::set_properties),
+        )
+        .route(
+            "/app/tickets/{number}/attachments/{id}",
+            get(page::download_attachment),
+        )
+}
+
+/// The customer's pages: the contact form and their ticket's private page.
+pub fn public_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/help/{workspace}/contact",
+            get(public::show_contact).post(public::contact),
+        )
+        .route(
+            "/help/{workspace}/tickets/{token}",
+            get(public::show_ticket).post(public::customer_reply),
+        )
+}
+
+/// `POST /inbound/email/{token}`: outside the page stack (no session, no CSRF, its own
+/// body limit).
+pub fn inbound_router() -> Router<AppState> {
+    Router::new().route("/inbound/email/{token}", post(inbound::receive))
+}
+
+/// Wakes postponed tickets whose date has come: they are `open` again. Run at start and
+/// then every minute, so that a date passed while nothing ran is caught up at once.
+pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
+    let mut tx = db.begin().await?;
+    let due = db::due_postponed(&mut tx, 500).await?;
+    for (account_id, ticket_id) in &due {
+        db::reopen_postponed(&mut tx, *account_id, *ticket_id).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// A customer's message as it arrives: opens a ticket (with `new`) or joins one.
+pub struct CustomerMessage<'a> {
+    pub name: &'a str,
+    pub body_text: &'a str,
+    pub body_html: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+}
+
+/// Adds the customer's message to ticket `ticket_id` and reopens it. `None` when the
+/// message was there already (the same Message-ID).
+pub async fn add_customer_message(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    message: &CustomerMessage<'_>,
+) -> sqlx::Result<Option<Uuid>> {
+    let inserted = db::insert_message(
+        conn,
+        account_id,
+        ticket_id,
+        &db::NewMessage {
+            kind: MessageKind::Customer,
+            author_agent_id: None,
+            author_name: message.name,
+            body_text: message.body_text,
+            body_html: message.body_html,
+            message_id: message.message_id,
+        },
+    )
+    .await?;
+    if inserted.is_some()
+        && let Some(before) = db::customer_wrote(conn, account_id, ticket_id).await?
+    {
+        let event = if before == Status::Resolved {
+            "reopened"
+        } else {
+            "status"
+        };
+        db::insert_event(
+            conn,
+            account_id,
+            ticket_id,
+            None,
+            event,
+            Status::Open.as_str(),
+        )
+        .await?;
+    }
+    Ok(inserted)
+}
+
+/// The ticket an agent's reply goes to.
+pub struct ReplyTarget<'a> {
+    pub id: Uuid,
+    pub number: i64,
+    pub subject: &'a str,
+    pub customer_name: &'a str,
+    pub customer_email: &'a str,
+    pub customer_token: &'a str,
+}
+
+/// Adds `agent`'s reply (their signature appended) to the thread and puts the email to the
+/// customer in the outbox, in the caller's transaction: both happen or neither.
+pub async fn reply_to_customer(
+    conn: &mut PgConnection,
+    config: &Config,
+    agent: &CurrentAgent,
+    ticket: &ReplyTarget<'_>,
+    body: &str,
+) -> Result<(), AppError> {
+    let workspace = db::workspace_by_id(conn, agent.account_id).await?;
+    let (shown_name, signature) = db::reply_identity(conn, agent.account_id, agent.id).await?;
+    let text = if signature.trim().is_empty() {
+        body.to_owned()
+    } else {
+        format!("{body}\n\n{}", signature.trim_end())
+    };
+    let references = db::thread_message_ids(conn, agent.account_id, ticket.id).await?;
+    let link = conversation::customer_link(config, &workspace.slug, ticket.customer_token);
+    let reply = conversation::TicketMail {
+        // Until workspaces choose their language, customers are written to in English.
+        locale: Locale::default(),
+        company: &workspace.company,
+        customer_name: ticket.customer_name,
+        number: ticket.number,
+        body: &text,
+        author: &shown_name,
+        link: &link,
+    };
+    let email = reply.email(
+        config,
+        &workspace,
+        ticket.customer_email,
+        ticket.subject,
+        references.last().map(String::as_str),
+        &references,
+    )?;
+    db::insert_message(
+        conn,
+        agent.account_id,
+        ticket.id,
+        &db::NewMessage {
+            kind: MessageKind::Reply,
+            author_agent_id: Some(agent.id),
+            author_name: &agent.name,
+            body_text: &text,
+            body_html: None,
+            message_id: email.threading.message_id.as_deref(),
+        },
+    )
+    .await?;
+    mail::enqueue(conn, agent.account_id, &email).await?;
+    Ok(())
+}

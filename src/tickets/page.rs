@@ -1,0 +1,553 @@
+//! `/app/tickets/{number}`: the ticket and its thread, with the forms to reply (emailed to
+//! the customer), add an internal note, and set status, priority, type, department,
+//! assignee and a postponement. Another workspace's number, or one of a department the
+//! agent is not in, is 404.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use sqlx::PgConnection;
+use time::{Date, OffsetDateTime, Time, macros::format_description};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{
+    IssueType, MessageKind, Priority, ReplyTarget, Status,
+    db::{self, AttachmentInfo, Properties, ThreadMessage, Ticket, Viewer},
+    reply_to_customer,
+};
+use crate::{
+    AppError, AppState, agents,
+    auth::CurrentAgent,
+    departments,
+    error::Found,
+    input::{Choice, FieldErrors, required_long_text},
+    web::{PageContext, flash},
+};
+
+/// Longest reply or note.
+pub(super) const BODY_LIMIT: usize = 50_000;
+
+/// `{number}` of the path; anything else is a ticket that does not exist.
+fn ticket_number(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn visible(
+    conn: &mut PgConnection,
+    agent: &CurrentAgent,
+    raw: &str,
+) -> Result<Ticket, AppError> {
+    db::visible_ticket(conn, &Viewer::of(agent), ticket_number(raw)?)
+        .await
+        .found()
+}
+
+/// What the agent typed, kept when the page comes back.
+#[derive(Debug, Default)]
+pub(super) struct Drafts {
+    reply: String,
+    note: String,
+    /// Replies by others since the page was opened: the agent confirms before sending.
+    replied_meanwhile: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tickets/ticket.html")]
+pub(super) struct TicketPage {
+    ctx: PageContext,
+    ticket: Ticket,
+    thread: Vec<ThreadMessage>,
+    attachments: Vec<AttachmentInfo>,
+    /// The newest message when the page was made: a reply checks what came after it.
+    last_seen: String,
+    signature: String,
+    drafts: Drafts,
+    errors: FieldErrors,
+    statuses: Vec<Choice>,
+    priorities: Vec<Choice>,
+    types: Vec<Choice>,
+    departments: Vec<Choice>,
+    assignees: Vec<Choice>,
+}
+
+impl TicketPage {
+    /// An event of the thread in words: "Status: Open", "Assigned to Ada".
+    pub fn describe(&self, message: &ThreadMessage) -> String {
+        let value = message.event_value.as_deref().unwrap_or_default();
+        let label = |key: &str| self.ctx.t(key);
+        let (key, shown) = match message.event.as_deref().unwrap_or_default() {
+            "status" => (
+                "event-status",
+                Status::parse(value).map(|s| label(s.label_key())),
+            ),
+            "reopened" => ("event-reopened", Ok(String::new())),
+            "priority" => (
+                "event-priority",
+                Priority::parse(value).map(|p| label(p.label_key())),
+            ),
+            "type" => (
+                "event-type",
+                IssueType::parse(value).map(|t| label(t.label_key())),
+            ),
+            "department" => ("event-department", Ok(value.to_owned())),
+            "no-department" => ("event-no-department", Ok(String::new())),
+            "assigned" => ("event-assigned", Ok(value.to_owned())),
+            "unassigned" => ("event-unassigned", Ok(String::new())),
+            "postponed" => ("event-postponed", Ok(value.to_owned())),
+            _ => ("event-other", Ok(value.to_owned())),
+        };
+        self.ctx.t_args(
+            key,
+            &[("value", &shown.unwrap_or_else(|_| value.to_owned()))],
+        )
+    }
+
+    pub fn is_kind(&self, message: &ThreadMessage, kind: &str) -> bool {
+        message.kind.as_str() == kind
+    }
+}
+
+async fn ticket_page(
+    state: &AppState,
+    ctx: PageContext,
+    agent: &CurrentAgent,
+    ticket: Ticket,
+    drafts: Drafts,
+    errors: FieldErrors,
+) -> Result<TicketPage, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
+    let attachments = db::attachments(&mut conn, agent.account_id, ticket.id).await?;
+    let (_, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
+    let department_choices = departments::db::names(&mut conn, agent.account_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice::new(id, name, ticket.department_id == Some(id)))
+        .collect();
+    let assignees = agents::db::names(&mut conn, agent.account_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice::new(id, name, ticket.assignee_id == Some(id)))
+        .collect();
+    let t = |key: &str| ctx.t(key);
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| Choice::new(s.as_str(), t(s.label_key()), *s == ticket.status))
+        .collect();
+    let priorities = Priority::ALL
+        .iter()
+        .map(|p| Choice::new(p.as_str(), t(p.label_key()), *p == ticket.priority))
+        .collect();
+    let types = IssueType::ALL
+        .iter()
+        .map(|k| Choice::new(k.as_str(), t(k.label_key()), *k == ticket.issue_type))
+        .collect();
+    Ok(TicketPage {
+        last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
+        ctx,
+        ticket,
+        thread,
+        attachments,
+        signature,
+        drafts,
+        errors,
+        statuses,
+        priorities,
+        types,
+        departments: department_choices,
+        assignees,
+    })
+}
+
+pub(super) async fn show_ticket(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Path(number): Path<String>,
+) -> Result<TicketPage, AppError> {
+    let ticket = visible(&mut *state.db.acquire().await?, &agent, &number).await?;
+    ticket_page(
+        &state,
+        ctx,
+        &agent,
+        ticket,
+        Drafts::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    /// The newest message the agent had seen.
+    #[serde(default)]
+    last_seen: String,
+    /// Sent anyway after the warning that someone else replied.
+    #[serde(default)]
+    confirm: String,
+}
+
+pub(super) async fn reply(
+    State(state): State<AppState>,
+    session: Session,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Path(number): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.begin().await?;
+    let ticket = visible(&mut tx, &agent, &number).await?;
+    let mut errors = FieldErrors::default();
+    let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
+    if !ticket.customer_email.contains('@') {
+        errors.add("body", "ticket-no-customer-address");
+    }
+    let seen = form.last_seen.parse::<Uuid>().ok();
+    let replied_meanwhile = if form.confirm == "1" {
+        Vec::new()
+    } else {
+        db::replies_by_others_since(&mut tx, agent.account_id, ticket.id, seen, agent.id).await?
+    };
+    let status = if replied_meanwhile.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
+    let Some(body) = body.filter(|_| errors.is_empty() && replied_meanwhile.is_empty()) else {
+        drop(tx);
+        let drafts = Drafts {
+            reply: form.body,
+            replied_meanwhile,
+            ..Drafts::default()
+        };
+        let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
+        return Ok((status, page).into_response());
+    };
+
+    let target = ReplyTarget {
+        id: ticket.id,
+        number: ticket.number,
+        subject: &ticket.subject,
+        customer_name: &ticket.customer_name,
+        customer_email: &ticket.customer_email,
+        customer_token: &ticket.customer_token,
+    };
+    reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    // A reply answers the ticket, and whoever answers an unassigned ticket takes it.
+    let properties = Properties {
+        status: Status::Answered,
+        assignee_id: ticket.assignee_id.or(Some(agent.id)),
+        postponed_until: None,
+        ..current_properties(&ticket)
+    };
+    record_changes(&mut tx, &agent, &ticket, &properties).await?;
+    tx.commit().await?;
+    flash::success(&session, "ticket-reply-sent").await?;
+    Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct NoteForm {
+    #[serde(default)]
+    body: String,
+}
+
+pub(super) async fn note(
+    State(state): State<AppState>,
+    session: Session,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Path(number): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.begin().await?;
+    let ticket = visible(&mut tx, &agent, &number).await?;
+    let mut errors = FieldErrors::default();
+    let Some(body) = errors.check("note", required_long_text(&form.body, BODY_LIMIT)) else {
+        drop(tx);
+        let drafts = Drafts {
+            note: form.body,
+            ..Drafts::default()
+        };
+        let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let note = db::NewMessage {
+        kind: MessageKind::Note,
+        author_agent_id: Some(agent.id),
+        author_name: &agent.name,
+        body_text: &body,
+        body_html: None,
+        message_id: None,
+    };
+    db::insert_message(&mut tx, agent.account_id, ticket.id, &note).await?;
+    tx.commit().await?;
+    flash::success(&session, "ticket-note-added").await?;
+    Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct PropertiesForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default, rename = "type")]
+    issue_type: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    postponed_until: String,
+}
+
+fn current_properties(ticket: &Ticket) -> Properties {
+    Properties {
+        status: ticket.status,
+        priority: ticket.priority,
+        issue_type: ticket.issue_type,
+        department_id: ticket.department_id,
+        assignee_id: ticket.assignee_id,
+        postponed_until: ticket.postponed_until,
+    }
+}
+
+/// A postponement date: a day after today, from midnight UTC.
+fn parse_postponement(raw: &str) -> Result<OffsetDateTime, &'static str> {
+    let format = format_description!("[year]-[month]-[day]");
+    let day = Date::parse(raw.trim(), &format).map_err(|_| {
+        if raw.trim().is_empty() {
+            "input-required"
+        } else {
+            "input-date-invalid"
+        }
+    })?;
+    let until = day.with_time(Time::MIDNIGHT).assume_utc();
+    if until <= OffsetDateTime::now_utc() {
+        return Err("ticket-postpone-future");
+    }
+    Ok(until)
+}
+
+pub(super) async fn set_properties(
+    State(state): State<AppState>,
+    session: Session,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Path(number): Path<String>,
+    Form(form): Form<PropertiesForm>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.begin().await?;
+    let ticket = visible(&mut tx, &agent, &number).await?;
+    let mut errors = FieldErrors::default();
+    let status = errors.check("status", Status::parse(&form.status));
+    let priority = errors.check("priority", Priority::parse(&form.priority));
+    let issue_type = errors.check("type", IssueType::parse(&form.issue_type));
+    let department_id = errors.check(
+        "department",
+        departments::db::choice(&mut tx, agent.account_id, &form.department).await?,
+    );
+    let assignee_id = match form.assignee.as_str() {
+        "" => Some(None),
+        "me" => Some(Some(agent.id)),
+        raw => match raw.parse::<Uuid>() {
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                errors.add("assignee", "input-choice-invalid");
+                None
+            }
+        },
+    };
+    if let (Some(Some(assignee)), Some(department)) = (assignee_id, department_id)
+        && !db::may_be_assigned(&mut tx, agent.account_id, assignee, department).await?
+    {
+        errors.add("assignee", "ticket-assignee-not-in-department");
+    }
+    let postponed_until = match status {
+        Some(Status::Postponed) => errors
+            .check("postponed_until", parse_postponement(&form.postponed_until))
+            .map(Some),
+        _ => Some(None),
+    };
+    let (
+        Some(status),
+        Some(priority),
+        Some(issue_type),
+        Some(department_id),
+        Some(assignee_id),
+        Some(postponed_until),
+    ) = (
+        status,
+        priority,
+        issue_type,
+        department_id,
+        assignee_id,
+        postponed_until,
+    )
+    else {
+        drop(tx);
+        let page = ticket_page(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let properties = Properties {
+        status,
+        priority,
+        issue_type,
+        department_id,
+        assignee_id,
+        postponed_until,
+    };
+    record_changes(&mut tx, &agent, &ticket, &properties).await?;
+    tx.commit().await?;
+    // A ticket moved to a department the agent is not in leaves their sight.
+    let still_visible = db::visible_ticket(
+        &mut *state.db.acquire().await?,
+        &Viewer::of(&agent),
+        ticket.number,
+    )
+    .await?
+    .is_some();
+    flash::success(&session, "ticket-saved").await?;
+    let next = if still_visible {
+        format!("/app/tickets/{}", ticket.number)
+    } else {
+        "/app/tickets".to_owned()
+    };
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// Stores `properties` and writes an event into the thread for each that changed.
+async fn record_changes(
+    conn: &mut PgConnection,
+    agent: &CurrentAgent,
+    ticket: &Ticket,
+    properties: &Properties,
+) -> Result<(), AppError> {
+    let before = current_properties(ticket);
+    if before == *properties {
+        return Ok(());
+    }
+    db::set_properties(conn, agent.account_id, ticket.id, properties).await?;
+    let mut events: Vec<(&str, String)> = Vec::new();
+    if before.status != properties.status || before.postponed_until != properties.postponed_until {
+        match properties.postponed_until {
+            Some(until) => events.push(("postponed", crate::format::date(until))),
+            None => events.push(("status", properties.status.as_str().to_owned())),
+        }
+    }
+    if before.priority != properties.priority {
+        events.push(("priority", properties.priority.as_str().to_owned()));
+    }
+    if before.issue_type != properties.issue_type {
+        events.push(("type", properties.issue_type.as_str().to_owned()));
+    }
+    if before.department_id != properties.department_id {
+        match properties.department_id {
+            Some(id) => {
+                let name = departments::db::find(conn, agent.account_id, id)
+                    .await?
+                    .map(|d| d.name)
+                    .unwrap_or_default();
+                events.push(("department", name));
+            }
+            None => events.push(("no-department", String::new())),
+        }
+    }
+    if before.assignee_id != properties.assignee_id {
+        match properties.assignee_id {
+            Some(id) => {
+                let name = agents::db::member(conn, agent.account_id, id)
+                    .await?
+                    .map(|a| a.name)
+                    .unwrap_or_default();
+                events.push(("assigned", name));
+            }
+            None => events.push(("unassigned", String::new())),
+        }
+    }
+    for (event, value) in events {
+        db::insert_event(
+            conn,
+            agent.account_id,
+            ticket.id,
+            Some(agent.id),
+            event,
+            &value,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn download_attachment(
+    State(state): State<AppState>,
+    agent: CurrentAgent,
+    Path((number, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let ticket = visible(&mut conn, &agent, &number).await?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let file = db::attachment(&mut conn, agent.account_id, ticket.id, id)
+        .await
+        .found()?;
+    // Always a download, never rendered: a mailed HTML file must not run as our page.
+    let disposition = format!(
+        "attachment; filename=\"download\"; filename*=UTF-8''{}",
+        percent_encode(&file.filename)
+    );
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+        ),
+    ];
+    Ok((headers, file.data).into_response())
+}
+
+/// RFC 5987 encoding of a file name.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postponements_are_future_days() {
+        assert!(parse_postponement("2999-01-31").is_ok());
+        assert_eq!(
+            parse_postponement("2000-01-01"),
+            Err("ticket-postpone-future")
+        );
+        assert_eq!(parse_postponement("tomorrow"), Err("input-date-invalid"));
+        assert_eq!(parse_postponement(""), Err("input-required"));
+    }
+
+    #[test]
+    fn file_names_are_percent_encoded() {
+        assert_eq!(percent_encode("a b\"c.pdf"), "a%20b%22c.pdf");
+        assert_eq!(percent_encode("报告.pdf"), "%E6%8A%A5%E5%91%8A.pdf");
+    }
+}

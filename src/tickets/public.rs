@@ -1,0 +1,264 @@
+//! The customer's side: the workspace's contact form `/help/{workspace}/contact`, and the
+//! private page of their ticket `/help/{workspace}/tickets/{token}` where they follow the
+//! thread (never internal notes) and answer.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{
+    Channel, CustomerMessage, IssueType, Status, add_customer_message,
+    conversation::{TicketMail, customer_link},
+    db::{self, CustomerTicket, MailWorkspace, NewTicket, ThreadMessage},
+};
+use crate::{
+    AppError, AppState,
+    auth::throttle::{self, Scope},
+    error::Found,
+    input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
+    mail,
+    web::{PageContext, client::ClientAddr, flash},
+};
+
+/// Longest message a customer may send through a form.
+pub const MESSAGE_LIMIT: usize = 50_000;
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ContactForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default, rename = "type")]
+    issue_type: String,
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tickets/contact.html")]
+pub(super) struct ContactPage {
+    ctx: PageContext,
+    workspace: MailWorkspace,
+    form: ContactForm,
+    types: Vec<Choice>,
+    errors: FieldErrors,
+}
+
+fn contact_page(
+    ctx: PageContext,
+    workspace: MailWorkspace,
+    form: ContactForm,
+    errors: FieldErrors,
+) -> ContactPage {
+    let types = IssueType::ALL
+        .iter()
+        .map(|t| {
+            Choice::new(
+                t.as_str(),
+                ctx.t(t.label_key()),
+                t.as_str() == form.issue_type,
+            )
+        })
+        .collect();
+    ContactPage {
+        ctx,
+        workspace,
+        form,
+        types,
+        errors,
+    }
+}
+
+pub(super) async fn show_contact(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+) -> Result<ContactPage, AppError> {
+    let workspace = db::workspace_by_slug(&mut *state.db.acquire().await?, &slug)
+        .await
+        .found()?;
+    let form = ContactForm {
+        issue_type: IssueType::Other.as_str().to_owned(),
+        ..ContactForm::default()
+    };
+    Ok(contact_page(ctx, workspace, form, FieldErrors::default()))
+}
+
+pub(super) async fn contact(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    let workspace = db::workspace_by_slug(&mut *state.db.acquire().await?, &slug)
+        .await
+        .found()?;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", required_text(&form.name, 200));
+    let email = errors.check("email", EmailAddress::parse(&form.email));
+    let subject = errors.check("subject", required_text(&form.subject, 300));
+    let issue_type = errors.check("type", IssueType::parse(&form.issue_type));
+    let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
+    let (Some(name), Some(email), Some(subject), Some(issue_type), Some(message)) =
+        (name, email, subject, issue_type, message)
+    else {
+        let page = contact_page(ctx, workspace, form, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    if !throttle::allow(&state.db, Scope::Contact, client).await? {
+        return Err(AppError::TooManyAttempts);
+    }
+
+    let mut tx = state.db.begin().await?;
+    let ticket = db::insert_ticket(
+        &mut tx,
+        workspace.id,
+        &NewTicket {
+            subject: &subject,
+            customer_name: &name,
+            customer_email: email.as_str(),
+            channel: Channel::Form,
+            status: Status::New,
+            issue_type,
+            department_id: None,
+            assignee_id: None,
+        },
+    )
+    .await?;
+    let customer = CustomerMessage {
+        name: &name,
+        body_text: &message,
+        body_html: None,
+        message_id: None,
+    };
+    add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
+    let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);
+    let acknowledgement = TicketMail {
+        locale: ctx.locale,
+        company: &workspace.company,
+        customer_name: &name,
+        number: ticket.number,
+        body: "",
+        author: "",
+        link: &link,
+    };
+    let email = acknowledgement.email(
+        &state.config,
+        &workspace,
+        email.as_str(),
+        &subject,
+        None,
+        &[],
+    )?;
+    mail::enqueue(&mut tx, workspace.id, &email).await?;
+    tx.commit().await?;
+    tracing::info!(account_id = %workspace.id, number = ticket.number, "contact form ticket");
+    flash::success(&session, "contact-sent").await?;
+    Ok(Redirect::to(&format!(
+        "/help/{}/tickets/{}",
+        workspace.slug, ticket.customer_token
+    ))
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct CustomerReplyForm {
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tickets/customer_ticket.html")]
+pub(super) struct CustomerTicketPage {
+    ctx: PageContext,
+    workspace: String,
+    token: String,
+    ticket: CustomerTicket,
+    thread: Vec<ThreadMessage>,
+    message: String,
+    errors: FieldErrors,
+}
+
+async fn customer_page(
+    state: &AppState,
+    ctx: PageContext,
+    workspace: String,
+    token: String,
+    message: String,
+    errors: FieldErrors,
+) -> Result<CustomerTicketPage, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let ticket = db::customer_ticket(&mut conn, &workspace, &token)
+        .await
+        .found()?;
+    let thread = db::thread(&mut conn, ticket.account_id, ticket.id, true).await?;
+    Ok(CustomerTicketPage {
+        ctx,
+        workspace,
+        token,
+        ticket,
+        thread,
+        message,
+        errors,
+    })
+}
+
+pub(super) async fn show_ticket(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((workspace, token)): Path<(String, String)>,
+) -> Result<CustomerTicketPage, AppError> {
+    customer_page(
+        &state,
+        ctx,
+        workspace,
+        token,
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub(super) async fn customer_reply(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(client): ClientAddr,
+    ctx: PageContext,
+    Path((workspace, token)): Path<(String, String)>,
+    Form(form): Form<CustomerReplyForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    let Some(message) = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT))
+    else {
+        let page = customer_page(&state, ctx, workspace, token, form.message, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    if !throttle::allow(&state.db, Scope::Contact, client).await? {
+        return Err(AppError::TooManyAttempts);
+    }
+    let mut tx = state.db.begin().await?;
+    let ticket = db::customer_ticket(&mut tx, &workspace, &token)
+        .await
+        .found()?;
+    let customer = CustomerMessage {
+        name: &ticket.customer_name,
+        body_text: &message,
+        body_html: None,
+        message_id: None,
+    };
+    add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer).await?;
+    tx.commit().await?;
+    flash::success(&session, "customer-reply-sent").await?;
+    Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response())
+}

@@ -1,0 +1,190 @@
+//! `/app`, the agent's queue (assigned to them, or unassigned in their departments, still
+//! to do), and `/app/tickets`, every ticket they may see with filters, search and keyset
+//! pagination.
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+
+use super::{
+    IssueType, Status,
+    db::{self, AssigneeFilter, COUNT_CAP, ListFilter, ListedTicket, QueueCounts, Viewer},
+};
+use crate::{
+    AppError, AppState, agents, auth::CurrentAgent, departments, input::Choice, web::PageContext,
+};
+
+/// Tickets per page.
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tickets/queue.html")]
+pub(super) struct QueuePage {
+    ctx: PageContext,
+    agent: CurrentAgent,
+    counts: QueueCounts,
+    tickets: Vec<ListedTicket>,
+    more: bool,
+}
+
+impl QueuePage {
+    /// A count as shown: exact below the cap, "999+" at it.
+    pub fn count(&self, count: &i64) -> String {
+        if *count >= COUNT_CAP {
+            format!("{}+", COUNT_CAP - 1)
+        } else if self.counts.total >= COUNT_CAP {
+            format!("{count}+")
+        } else {
+            count.to_string()
+        }
+    }
+}
+
+pub(super) async fn show_queue(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    agent: CurrentAgent,
+) -> Result<QueuePage, AppError> {
+    let viewer = Viewer::of(&agent);
+    let filter = ListFilter {
+        queue: true,
+        ..ListFilter::default()
+    };
+    let counts = db::queue_counts(&state.db, &viewer).await?;
+    let mut tickets = db::list(&state.db, &viewer, &filter, PAGE_SIZE + 1).await?;
+    let more = tickets.len() > PAGE_SIZE as usize;
+    tickets.truncate(PAGE_SIZE as usize);
+    Ok(QueuePage {
+        ctx,
+        agent,
+        counts,
+        tickets,
+        more,
+    })
+}
+
+/// The list's filters as typed; what is not a valid value filters nothing.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default, rename = "type")]
+    issue_type: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+impl ListQuery {
+    fn filter(&self, agent: &CurrentAgent) -> ListFilter {
+        ListFilter {
+            queue: false,
+            status: Status::parse(&self.status).ok(),
+            department: self.department.parse().ok(),
+            assignee: match self.assignee.as_str() {
+                "me" => AssigneeFilter::Agent(agent.id),
+                "none" => AssigneeFilter::Nobody,
+                id => id
+                    .parse()
+                    .map_or(AssigneeFilter::Anyone, AssigneeFilter::Agent),
+            },
+            issue_type: IssueType::parse(&self.issue_type).ok(),
+            search: Some(self.q.trim().chars().take(200).collect::<String>())
+                .filter(|q| !q.is_empty()),
+            after: db::parse_cursor(&self.after),
+        }
+    }
+
+    /// This list's address continued after `cursor`.
+    fn next_page(&self, cursor: &str) -> String {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("status", &self.status)
+            .append_pair("department", &self.department)
+            .append_pair("assignee", &self.assignee)
+            .append_pair("type", &self.issue_type)
+            .append_pair("q", &self.q)
+            .append_pair("after", cursor)
+            .finish();
+        format!("/app/tickets?{query}")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tickets/list.html")]
+pub(super) struct ListPage {
+    ctx: PageContext,
+    query: ListQuery,
+    tickets: Vec<ListedTicket>,
+    next: Option<String>,
+    statuses: Vec<Choice>,
+    departments: Vec<Choice>,
+    assignees: Vec<Choice>,
+    types: Vec<Choice>,
+}
+
+pub(super) async fn show_list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Query(query): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let viewer = Viewer::of(&agent);
+    let filter = query.filter(&agent);
+    let mut tickets = db::list(&state.db, &viewer, &filter, PAGE_SIZE + 1).await?;
+    let next = (tickets.len() > PAGE_SIZE as usize).then(|| {
+        tickets.truncate(PAGE_SIZE as usize);
+        tickets
+            .last()
+            .map(|last| query.next_page(&last.cursor()))
+            .unwrap_or_default()
+    });
+    let mut conn = state.db.acquire().await?;
+    let departments = departments::db::names(&mut conn, agent.account_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice::new(id, name, filter.department == Some(id)))
+        .collect();
+    let mut assignees = vec![
+        Choice::new("me", ctx.t("tickets-assignee-me"), query.assignee == "me"),
+        Choice::new(
+            "none",
+            ctx.t("tickets-assignee-none"),
+            query.assignee == "none",
+        ),
+    ];
+    assignees.extend(
+        agents::db::names(&mut conn, agent.account_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice::new(id, name, query.assignee == id.to_string())),
+    );
+    let statuses = Status::ALL
+        .iter()
+        .map(|s| Choice::new(s.as_str(), ctx.t(s.label_key()), filter.status == Some(*s)))
+        .collect();
+    let types = IssueType::ALL
+        .iter()
+        .map(|t| {
+            Choice::new(
+                t.as_str(),
+                ctx.t(t.label_key()),
+                filter.issue_type == Some(*t),
+            )
+        })
+        .collect();
+    Ok(ListPage {
+        ctx,
+        query,
+        tickets,
+        next,
+        statuses,
+        departments,
+        assignees,
+        types,
+    })
+}
