@@ -356,7 +356,7 @@ pub(super) async fn set_properties(
         "department",
         departments::db::choice(&mut tx, agent.account_id, &form.department).await?,
     );
-    let assignee_id = match form.assignee.as_str() {
+    let mut assignee_id = match form.assignee.as_str() {
         "" => Some(None),
         "me" => Some(Some(agent.id)),
         raw => match raw.parse::<Uuid>() {
@@ -371,6 +371,7 @@ pub(super) async fn set_properties(
         && !db::may_be_assigned(&mut tx, agent.account_id, assignee, department).await?
     {
         errors.add("assignee", "ticket-assignee-not-in-department");
+        assignee_id = None;
     }
     let postponed_until = match status {
         Some(Status::Postponed) => errors

@@ -207,6 +207,24 @@ impl Workspace {
         self.people.iter().find(|p| p.role == role).unwrap()
     }
 
+    /// The path mail providers post this workspace's inbound email to.
+    pub async fn inbound_path(&self, app: &TestApp) -> String {
+        let token: String = sqlx::query_scalar("select inbound_token from accounts where id = $1")
+            .bind(self.account_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        format!("/inbound/email/{token}")
+    }
+
+    /// Posts a raw message to the workspace's inbound address, as a mail provider does.
+    pub async fn deliver(&self, app: &TestApp, raw: impl Into<Vec<u8>>) -> Page {
+        let path = self.inbound_path(app).await;
+        app.client()
+            .post_body(&path, "message/rfc822", raw.into())
+            .await
+    }
+
     /// The company name as stored now.
     pub async fn company(&self, app: &TestApp) -> String {
         sqlx::query_scalar("select company from accounts where id = $1")
@@ -439,6 +457,9 @@ pub struct ReceivedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// With angle brackets, as it goes into an answer's In-Reply-To.
+    pub message_id: String,
+    pub in_reply_to: Vec<String>,
 }
 
 impl MailSink {
@@ -526,5 +547,13 @@ fn parse_mail(raw: &[u8]) -> ReceivedMail {
         subject: message.subject().unwrap_or_default().to_owned(),
         text: message.body_text(0).unwrap_or_default().into_owned(),
         html: message.body_html(0).unwrap_or_default().into_owned(),
+        message_id: format!("<{}>", message.message_id().unwrap_or_default()),
+        in_reply_to: message
+            .in_reply_to()
+            .as_text_list()
+            .unwrap_or_default()
+            .iter()
+            .map(|id| format!("<{id}>"))
+            .collect(),
     }
 }

@@ -18,3 +18,4 @@ mod reset;
 mod signup;
 mod stack;
 mod throttle;
+mod tickets;

@@ -18,6 +18,8 @@ type Fields = &'static [(&'static str, &'static str)];
 const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     (Method::Get, "/app", Permission::Tickets, &[]),
     (Method::Get, "/app/password", Permission::OwnProfile, &[]),
+    (Method::Get, "/app/tickets", Permission::Tickets, &[]),
+    (Method::Get, "/app/tickets/new", Permission::Tickets, &[]),
     (
         Method::Post,
         "/app/password",

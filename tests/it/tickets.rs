@@ -1,0 +1,655 @@
+//! Tickets from the customer's side and the agent's: the contact form and its
+//! acknowledgement, replies over SMTP that thread back through the inbound address, the
+//! queue and the list, visibility by department, notes, properties and postponement.
+use frontdesk::auth::Role;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::harness::{Client, TestApp, Workspace};
+
+async fn contact(
+    client: &Client,
+    slug: &str,
+    email: &str,
+    subject: &str,
+    message: &str,
+) -> crate::harness::Page {
+    client
+        .post(
+            &format!("/help/{slug}/contact"),
+            &[
+                ("name", "Carla Customer"),
+                ("email", email),
+                ("subject", subject),
+                ("type", "refund"),
+                ("message", message),
+            ],
+        )
+        .await
+}
+
+async fn status_of(app: &TestApp, workspace: &Workspace, number: i64) -> String {
+    sqlx::query_scalar("select status from tickets where account_id = $1 and number = $2")
+        .bind(workspace.account_id)
+        .bind(number)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn create_department(
+    app: &TestApp,
+    workspace: &Workspace,
+    name: &str,
+    members: &[Uuid],
+) -> Uuid {
+    let mut tx = app.db.begin().await.unwrap();
+    let id = frontdesk::departments::db::insert(&mut tx, workspace.account_id, name, "")
+        .await
+        .unwrap();
+    frontdesk::departments::db::set_agents(&mut tx, workspace.account_id, id, members)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// A ticket made straight in the database, numbered like the app does.
+async fn ticket(
+    app: &TestApp,
+    workspace: &Workspace,
+    subject: &str,
+    department: Option<Uuid>,
+) -> i64 {
+    use frontdesk::tickets::{Channel, IssueType, Status, db};
+    let mut tx = app.db.begin().await.unwrap();
+    let created = db::insert_ticket(
+        &mut tx,
+        workspace.account_id,
+        &db::NewTicket {
+            subject,
+            customer_name: "Dora",
+            customer_email: "dora@example.com",
+            channel: Channel::Email,
+            status: Status::New,
+            issue_type: IssueType::Other,
+            department_id: department,
+            assignee_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    created.number
+}
+
+#[sqlx::test]
+async fn a_customer_and_an_agent_talk_by_form_and_email_and_it_all_lands_in_one_ticket(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+
+    // The customer writes in by the contact form and gets an acknowledgement.
+    let customer = app.client();
+    let form = customer.get("/help/acme/contact").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("acme Inc"));
+    let sent = contact(
+        &customer,
+        "acme",
+        "carla@example.com",
+        "My refund",
+        "Where is my money?",
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let private_page = sent.location().to_owned();
+    assert!(private_page.starts_with("/help/acme/tickets/"));
+    let ack = app.mail.wait_for("carla@example.com").await;
+    assert!(ack.subject.contains("[#1]"), "{}", ack.subject);
+    assert!(
+        ack.text
+            .contains(&format!("{}{private_page}", app.config.base_url))
+    );
+    let page = customer.get(&private_page).await;
+    assert!(page.body.contains("Where is my money?"));
+    assert!(page.body.contains("Thank you! We received your message"));
+
+    // The agent finds it in the queue and answers; the reply arrives by email.
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let queue = agent.get("/app").await;
+    assert!(queue.body.contains("My refund"));
+    let ticket_page = agent.get("/app/tickets/1").await;
+    assert_eq!(ticket_page.status, StatusCode::OK);
+    let last_seen = crate::harness::input_value(&ticket_page.body, "last_seen").unwrap();
+    agent
+        .post(
+            "/app/tickets/1/reply",
+            &[("body", "It is on its way."), ("last_seen", &last_seen)],
+        )
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert_eq!(status_of(&app, &acme, 1).await, "answered");
+    let replies = app.mail.wait_for_count("carla@example.com", 2).await;
+    let reply = &replies[1];
+    assert!(reply.subject.contains("[#1]"));
+    assert!(reply.text.contains("It is on its way."));
+    assert!(
+        reply.text.contains(&private_page),
+        "the reply links the private page"
+    );
+    assert!(
+        customer
+            .get(&private_page)
+            .await
+            .body
+            .contains("It is on its way.")
+    );
+
+    // Resolved, then the customer answers by email: the answer threads back and reopens.
+    let resolve = [
+        ("status", "resolved"),
+        ("priority", "normal"),
+        ("type", "refund"),
+        ("department", ""),
+        ("assignee", "me"),
+    ];
+    agent
+        .post("/app/tickets/1/properties", &resolve)
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert_eq!(status_of(&app, &acme, 1).await, "resolved");
+    let answer = format!(
+        "From: Carla <carla@example.com>\r\nTo: support@acme.test\r\nSubject: Re: whatever\r\n\
+         Message-ID: <answer-1@example.com>\r\nIn-Reply-To: {}\r\n\r\nThanks, got it!\r\n",
+        reply.message_id
+    );
+    let delivered = acme.deliver(&app, answer.clone()).await;
+    assert_eq!(delivered.status, StatusCode::OK, "{}", delivered.body);
+    assert_eq!(delivered.body, "ticket #1");
+    assert_eq!(status_of(&app, &acme, 1).await, "open");
+    assert!(
+        agent
+            .get("/app/tickets/1")
+            .await
+            .body
+            .contains("Thanks, got it!")
+    );
+
+    // The same mail again adds nothing; an unrelated one opens ticket #2 with its own ack.
+    let again = acme.deliver(&app, answer).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        app.count("messages where body_text like 'Thanks, got it!%'")
+            .await,
+        1
+    );
+    let unrelated = "From: Ned <ned@example.com>\r\nSubject: Another question\r\n\
+                     Message-ID: <ned-1@example.com>\r\n\r\nHello?\r\n";
+    assert_eq!(acme.deliver(&app, unrelated).await.body, "ticket #2");
+    let ned = app.mail.wait_for("ned@example.com").await;
+    assert!(ned.subject.contains("[#2]"));
+    assert_eq!(ned.in_reply_to, ["<ned-1@example.com>"]);
+    assert_eq!(app.count("tickets").await, 2);
+}
+
+#[sqlx::test]
+async fn the_contact_form_keeps_the_input_of_a_form_with_mistakes(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let customer = app.client();
+    let page = customer
+        .post(
+            "/help/acme/contact",
+            &[
+                ("name", "Carla"),
+                ("email", "not-an-email"),
+                ("subject", ""),
+                ("type", "lottery"),
+                ("message", "Kept text"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Kept text"));
+    assert!(page.body.contains("Enter a valid email address"));
+    assert!(page.body.contains("Choose one of the options offered."));
+    assert_eq!(app.count("tickets").await, 0);
+    assert_eq!(
+        customer.get("/help/nobody/contact").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        customer.get("/help/acme/tickets/not-a-token").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test]
+async fn notes_stay_internal(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let customer = app.client();
+    let sent = contact(&customer, "acme", "carla@example.com", "Hello", "Question").await;
+    let private_page = sent.location().to_owned();
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent
+        .post("/app/tickets/1/note", &[("body", "SECRET internal remark")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert!(
+        agent
+            .get("/app/tickets/1")
+            .await
+            .body
+            .contains("SECRET internal remark")
+    );
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Public answer")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    app.mail.wait_for_count("carla@example.com", 2).await;
+    assert!(!customer.get(&private_page).await.body.contains("SECRET"));
+    for mail in app.mail.all() {
+        assert!(!mail.text.contains("SECRET") && !mail.html.contains("SECRET"));
+    }
+    assert_eq!(app.count("outbox where text_body like '%SECRET%'").await, 0);
+}
+
+#[sqlx::test]
+async fn agents_see_tickets_of_their_departments_and_those_without_one(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let globex = app.workspace("globex").await;
+    let admin_id = acme.person(Role::Admin).id;
+    let billing = create_department(&app, &acme, "Billing", &[admin_id]).await;
+    let theirs = ticket(&app, &acme, "Billing only", Some(billing)).await;
+    let everyones = ticket(&app, &acme, "For everyone", None).await;
+    let foreign = ticket(&app, &globex, "Globex secret", None).await;
+
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    assert_eq!(
+        agent.get(&format!("/app/tickets/{theirs}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let forged = agent
+        .post(
+            &format!("/app/tickets/{theirs}/note"),
+            &[("body", "sneaky")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        agent.get(&format!("/app/tickets/{everyones}")).await.status,
+        StatusCode::OK
+    );
+    let list = agent.get("/app/tickets").await;
+    assert!(list.body.contains("For everyone") && !list.body.contains("Billing only"));
+    assert!(!agent.get("/app").await.body.contains("Billing only"));
+
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    assert_eq!(
+        admin.get(&format!("/app/tickets/{theirs}")).await.status,
+        StatusCode::OK
+    );
+    // Another workspace's numbers do not exist here, whoever asks.
+    assert_eq!(foreign, 1);
+    let page = admin.get(&format!("/app/tickets/{}", foreign + 100)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        !admin
+            .get("/app/tickets")
+            .await
+            .body
+            .contains("Globex secret")
+    );
+    assert!(
+        !admin
+            .get("/app/tickets/1")
+            .await
+            .body
+            .contains("Globex secret")
+    );
+    for path in [
+        "/app/tickets/abc",
+        "/app/tickets/-1",
+        "/app/tickets/99999999999999999999",
+    ] {
+        assert_eq!(
+            admin.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert_eq!(app.count("messages where body_text = 'sneaky'").await, 0);
+}
+
+#[sqlx::test]
+async fn html_in_subjects_names_and_bodies_is_shown_as_text(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let customer = app.client();
+    customer
+        .post(
+            "/help/acme/contact",
+            &[
+                ("name", "<img src=x onerror=alert(1)>"),
+                ("email", "x@example.com"),
+                ("subject", "<script>alert('s')</script>"),
+                ("type", "bug"),
+                ("message", "<b onclick=alert(2)>bold</b>"),
+            ],
+        )
+        .await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    for path in ["/app", "/app/tickets", "/app/tickets/1"] {
+        let page = admin.get(path).await;
+        assert!(!page.body.contains("<script>alert"), "{path}");
+        assert!(!page.body.contains("<img src=x"), "{path}");
+        assert!(!page.body.contains("<b onclick"), "{path}");
+    }
+    let ack = app.mail.wait_for("x@example.com").await;
+    assert!(!ack.html.contains("<img src=x"));
+}
+
+#[sqlx::test]
+async fn search_finds_words_of_subjects_and_messages_and_takes_any_input(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let customer = app.client();
+    contact(
+        &customer,
+        "acme",
+        "a@example.com",
+        "Printer jammed",
+        "Paper everywhere",
+    )
+    .await;
+    contact(
+        &customer,
+        "acme",
+        "b@example.com",
+        "Invoice question",
+        "Wrong amounts charged",
+    )
+    .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let found = agent.get("/app/tickets?q=printers").await;
+    assert!(found.body.contains("Printer jammed") && !found.body.contains("Invoice question"));
+    let found = agent.get("/app/tickets?q=charged").await;
+    assert!(found.body.contains("Invoice question") && !found.body.contains("Printer jammed"));
+    for odd in [
+        "\"",
+        "'",
+        "&|!",
+        "((",
+        ":*",
+        "\\",
+        "a & !b | (c",
+        "-",
+        "OR",
+        "<>",
+        "%",
+        "😀",
+        "张伟",
+        &"x".repeat(5000),
+    ] {
+        let query: String = form_urlencoded::byte_serialize(odd.as_bytes()).collect();
+        let page = agent.get(&format!("/app/tickets?q={query}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+    }
+    let page = agent
+        .get("/app/tickets?status=bogus&type=nope&department=zz&assignee=x&after=garbage")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn lists_page_by_cursor_without_repeating_or_skipping(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    for n in 0..120 {
+        ticket(&app, &acme, &format!("Ticket number {n}"), None).await;
+    }
+    // Many share one activity time: the id breaks the tie.
+    sqlx::query("update tickets set last_activity_at = date_trunc('second', now())")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut path = "/app/tickets".to_owned();
+    for _ in 0..5 {
+        let page = admin.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let document = scraper::Html::parse_document(&page.body);
+        let links = scraper::Selector::parse("table.tickets td:first-child a").unwrap();
+        for link in document.select(&links) {
+            assert!(seen.insert(link.text().collect::<String>()), "listed twice");
+        }
+        let next = scraper::Selector::parse("a[rel=next]").unwrap();
+        match document.select(&next).next() {
+            Some(link) => path = link.value().attr("href").unwrap().replace("&amp;", "&"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 120);
+}
+
+#[sqlx::test]
+async fn the_queue_counts_by_status(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    for n in 0..3 {
+        ticket(&app, &acme, &format!("Queued {n}"), None).await;
+    }
+    sqlx::query("update tickets set status = 'open' where number = 3")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let queue = agent.get("/app").await;
+    assert!(
+        queue.body.contains("<strong>2</strong> New"),
+        "{}",
+        queue.body
+    );
+    assert!(queue.body.contains("<strong>1</strong> Open"));
+}
+
+#[sqlx::test]
+async fn a_second_answer_is_sent_only_after_a_warning(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    contact(
+        &app.client(),
+        "acme",
+        "c@example.com",
+        "Two agents",
+        "Anyone?",
+    )
+    .await;
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let seen_by_owner =
+        crate::harness::input_value(&owner.get("/app/tickets/1").await.body, "last_seen").unwrap();
+    let seen_by_admin =
+        crate::harness::input_value(&admin.get("/app/tickets/1").await.body, "last_seen").unwrap();
+    admin
+        .post(
+            "/app/tickets/1/reply",
+            &[("body", "First!"), ("last_seen", &seen_by_admin)],
+        )
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let warned = owner
+        .post(
+            "/app/tickets/1/reply",
+            &[("body", "Second"), ("last_seen", &seen_by_owner)],
+        )
+        .await;
+    assert_eq!(warned.status, StatusCode::CONFLICT);
+    assert!(warned.body.contains("replied while you were writing"));
+    assert!(warned.body.contains("Second"), "the draft is kept");
+    assert_eq!(app.count("messages where kind = 'reply'").await, 1);
+    owner
+        .post(
+            "/app/tickets/1/reply",
+            &[
+                ("body", "Second"),
+                ("last_seen", &seen_by_owner),
+                ("confirm", "1"),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert_eq!(app.count("messages where kind = 'reply'").await, 2);
+}
+
+#[sqlx::test]
+async fn properties_change_with_events_and_postponed_tickets_wake_up(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let support = create_department(&app, &acme, "Support", &[acme.person(Role::Agent).id]).await;
+    let number = ticket(&app, &acme, "Later", None).await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let path = format!("/app/tickets/{number}/properties");
+    let support = support.to_string();
+    let agent_id = acme.person(Role::Agent).id.to_string();
+    let mut form = vec![
+        ("status", "postponed"),
+        ("postponed_until", "2000-01-01"),
+        ("priority", "urgent"),
+        ("type", "bug"),
+        ("department", support.as_str()),
+        ("assignee", agent_id.as_str()),
+    ];
+    let past = admin.post(&path, &form).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.body.contains("Choose a day after today."));
+    form[1] = ("postponed_until", "2999-12-31");
+    admin
+        .post(&path, &form)
+        .await
+        .assert_redirects_to(&format!("/app/tickets/{number}"));
+    let page = admin.get(&format!("/app/tickets/{number}")).await;
+    for event in [
+        "Postponed until 2999-12-31",
+        "Priority: Urgent",
+        "Department: Support",
+        "Assigned to agent of acme",
+    ] {
+        assert!(page.body.contains(event), "{event}");
+    }
+    // The admin is not in Support, but may assign to themselves; a stranger id is refused.
+    let stranger = Uuid::now_v7().to_string();
+    form[5] = ("assignee", stranger.as_str());
+    assert_eq!(
+        admin.post(&path, &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The date passes (as if the server had been down): the next run opens it again.
+    sqlx::query("update tickets set postponed_until = now() - interval '1 hour' where number = $1")
+        .bind(number)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        frontdesk::tickets::wake_postponed(&app.db).await.unwrap(),
+        1
+    );
+    assert_eq!(status_of(&app, &acme, number).await, "open");
+    assert_eq!(
+        frontdesk::tickets::wake_postponed(&app.db).await.unwrap(),
+        0
+    );
+
+    // Spam leaves the default list.
+    form[0] = ("status", "spam");
+    form[5] = ("assignee", "");
+    admin.post(&path, &form).await;
+    assert!(!admin.get("/app/tickets").await.body.contains("Later"));
+    assert!(
+        admin
+            .get("/app/tickets?status=spam")
+            .await
+            .body
+            .contains("Later")
+    );
+}
+
+#[sqlx::test]
+async fn an_agent_starts_a_ticket_that_is_emailed_to_the_customer(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    assert_eq!(agent.get("/app/tickets/new").await.status, StatusCode::OK);
+    let page = agent
+        .post(
+            "/app/tickets/new",
+            &[
+                ("name", "Olga"),
+                ("email", "olga@example.com"),
+                ("subject", "Your order"),
+                ("type", "other"),
+                ("department", ""),
+                ("body", "Your order shipped."),
+            ],
+        )
+        .await;
+    page.assert_redirects_to("/app/tickets/1");
+    let mail = app.mail.wait_for("olga@example.com").await;
+    assert!(mail.subject.contains("[#1] Your order"));
+    assert!(mail.text.contains("Your order shipped."));
+    assert_eq!(status_of(&app, &acme, 1).await, "answered");
+    let bad = agent
+        .post(
+            "/app/tickets/new",
+            &[("email", "olga@example.com"), ("subject", ""), ("body", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("tickets").await, 1);
+}
+
+#[sqlx::test]
+async fn the_free_plan_lists_only_the_last_seven_days(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let old = ticket(&app, &acme, "Old news", None).await;
+    ticket(&app, &acme, "Fresh news", None).await;
+    sqlx::query("update tickets set created_at = now() - interval '8 days' where number = $1")
+        .bind(old)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let list = admin.get("/app/tickets").await;
+    assert!(list.body.contains("Fresh news") && !list.body.contains("Old news"));
+    sqlx::query("update accounts set plan = 'small'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(admin.get("/app/tickets").await.body.contains("Old news"));
+}
+
+#[sqlx::test]
+async fn settings_show_the_inbound_address(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let page = admin.get("/app/config/settings").await;
+    let address = format!("{}{}", app.config.base_url, acme.inbound_path(&app).await);
+    assert!(page.body.contains(&address), "{}", page.body);
+    let unknown = app
+        .client()
+        .post_body(
+            "/inbound/email/nope",
+            "message/rfc822",
+            b"From: a@b.c\r\n\r\nx".to_vec(),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("tickets").await, 0);
+}
