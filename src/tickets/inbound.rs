@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{MessageParser, MimeHeaders, decoders::charsets::map::charset_decoder};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -65,9 +65,11 @@ impl InboundMail {
             None => raw,
         };
         let message = MessageParser::default().parse(raw)?;
+        // Without a From, the Sender or the Reply-To is who wrote.
         let from = message
             .from()
             .or_else(|| message.sender())
+            .or_else(|| message.reply_to())
             .and_then(|address| address.first());
         let has_headers = from.is_some()
             || message.subject().is_some()
@@ -80,17 +82,17 @@ impl InboundMail {
             .into_iter()
             .filter_map(|value| value.as_text_list())
             .flatten()
-            .map(|id| id.to_string())
+            .map(|id| without_nul(id))
             .collect();
-        let mut text: String = message
+        let mut text = message
             .body_text(0)
-            .map(|text| text.chars().take(TEXT_LIMIT).collect())
+            .map(|text| without_nul(&text.chars().take(TEXT_LIMIT).collect::<String>()))
             .unwrap_or_default();
         let html = message
             .html_part(0)
             .filter(|part| part.is_text_html() && part.len() <= HTML_LIMIT)
             .and_then(|part| part.text_contents())
-            .map(sanitize_html);
+            .map(|html| sanitize_html(&without_nul(html)));
         let (attachments, left_out) = keep_attachments(&message);
         for (name, size) in left_out {
             text.push_str(&format!(
@@ -109,32 +111,24 @@ impl InboundMail {
             || message
                 .content_type()
                 .is_some_and(|ct| ct.subtype() == Some("report"));
+        let from_email = from
+            .and_then(|address| address.address())
+            .map(|address| without_nul(address.trim()))
+            // Longer is no address (RFC 5321): the ticket then names no sender.
+            .filter(|address| address.len() <= 254)
+            .unwrap_or_default();
         Some(Self {
-            from_email: from
-                .and_then(|address| address.address())
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
-            from_name: from
-                .and_then(|address| address.name())
-                .unwrap_or_default()
-                .trim()
-                .chars()
-                .take(200)
-                .collect(),
-            subject: message
-                .subject()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(SUBJECT_LIMIT)
-                .collect(),
+            from_email,
+            from_name: one_line(
+                from.and_then(|address| address.name()).unwrap_or_default(),
+                200,
+            ),
+            subject: one_line(&subject(&message), SUBJECT_LIMIT),
             message_id: message
                 .message_id()
-                .filter(|id| !id.trim().is_empty())
-                .map(|id| format!("<{}>", id.trim())),
+                .map(|id| without_nul(id.trim()))
+                .filter(|id| !id.is_empty() && id.len() <= 900)
+                .map(|id| format!("<{id}>")),
             answers,
             text,
             html,
@@ -142,6 +136,66 @@ impl InboundMail {
             automatic,
         })
     }
+}
+
+/// PostgreSQL text cannot hold NUL characters; mail sometimes does.
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
+/// Header text on one line, spaces collapsed, at most `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    without_nul(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max)
+        .collect()
+}
+
+/// The subject. Raw 8-bit bytes in it (not RFC 2047 encoded) come out of the parser as
+/// replacement characters: those are decoded again, first in the charset the message
+/// declares for its text, then in the 8-bit charsets of that language (mail programs label
+/// Shift_JIS subjects as ISO-2022-JP), finally as Windows-1252.
+fn subject(message: &mail_parser::Message<'_>) -> String {
+    let parsed = message.subject().unwrap_or_default();
+    if !parsed.contains('\u{FFFD}') {
+        return parsed.to_owned();
+    }
+    let Some(raw) = message
+        .root_part()
+        .headers
+        .iter()
+        .find(|header| header.name == mail_parser::HeaderName::Subject)
+        .and_then(|header| {
+            message
+                .raw_message()
+                .get(header.offset_start as usize..header.offset_end as usize)
+        })
+    else {
+        return parsed.to_owned();
+    };
+    let declared = message
+        .text_part(0)
+        .or_else(|| message.html_part(0))
+        .and_then(|part| part.content_type())
+        .and_then(|content_type| content_type.attribute("charset"))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let family: &[&str] = match declared.as_str() {
+        "iso-2022-jp" | "shift_jis" | "shift-jis" | "sjis" | "euc-jp" => &["shift_jis", "euc-jp"],
+        "gb2312" | "gbk" | "gb18030" | "big5" | "hz-gb-2312" => &["gb18030", "big5"],
+        "euc-kr" | "ks_c_5601-1987" | "iso-2022-kr" => &["euc-kr"],
+        _ => &[],
+    };
+    std::iter::once(declared.as_str())
+        .chain(family.iter().copied())
+        .chain(["windows-1252"])
+        .filter_map(|charset| charset_decoder(charset.as_bytes()))
+        .map(|decode| decode(raw))
+        .find(|decoded| !decoded.contains('\u{FFFD}'))
+        .unwrap_or_else(|| parsed.to_owned())
 }
 
 /// The attachments to keep, and the names and sizes of those too large to.
@@ -171,7 +225,7 @@ fn keep_attachments(
         );
         kept.push(InboundAttachment {
             filename,
-            content_type: content_type.chars().take(100).collect(),
+            content_type: one_line(&content_type, 100),
             data: data.to_vec(),
         });
     }

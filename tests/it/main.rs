@@ -11,6 +11,7 @@ mod agents;
 mod auth;
 mod departments;
 mod harness;
+mod inbound;
 mod outbox;
 mod password;
 mod permissions;
