@@ -221,6 +221,8 @@ audit-settings-changed = Changed the workspace settings
 
 ## Workspace settings
 settings-title = Workspace settings
+field-support-address = Support address (optional)
+field-support-address-hint = Customers' answers to our mail go here (Reply-To). Forward it to the inbound address below.
 settings-submit = Save settings
 settings-saved = Settings saved.
 
@@ -295,6 +297,7 @@ ticket-created = Ticket created and emailed to the customer.
 ticket-no-customer-address = This ticket has no customer email address to reply to.
 ticket-postpone-future = Choose a day after today.
 ticket-assignee-not-in-department = This agent is not in the ticket's department.
+inbound-attachment-not-kept = [{ $name }: { $size } not kept]
 ticket-no-subject = (no subject)
 input-date-invalid = Enter a date like 2026-12-31.
 tickets-new-intro = The customer gets your message by email, with a link to follow the ticket.

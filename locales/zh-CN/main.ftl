@@ -213,6 +213,8 @@ audit-settings-changed = 修改了工作区设置
 
 ## Workspace settings
 settings-title = 工作区设置
+field-support-address = 客服邮箱（可选）
+field-support-address-hint = 客户对我们邮件的答复会发往此地址（Reply-To）。请将它转发到下面的入站地址。
 settings-submit = 保存设置
 settings-saved = 设置已保存。
 
@@ -287,6 +289,7 @@ ticket-created = 工单已创建并已通过邮件发送给客户。
 ticket-no-customer-address = 此工单没有可回复的客户邮箱地址。
 ticket-postpone-future = 请选择今天之后的日期。
 ticket-assignee-not-in-department = 此客服不在该工单的部门中。
+inbound-attachment-not-kept = [{ $name }：{ $size }，未保存]
 ticket-no-subject = （无主题）
 input-date-invalid = 请输入日期，例如 2026-12-31。
 tickets-new-intro = 客户会通过邮件收到您的消息，以及跟进工单的链接。

@@ -16,21 +16,25 @@ pub struct Email {
     pub threading: Threading,
 }
 
-/// The headers that thread a conversation; a message without them gets a Message-ID of
-/// the worker's making.
+/// The headers that lead answers back into a conversation; a message without them gets a
+/// Message-ID of the worker's making.
 #[derive(Debug, Default, Clone)]
 pub struct Threading {
     pub message_id: Option<String>,
     pub in_reply_to: Option<String>,
     /// Message-IDs separated by spaces.
     pub references: Option<String>,
+    /// Where answers go, when not to the sender address.
+    pub reply_to: Option<String>,
+    /// Sent by a machine (`Auto-Submitted: auto-replied`): other systems don't answer it.
+    pub auto_submitted: bool,
 }
 
 pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -> sqlx::Result<()> {
     sqlx::query!(
         r#"insert into outbox (account_id, id, to_address, subject, text_body, html_body,
-                               message_id, in_reply_to, "references")
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+                               message_id, in_reply_to, "references", reply_to, auto_submitted)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
         account_id,
         Uuid::now_v7(),
         email.to,
@@ -40,6 +44,8 @@ pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -
         email.threading.message_id,
         email.threading.in_reply_to,
         email.threading.references,
+        email.threading.reply_to,
+        email.threading.auto_submitted,
     )
     .execute(conn)
     .await?;

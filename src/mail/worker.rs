@@ -8,7 +8,10 @@ use std::{path::PathBuf, time::Duration};
 use anyhow::Context;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{
+        Mailbox, MultiPart,
+        header::{Header, HeaderName, HeaderValue},
+    },
 };
 use sqlx::PgPool;
 use tokio::sync::watch;
@@ -78,6 +81,8 @@ struct DueMessage {
     message_id: Option<String>,
     in_reply_to: Option<String>,
     references: Option<String>,
+    reply_to: Option<String>,
+    auto_submitted: bool,
 }
 
 impl OutboxWorker {
@@ -119,7 +124,7 @@ impl OutboxWorker {
         let due = sqlx::query_as!(
             DueMessage,
             r#"select account_id, id, to_address, subject, text_body, html_body, attempts,
-                      message_id, in_reply_to, "references"
+                      message_id, in_reply_to, "references", reply_to, auto_submitted
              from outbox
              where sent_at is null and failed_at is null and next_attempt_at <= now()
              order by next_attempt_at
@@ -200,10 +205,35 @@ impl OutboxWorker {
         if let Some(references) = &message.references {
             email = email.references(references.clone());
         }
+        // A reply address that no longer parses is left out rather than blocking the mail.
+        if let Some(reply_to) = message.reply_to.as_deref().and_then(|a| a.parse().ok()) {
+            email = email.reply_to(reply_to);
+        }
+        if message.auto_submitted {
+            email = email.header(AutoSubmitted);
+        }
         let email = email.multipart(MultiPart::alternative_plain_html(
             message.text_body.clone(),
             message.html_body.clone(),
         ))?;
         self.transport.send(email).await
+    }
+}
+
+/// `Auto-Submitted: auto-replied` (RFC 3834), which tells other systems not to answer.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-replied".to_owned())
     }
 }

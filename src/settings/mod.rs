@@ -1,4 +1,5 @@
-//! `/app/config/settings`: the workspace's own settings (admins and owners).
+//! `/app/config/settings`: the workspace's own settings (admins and owners): its company
+//! name, its support address, and where its mail provider posts inbound email.
 mod db;
 
 use askama::Template;
@@ -17,7 +18,7 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::CurrentAgent,
-    input::{FieldErrors, required_text},
+    input::{EmailAddress, FieldErrors, required_text},
     web::{PageContext, client::ClientAddr, flash},
 };
 
@@ -28,12 +29,21 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+/// The settings as typed, kept to show them again when something is wrong.
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    support_address: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "settings/index.html")]
 struct SettingsPage {
     ctx: PageContext,
     agent: CurrentAgent,
-    company: String,
+    form: SettingsForm,
     /// Where the workspace's mail provider posts inbound email.
     inbound_address: String,
     errors: FieldErrors,
@@ -43,15 +53,21 @@ async fn settings_page(
     state: &AppState,
     ctx: PageContext,
     agent: CurrentAgent,
-    company: String,
+    form: Option<SettingsForm>,
     errors: FieldErrors,
 ) -> Result<SettingsPage, AppError> {
-    let token = db::inbound_token(&mut *state.db.acquire().await?, agent.account_id).await?;
+    let stored = db::settings(&mut *state.db.acquire().await?, agent.account_id).await?;
+    let form = form.unwrap_or_else(|| SettingsForm {
+        company: agent.company.clone(),
+        support_address: stored.support_address.unwrap_or_default(),
+    });
     Ok(SettingsPage {
         ctx,
         agent,
-        company,
-        inbound_address: state.config.link(&format!("/inbound/email/{token}")),
+        form,
+        inbound_address: state
+            .config
+            .link(&format!("/inbound/email/{}", stored.inbound_token)),
         errors,
     })
 }
@@ -61,14 +77,7 @@ async fn show_settings(
     ctx: PageContext,
     agent: CurrentAgent,
 ) -> Result<SettingsPage, AppError> {
-    let company = agent.company.clone();
-    settings_page(&state, ctx, agent, company, FieldErrors::default()).await
-}
-
-#[derive(Deserialize)]
-struct SettingsForm {
-    #[serde(default)]
-    company: String,
+    settings_page(&state, ctx, agent, None, FieldErrors::default()).await
 }
 
 async fn update_settings(
@@ -80,14 +89,34 @@ async fn update_settings(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
-    let Some(company) = errors.check("company", required_text(&form.company, 120)) else {
-        let page = settings_page(&state, ctx, agent, form.company, errors).await?;
+    let company = errors.check("company", required_text(&form.company, 120));
+    let support_address = match form.support_address.trim() {
+        "" => Some(None),
+        raw => errors
+            .check("support_address", EmailAddress::parse(raw))
+            .map(Some),
+    };
+    let (Some(company), Some(support_address)) = (company, support_address) else {
+        let page = settings_page(&state, ctx, agent, Some(form), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    let support_address = support_address.as_ref().map(EmailAddress::as_str);
     let mut tx = state.db.begin().await?;
-    db::rename_company(&mut tx, agent.account_id, &company).await?;
+    let before = db::settings(&mut tx, agent.account_id).await?;
+    db::save(&mut tx, agent.account_id, &company, support_address).await?;
+    let mut changes = Vec::new();
     if company != agent.company {
-        let detail = format!("{} → {company}", agent.company);
+        changes.push(format!("{} → {company}", agent.company));
+    }
+    if before.support_address.as_deref() != support_address {
+        changes.push(format!(
+            "{} → {}",
+            before.support_address.unwrap_or_default(),
+            support_address.unwrap_or_default()
+        ));
+    }
+    if !changes.is_empty() {
+        let detail = changes.join("; ");
         let entry = Entry::new(&agent, Action::SettingsChanged, client).detail(&detail);
         audit::record(&mut tx, agent.account_id, &entry).await?;
     }

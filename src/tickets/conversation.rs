@@ -2,14 +2,75 @@
 //! agents' replies. Both carry `[#number]`, our signed Message-ID and the customer's private
 //! link, so that an answer threads back into the ticket.
 use askama::Template;
+use sqlx::PgConnection;
 
-use super::{db::MailWorkspace, threading};
+use super::{
+    db::{self, CreatedTicket, MailWorkspace},
+    threading,
+};
 use crate::{
     AppError,
     config::Config,
     i18n::Locale,
-    mail::{Email, Threading},
+    mail::{self, Email, Threading},
 };
+
+/// Acknowledgements one address gets in an hour at most.
+const ACKNOWLEDGEMENTS_PER_HOUR: i64 = 5;
+
+/// The ticket a new customer message opened, and who wrote it.
+pub struct Opened<'a> {
+    pub ticket: &'a CreatedTicket,
+    pub subject: &'a str,
+    pub customer_name: &'a str,
+    pub customer_email: &'a str,
+    /// The customer's Message-ID, when they wrote by email.
+    pub answering: Option<&'a str>,
+}
+
+/// Tells the customer their ticket's number and private link (in the outbox, in the
+/// caller's transaction), unless this address has had its share this hour.
+pub async fn acknowledge(
+    conn: &mut PgConnection,
+    config: &Config,
+    workspace: &MailWorkspace,
+    locale: Locale,
+    opened: &Opened<'_>,
+) -> Result<(), AppError> {
+    if db::recent_acknowledgements(conn, workspace.id, opened.customer_email).await?
+        >= ACKNOWLEDGEMENTS_PER_HOUR
+    {
+        return Ok(());
+    }
+    let link = customer_link(config, &workspace.slug, &opened.ticket.customer_token);
+    let acknowledgement = TicketMail {
+        locale,
+        company: &workspace.company,
+        customer_name: opened.customer_name,
+        number: opened.ticket.number,
+        body: "",
+        author: "",
+        link: &link,
+    };
+    let references: Vec<String> = opened.answering.iter().map(|id| id.to_string()).collect();
+    let email = acknowledgement.email(
+        config,
+        workspace,
+        opened.customer_email,
+        opened.subject,
+        opened.answering,
+        &references,
+    )?;
+    db::set_acknowledgement(
+        conn,
+        workspace.id,
+        opened.ticket.id,
+        email.threading.message_id.as_deref(),
+    )
+    .await?;
+    mail::enqueue(conn, workspace.id, &email).await?;
+    Ok(())
+}
 
 /// The customer's private page of a ticket.
 pub fn customer_link(config: &Config, workspace: &str, token: &str) -> String {
@@ -77,6 +138,9 @@ impl TicketMail<'_> {
                 message_id: Some(message_id),
                 in_reply_to: answering.map(str::to_owned),
                 references: Some(references).filter(|r| !r.is_empty()),
+                reply_to: workspace.support_address.clone(),
+                // An acknowledgement is automatic; a reply is written by a person.
+                auto_submitted: self.body.is_empty(),
             },
         })
     }

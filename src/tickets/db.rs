@@ -77,6 +77,60 @@ pub async fn insert_ticket(
     Ok(created)
 }
 
+/// Holds the workspace's ticket numbering for the rest of the transaction: tickets of one
+/// workspace are opened one after the other.
+pub async fn lock_numbering(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select id from accounts where id = $1 for no key update",
+        account_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// The private-page token of a ticket the same address opened with the same subject by
+/// the contact form in the last two minutes: a second click of the form's button.
+pub async fn just_opened(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    customer_email: &str,
+    subject: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "select customer_token from tickets
+         where account_id = $1 and lower(customer_email) = lower($2) and subject = $3
+           and channel = 'form' and created_at > now() - interval '2 minutes'
+         order by created_at desc limit 1",
+        account_id,
+        customer_email,
+        subject,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Whether the ticket's newest message is this customer text, from the last two minutes:
+/// a second click of the reply button.
+pub async fn just_written(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    body: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select coalesce((
+             select kind = 'customer' and body_text = $3 and created_at > now() - interval '2 minutes'
+             from messages where account_id = $1 and ticket_id = $2 and kind <> 'event'
+             order by created_at desc, id desc limit 1), false) as "repeated!""#,
+        account_id,
+        ticket_id,
+        body,
+    )
+    .fetch_one(conn)
+    .await
+}
+
 pub struct NewMessage<'a> {
     pub kind: MessageKind,
     pub author_agent_id: Option<Uuid>,
@@ -459,44 +513,101 @@ pub async fn set_properties(
     Ok(())
 }
 
-/// Replies since `seen` (a message id) by agents other than `agent_id`.
-pub async fn replies_by_others_since(
+/// Who replied after message `seen`: the caller's own replies count too, so that a double
+/// submit is caught like a colleague's answer.
+pub async fn replies_since(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
     seen: Option<Uuid>,
-    agent_id: Uuid,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         r#"select coalesce(a.name, '') as "name!" from messages m
            left join agents a on a.account_id = m.account_id and a.id = m.author_agent_id
            where m.account_id = $1 and m.ticket_id = $2 and m.kind = 'reply'
              and ($3::uuid is null or m.id > $3)
-             and m.author_agent_id is distinct from $4
            order by m.id"#,
         account_id,
         ticket_id,
         seen,
-        agent_id,
     )
     .fetch_all(conn)
     .await
 }
 
-/// The Message-IDs of the thread's mail, oldest first: what a reply's References list.
+/// Holds the ticket for the rest of the transaction: changes to one ticket happen one
+/// after the other, each seeing the last.
+pub async fn lock_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select id from tickets where account_id = $1 and id = $2 for update",
+        account_id,
+        ticket_id,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// The Message-IDs of the thread's mail, oldest first, the acknowledgement's among them:
+/// what a reply's References list.
 pub async fn thread_message_ids(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
-        r#"select message_id as "message_id!" from messages
-           where account_id = $1 and ticket_id = $2 and message_id is not null
+        r#"select message_id as "message_id!" from (
+             select message_id, created_at, id from messages
+             where account_id = $1 and ticket_id = $2 and message_id is not null
+             union all
+             select acknowledgement_message_id, created_at, id from tickets
+             where account_id = $1 and id = $2 and acknowledgement_message_id is not null
+           ) mail
            order by created_at, id"#,
         account_id,
         ticket_id,
     )
     .fetch_all(conn)
+    .await
+}
+
+pub async fn set_acknowledgement(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    message_id: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tickets set acknowledgement_message_id = $3 where account_id = $1 and id = $2",
+        account_id,
+        ticket_id,
+        message_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Acknowledgements sent to `address` in the last hour: a cap, so that another system's
+/// automatic mail or forged senders cannot make us mail one address without end.
+pub async fn recent_acknowledgements(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    address: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from tickets
+           where account_id = $1 and lower(customer_email) = lower($2)
+             and acknowledgement_message_id is not null
+             and created_at > now() - interval '1 hour'"#,
+        account_id,
+        address,
+    )
+    .fetch_one(conn)
     .await
 }
 
@@ -744,6 +855,8 @@ pub struct MailWorkspace {
     pub slug: String,
     pub company: String,
     pub message_id_key: Vec<u8>,
+    /// Reply-To of the mail about its tickets.
+    pub support_address: Option<String>,
 }
 
 /// The workspace whose inbound address carries `token`.
@@ -753,7 +866,7 @@ pub async fn workspace_by_inbound_token(
 ) -> sqlx::Result<Option<MailWorkspace>> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key from accounts where inbound_token = $1",
+        "select id, slug, company, message_id_key, support_address from accounts where inbound_token = $1",
         token,
     )
     .fetch_optional(conn)
@@ -766,7 +879,7 @@ pub async fn workspace_by_slug(
 ) -> sqlx::Result<Option<MailWorkspace>> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key from accounts where slug = $1",
+        "select id, slug, company, message_id_key, support_address from accounts where slug = $1",
         slug,
     )
     .fetch_optional(conn)
@@ -776,7 +889,7 @@ pub async fn workspace_by_slug(
 pub async fn workspace_by_id(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<MailWorkspace> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key from accounts where id = $1",
+        "select id, slug, company, message_id_key, support_address from accounts where id = $1",
         id,
     )
     .fetch_one(conn)

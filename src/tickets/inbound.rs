@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 use super::{
     Channel, CustomerMessage, IssueType, Status, add_customer_message,
-    conversation::{TicketMail, customer_link},
+    conversation::{Opened, acknowledge},
     db::{self, MailWorkspace, NewAttachment, NewTicket},
     threading,
 };
-use crate::{AppError, AppState, i18n::Locale, mail};
+use crate::{AppError, AppState, i18n::Locale};
 
 /// The largest message taken: what the bigger mail providers accept, with room for the
 /// base64 of attachments.
@@ -38,13 +38,16 @@ struct InboundMail {
     from_email: String,
     from_name: String,
     subject: String,
-    /// With angle brackets, as we store ours.
-    message_id: Option<String>,
+    /// With angle brackets, as we store ours; made from the message's digest when it has
+    /// none, so that a second delivery is still known as one.
+    message_id: String,
     /// In-Reply-To then References.
     answers: Vec<String>,
     text: String,
     html: Option<String>,
     attachments: Vec<InboundAttachment>,
+    /// Attachments too large to keep: name and size.
+    left_out: Vec<(String, i64)>,
     /// An auto-reply, bounce or list mail: it gets no acknowledgement.
     automatic: bool,
 }
@@ -84,7 +87,7 @@ impl InboundMail {
             .flatten()
             .map(|id| without_nul(id))
             .collect();
-        let mut text = message
+        let text = message
             .body_text(0)
             .map(|text| without_nul(&text.chars().take(TEXT_LIMIT).collect::<String>()))
             .unwrap_or_default();
@@ -94,12 +97,6 @@ impl InboundMail {
             .and_then(|part| part.text_contents())
             .map(|html| sanitize_html(&without_nul(html)));
         let (attachments, left_out) = keep_attachments(&message);
-        for (name, size) in left_out {
-            text.push_str(&format!(
-                "\n[{name}: {} not kept]",
-                crate::format::bytes(size)
-            ));
-        }
         let header = |name: &str| {
             message
                 .header_raw(name)
@@ -128,14 +125,41 @@ impl InboundMail {
                 .message_id()
                 .map(|id| without_nul(id.trim()))
                 .filter(|id| !id.is_empty() && id.len() <= 900)
-                .map(|id| format!("<{id}>")),
+                .map_or_else(
+                    || format!("<{}@digest.invalid>", hex_digest(raw)),
+                    |id| format!("<{id}>"),
+                ),
             answers,
             text,
             html,
             attachments,
+            left_out,
             automatic,
         })
     }
+}
+
+impl InboundMail {
+    /// The text as stored, naming the attachments too large to keep in `locale`.
+    fn text(&self, locale: Locale) -> String {
+        let mut text = self.text.clone();
+        for (name, size) in &self.left_out {
+            text.push('\n');
+            text.push_str(&locale.t_args(
+                "inbound-attachment-not-kept",
+                &[("name", name), ("size", &crate::format::bytes(*size))],
+            ));
+        }
+        text
+    }
+}
+
+fn hex_digest(raw: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(raw)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// PostgreSQL text cannot hold NUL characters; mail sometimes does.
@@ -284,16 +308,16 @@ pub async fn receive(
     };
 
     let mut tx = state.db.begin().await?;
-    if let Some(id) = &mail.message_id
-        && db::message_id_exists(&mut tx, workspace.id, id).await?
-    {
+    if db::message_id_exists(&mut tx, workspace.id, &mail.message_id).await? {
         return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
     }
+    // Until workspaces choose their language, what we add to mail is in English.
+    let text = mail.text(Locale::default());
     let customer = CustomerMessage {
         name: &mail.from_name,
-        body_text: &mail.text,
+        body_text: &text,
         body_html: mail.html.as_deref(),
-        message_id: mail.message_id.as_deref(),
+        message_id: Some(&mail.message_id),
     };
     let (number, message_id) = match answered_ticket(&mut tx, &workspace, &mail).await? {
         Some((ticket_id, number)) => {
@@ -378,26 +402,14 @@ async fn open_ticket(
     .await?;
     let message_id = add_customer_message(conn, workspace.id, ticket.id, customer).await?;
     if message_id.is_some() && !mail.automatic && mail.from_email.contains('@') {
-        let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);
-        let acknowledgement = TicketMail {
-            locale,
-            company: &workspace.company,
+        let opened = Opened {
+            ticket: &ticket,
+            subject: &subject,
             customer_name: &mail.from_name,
-            number: ticket.number,
-            body: "",
-            author: "",
-            link: &link,
+            customer_email: &mail.from_email,
+            answering: Some(&mail.message_id),
         };
-        let references: Vec<String> = mail.message_id.iter().cloned().collect();
-        let email = acknowledgement.email(
-            &state.config,
-            workspace,
-            &mail.from_email,
-            &subject,
-            mail.message_id.as_deref(),
-            &references,
-        )?;
-        mail::enqueue(conn, workspace.id, &email).await?;
+        acknowledge(conn, &state.config, workspace, locale, &opened).await?;
     }
     Ok((ticket.number, message_id))
 }
@@ -419,7 +431,7 @@ mod tests {
         assert_eq!(mail.from_email, "ada@example.com");
         assert_eq!(mail.from_name, "Ada");
         assert_eq!(mail.subject, "Help");
-        assert_eq!(mail.message_id.as_deref(), Some("<m1@example.com>"));
+        assert_eq!(mail.message_id, "<m1@example.com>");
         assert!(mail.text.contains("It broke."));
         assert!(!mail.automatic);
     }

@@ -88,15 +88,23 @@ pub fn inbound_router() -> Router<AppState> {
 }
 
 /// Wakes postponed tickets whose date has come: they are `open` again. Run at start and
-/// then every minute, so that a date passed while nothing ran is caught up at once.
+/// then every minute, so that a date passed while nothing ran is caught up at once; in
+/// batches, each its own transaction, until none is due.
 pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
-    let mut tx = db.begin().await?;
-    let due = db::due_postponed(&mut tx, 500).await?;
-    for (account_id, ticket_id) in &due {
-        db::reopen_postponed(&mut tx, *account_id, *ticket_id).await?;
+    const BATCH: i64 = 500;
+    let mut woken = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let due = db::due_postponed(&mut tx, BATCH).await?;
+        for (account_id, ticket_id) in &due {
+            db::reopen_postponed(&mut tx, *account_id, *ticket_id).await?;
+        }
+        tx.commit().await?;
+        woken += due.len();
+        if (due.len() as i64) < BATCH {
+            return Ok(woken);
+        }
     }
-    tx.commit().await?;
-    Ok(due.len())
 }
 
 /// A customer's message as it arrives: opens a ticket (with `new`) or joins one.

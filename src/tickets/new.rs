@@ -120,6 +120,10 @@ pub(super) async fn create(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let name = name.unwrap_or_default();
+    // Whoever starts a ticket takes it, if the department's rule lets them.
+    let assignee_id = db::may_be_assigned(&mut tx, agent.account_id, agent.id, department_id)
+        .await?
+        .then_some(agent.id);
     let ticket = db::insert_ticket(
         &mut tx,
         agent.account_id,
@@ -131,7 +135,7 @@ pub(super) async fn create(
             status: Status::Answered,
             issue_type,
             department_id,
-            assignee_id: Some(agent.id),
+            assignee_id,
         },
     )
     .await?;
@@ -146,5 +150,18 @@ pub(super) async fn create(
     reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-created").await?;
-    Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
+    // A ticket of a department the agent is not in is out of their sight once made.
+    let visible = db::visible_ticket(
+        &mut *state.db.acquire().await?,
+        &db::Viewer::of(&agent),
+        ticket.number,
+    )
+    .await?
+    .is_some();
+    let next = if visible {
+        format!("/app/tickets/{}", ticket.number)
+    } else {
+        "/app/tickets".to_owned()
+    };
+    Ok(Redirect::to(&next).into_response())
 }

@@ -48,6 +48,18 @@ async fn visible(
         .found()
 }
 
+/// The ticket, locked for the rest of the transaction and read after the lock: what the
+/// change starts from is what the previous change left.
+async fn visible_locked(
+    conn: &mut PgConnection,
+    agent: &CurrentAgent,
+    raw: &str,
+) -> Result<Ticket, AppError> {
+    let ticket = visible(conn, agent, raw).await?;
+    db::lock_ticket(conn, agent.account_id, ticket.id).await?;
+    visible(conn, agent, raw).await
+}
+
 /// What the agent typed, kept when the page comes back.
 #[derive(Debug, Default)]
 pub(super) struct Drafts {
@@ -204,7 +216,7 @@ pub(super) async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    let ticket = visible(&mut tx, &agent, &number).await?;
+    let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
     let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
     if !ticket.customer_email.contains('@') {
@@ -214,7 +226,7 @@ pub(super) async fn reply(
     let replied_meanwhile = if form.confirm == "1" {
         Vec::new()
     } else {
-        db::replies_by_others_since(&mut tx, agent.account_id, ticket.id, seen, agent.id).await?
+        db::replies_since(&mut tx, agent.account_id, ticket.id, seen).await?
     };
     let status = if replied_meanwhile.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -269,7 +281,7 @@ pub(super) async fn note(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    let ticket = visible(&mut tx, &agent, &number).await?;
+    let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
     let Some(body) = errors.check("note", required_long_text(&form.body, BODY_LIMIT)) else {
         drop(tx);
@@ -294,20 +306,17 @@ pub(super) async fn note(
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
 }
 
+/// The properties to set; a field left out of the form stays as it is (the "Assign to me"
+/// button sends only `assignee`).
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct PropertiesForm {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    priority: String,
-    #[serde(default, rename = "type")]
-    issue_type: String,
-    #[serde(default)]
-    department: String,
-    #[serde(default)]
-    assignee: String,
-    #[serde(default)]
-    postponed_until: String,
+    status: Option<String>,
+    priority: Option<String>,
+    #[serde(rename = "type")]
+    issue_type: Option<String>,
+    department: Option<String>,
+    assignee: Option<String>,
+    postponed_until: Option<String>,
 }
 
 fn current_properties(ticket: &Ticket) -> Properties {
@@ -347,19 +356,38 @@ pub(super) async fn set_properties(
     Form(form): Form<PropertiesForm>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    let ticket = visible(&mut tx, &agent, &number).await?;
+    let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
-    let status = errors.check("status", Status::parse(&form.status));
-    let priority = errors.check("priority", Priority::parse(&form.priority));
-    let issue_type = errors.check("type", IssueType::parse(&form.issue_type));
-    let department_id = errors.check(
-        "department",
-        departments::db::choice(&mut tx, agent.account_id, &form.department).await?,
+    let status = errors.check(
+        "status",
+        form.status
+            .as_deref()
+            .map_or(Ok(ticket.status), Status::parse),
     );
-    let mut assignee_id = match form.assignee.as_str() {
-        "" => Some(None),
-        "me" => Some(Some(agent.id)),
-        raw => match raw.parse::<Uuid>() {
+    let priority = errors.check(
+        "priority",
+        form.priority
+            .as_deref()
+            .map_or(Ok(ticket.priority), Priority::parse),
+    );
+    let issue_type = errors.check(
+        "type",
+        form.issue_type
+            .as_deref()
+            .map_or(Ok(ticket.issue_type), IssueType::parse),
+    );
+    let department_id = match form.department.as_deref() {
+        None => Some(ticket.department_id),
+        Some(raw) => errors.check(
+            "department",
+            departments::db::choice(&mut tx, agent.account_id, raw).await?,
+        ),
+    };
+    let mut assignee_id = match form.assignee.as_deref() {
+        None => Some(ticket.assignee_id),
+        Some("") => Some(None),
+        Some("me") => Some(Some(agent.id)),
+        Some(raw) => match raw.parse::<Uuid>() {
             Ok(id) => Some(Some(id)),
             Err(_) => {
                 errors.add("assignee", "input-choice-invalid");
@@ -367,16 +395,26 @@ pub(super) async fn set_properties(
             }
         },
     };
+    let reassigned =
+        assignee_id != Some(ticket.assignee_id) || department_id != Some(ticket.department_id);
     if let (Some(Some(assignee)), Some(department)) = (assignee_id, department_id)
+        && reassigned
         && !db::may_be_assigned(&mut tx, agent.account_id, assignee, department).await?
     {
         errors.add("assignee", "ticket-assignee-not-in-department");
         assignee_id = None;
     }
-    let postponed_until = match status {
-        Some(Status::Postponed) => errors
-            .check("postponed_until", parse_postponement(&form.postponed_until))
+    let postponed_until = match (status, form.postponed_until.as_deref()) {
+        (Some(Status::Postponed), Some(raw)) => errors
+            .check("postponed_until", parse_postponement(raw))
             .map(Some),
+        (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
+            Some(ticket.postponed_until)
+        }
+        (Some(Status::Postponed), None) => {
+            errors.add("postponed_until", "input-required");
+            None
+        }
         _ => Some(None),
     };
     let (

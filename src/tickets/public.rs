@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 use super::{
     Channel, CustomerMessage, IssueType, Status, add_customer_message,
-    conversation::{TicketMail, customer_link},
+    conversation::{Opened, acknowledge},
     db::{self, CustomerTicket, MailWorkspace, NewTicket, ThreadMessage},
 };
 use crate::{
@@ -22,7 +22,6 @@ use crate::{
     auth::throttle::{self, Scope},
     error::Found,
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
-    mail,
     web::{PageContext, client::ClientAddr, flash},
 };
 
@@ -121,6 +120,12 @@ pub(super) async fn contact(
     }
 
     let mut tx = state.db.begin().await?;
+    db::lock_numbering(&mut tx, workspace.id).await?;
+    if let Some(token) = db::just_opened(&mut tx, workspace.id, email.as_str(), &subject).await? {
+        return Ok(
+            Redirect::to(&format!("/help/{}/tickets/{token}", workspace.slug)).into_response(),
+        );
+    }
     let ticket = db::insert_ticket(
         &mut tx,
         workspace.id,
@@ -143,25 +148,14 @@ pub(super) async fn contact(
         message_id: None,
     };
     add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
-    let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);
-    let acknowledgement = TicketMail {
-        locale: ctx.locale,
-        company: &workspace.company,
+    let opened = Opened {
+        ticket: &ticket,
+        subject: &subject,
         customer_name: &name,
-        number: ticket.number,
-        body: "",
-        author: "",
-        link: &link,
+        customer_email: email.as_str(),
+        answering: None,
     };
-    let email = acknowledgement.email(
-        &state.config,
-        &workspace,
-        email.as_str(),
-        &subject,
-        None,
-        &[],
-    )?;
-    mail::enqueue(&mut tx, workspace.id, &email).await?;
+    acknowledge(&mut tx, &state.config, &workspace, ctx.locale, &opened).await?;
     tx.commit().await?;
     tracing::info!(account_id = %workspace.id, number = ticket.number, "contact form ticket");
     flash::success(&session, "contact-sent").await?;
@@ -251,6 +245,10 @@ pub(super) async fn customer_reply(
     let ticket = db::customer_ticket(&mut tx, &workspace, &token)
         .await
         .found()?;
+    db::lock_ticket(&mut tx, ticket.account_id, ticket.id).await?;
+    if db::just_written(&mut tx, ticket.account_id, ticket.id, &message).await? {
+        return Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response());
+    }
     let customer = CustomerMessage {
         name: &ticket.customer_name,
         body_text: &message,

@@ -460,6 +460,8 @@ pub struct ReceivedMail {
     /// With angle brackets, as it goes into an answer's In-Reply-To.
     pub message_id: String,
     pub in_reply_to: Vec<String>,
+    pub reply_to: String,
+    pub auto_submitted: String,
 }
 
 impl MailSink {
@@ -555,5 +557,16 @@ fn parse_mail(raw: &[u8]) -> ReceivedMail {
             .iter()
             .map(|id| format!("<{id}>"))
             .collect(),
+        reply_to: message
+            .reply_to()
+            .and_then(|to| to.first())
+            .and_then(|addr| addr.address())
+            .unwrap_or_default()
+            .to_owned(),
+        auto_submitted: message
+            .header_raw("Auto-Submitted")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
     }
 }

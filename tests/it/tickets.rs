@@ -653,3 +653,129 @@ async fn settings_show_the_inbound_address(db: PgPool) {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("tickets").await, 0);
 }
+
+#[sqlx::test]
+async fn acknowledgements_are_marked_automatic_and_answers_go_to_the_support_address(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post(
+            "/app/config/settings",
+            &[
+                ("company", "Acme Inc"),
+                ("support_address", "help@acme.test"),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/config/settings");
+    let bad = admin
+        .post(
+            "/app/config/settings",
+            &[
+                ("company", "Acme Inc"),
+                ("support_address", "not an address"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("not an address"), "input kept");
+
+    contact(&app.client(), "acme", "carla@example.com", "Hi", "Hello").await;
+    let ack = app.mail.wait_for("carla@example.com").await;
+    assert_eq!(ack.reply_to, "help@acme.test");
+    assert_eq!(ack.auto_submitted, "auto-replied");
+    admin
+        .post("/app/tickets/1/reply", &[("body", "Hello back")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let reply = &app.mail.wait_for_count("carla@example.com", 2).await[1];
+    assert_eq!(reply.reply_to, "help@acme.test");
+    assert_eq!(
+        reply.auto_submitted, "",
+        "a person's reply is not automatic"
+    );
+    assert!(
+        reply.in_reply_to.contains(&ack.message_id),
+        "the first reply threads with the acknowledgement"
+    );
+}
+
+#[sqlx::test]
+async fn double_clicks_send_one_reply_and_open_one_ticket(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let customer = app.client();
+    let (first, second) = tokio::join!(
+        contact(&customer, "acme", "d@example.com", "Twice", "Clicked twice"),
+        contact(&customer, "acme", "d@example.com", "Twice", "Clicked twice"),
+    );
+    assert_eq!(
+        first.location(),
+        second.location(),
+        "both lead to the one ticket"
+    );
+    assert_eq!(app.count("tickets").await, 1);
+    let page = first.location().to_owned();
+    for _ in 0..2 {
+        customer.post(&page, &[("message", "More detail")]).await;
+    }
+    assert_eq!(
+        app.count("messages where body_text = 'More detail'").await,
+        1
+    );
+
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let seen =
+        crate::harness::input_value(&agent.get("/app/tickets/1").await.body, "last_seen").unwrap();
+    let reply = [("body", "Once"), ("last_seen", seen.as_str())];
+    let (one, two) = tokio::join!(
+        agent.post("/app/tickets/1/reply", &reply),
+        agent.post("/app/tickets/1/reply", &reply),
+    );
+    let mut statuses = [one.status, two.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(app.count("messages where kind = 'reply'").await, 1);
+}
+
+#[sqlx::test]
+async fn assigning_to_oneself_leaves_the_other_properties_alone(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let number = ticket(&app, &acme, "Mine now", None).await;
+    sqlx::query("update tickets set priority = 'high', issue_type = 'bug' where number = $1")
+        .bind(number)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent
+        .post(
+            &format!("/app/tickets/{number}/properties"),
+            &[("assignee", "me")],
+        )
+        .await
+        .assert_redirects_to(&format!("/app/tickets/{number}"));
+    let (priority, issue_type, assignee): (String, String, Option<Uuid>) =
+        sqlx::query_as("select priority, issue_type, assignee_id from tickets where number = $1")
+            .bind(number)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((priority.as_str(), issue_type.as_str()), ("high", "bug"));
+    assert_eq!(assignee, Some(acme.person(Role::Agent).id));
+}
+
+#[sqlx::test]
+async fn a_message_without_a_message_id_delivered_twice_opens_one_ticket(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let raw = "From: x@example.com\r\nSubject: No id\r\n\r\nHello\r\n";
+    assert_eq!(acme.deliver(&app, raw).await.body, "ticket #1");
+    assert_eq!(
+        acme.deliver(&app, raw).await.body,
+        "duplicate: nothing added"
+    );
+    assert_eq!(app.count("tickets").await, 1);
+}
