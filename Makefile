@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench prepare db
+.PHONY: run test check bench bench-tickets prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -22,6 +22,11 @@ check:
 
 bench:
 	scripts/bench.sh
+
+# The ticket pages of a logged-in agent at 1,000 workspaces x 1,000 tickets (LOAD_WORKSPACES,
+# LOAD_TICKETS), in the database frontdesk_load, which the first run fills (a few minutes).
+bench-tickets:
+	scripts/bench-tickets.sh
 
 # After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).

@@ -15,8 +15,16 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Create the demo workspace (once) and print how to log in.
-    Seed,
+    /// Create the demo workspace (once) and print how to log in; with `--workspaces` and
+    /// `--tickets`, the load-test workspaces instead.
+    Seed {
+        /// Load-test workspaces to create (`load-0001`...), with `--tickets` each.
+        #[arg(long, requires = "tickets")]
+        workspaces: Option<u32>,
+        /// Tickets per load-test workspace.
+        #[arg(long, requires = "workspaces")]
+        tickets: Option<u32>,
+    },
 }
 
 #[tokio::main]
@@ -32,10 +40,18 @@ async fn main() -> anyhow::Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed {
+            workspaces,
+            tickets,
+        } => {
             let pool = frontdesk::startup::connect(&config).await?;
             frontdesk::startup::migrate(&pool).await?;
-            frontdesk::seed::seed_demo(&pool, &config).await
+            match workspaces.zip(tickets) {
+                Some((workspaces, tickets)) => {
+                    frontdesk::seed::seed_load(&pool, workspaces, tickets).await
+                }
+                None => frontdesk::seed::seed_demo(&pool, &config).await,
+            }
         }
     }
 }
