@@ -1,6 +1,6 @@
 //! Queries of tickets, their threads and attachments. Every one is bounded by the workspace
 //! (`account_id`) and, for agents, by what their departments let them see.
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -659,6 +659,7 @@ pub enum AssigneeFilter {
     Agent(Uuid),
 }
 
+#[derive(sqlx::FromRow)]
 pub struct ListedTicket {
     pub id: Uuid,
     pub number: i64,
@@ -697,6 +698,42 @@ pub fn parse_cursor(raw: &str) -> Option<(OffsetDateTime, Uuid)> {
     Some((at, id.parse().ok()?))
 }
 
+/// Adds the conditions that keep `viewer` to the tickets they may see, and in the queue to
+/// their own work. Each list query is built from the conditions in use only: PostgreSQL then
+/// caches one plan per shape instead of planning a catch-all statement on every request.
+fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: bool) {
+    query
+        .push(" where t.account_id = ")
+        .push_bind(viewer.account_id);
+    // Department membership of the viewer, as a condition on the ticket `t`.
+    let member = |query: &mut QueryBuilder<'_, Postgres>| {
+        query
+            .push(
+                " exists (select 1 from department_agents da
+                   where da.account_id = t.account_id and da.department_id = t.department_id
+                     and da.agent_id = ",
+            )
+            .push_bind(viewer.agent_id)
+            .push(")");
+    };
+    if !viewer.sees_all {
+        query.push(" and (t.department_id is null or");
+        member(query);
+        query.push(")");
+    }
+    if queue {
+        query
+            .push(" and t.status in ('new', 'open', 'answered', 'postponed') and (t.assignee_id = ")
+            .push_bind(viewer.agent_id)
+            .push(" or (t.assignee_id is null and (t.department_id is null or");
+        member(query);
+        query.push(")))");
+    }
+    if let Some(since) = viewer.listed_since {
+        query.push(" and t.created_at > ").push_bind(since);
+    }
+}
+
 /// One page of tickets, newest activity first, `limit` at most. Spam shows only when asked
 /// for by status.
 pub async fn list(
@@ -705,68 +742,71 @@ pub async fn list(
     filter: &ListFilter,
     limit: i64,
 ) -> sqlx::Result<Vec<ListedTicket>> {
-    let (assignee_mode, assignee_id) = match filter.assignee {
-        AssigneeFilter::Anyone => ("any", None),
-        AssigneeFilter::Nobody => ("none", None),
-        AssigneeFilter::Agent(id) => ("agent", Some(id)),
-    };
-    let (after_at, after_id) = filter.after.unzip();
-    sqlx::query_as!(
-        ListedTicket,
-        r#"select t.id, t.number, t.subject, t.customer_name, t.customer_email,
-                  t.status as "status: Status", t.priority as "priority: Priority",
-                  t.issue_type as "issue_type: IssueType", t.channel as "channel: Channel",
-                  d.name as "department?", a.name as "assignee?", t.last_activity_at
-           from tickets t
-           left join departments d on d.account_id = t.account_id and d.id = t.department_id
-           left join agents a on a.account_id = t.account_id and a.id = t.assignee_id
-           where t.account_id = $1
-             and ($3 or t.department_id is null or exists (
-                   select 1 from department_agents da
-                   where da.account_id = t.account_id and da.department_id = t.department_id
-                     and da.agent_id = $2))
-             and (not $4 or (t.status in ('new', 'open', 'answered', 'postponed') and (
-                   t.assignee_id = $2 or (t.assignee_id is null and (
-                     t.department_id is null or exists (
-                       select 1 from department_agents da
-                       where da.account_id = t.account_id and da.department_id = t.department_id
-                         and da.agent_id = $2))))))
-             and (case when $5::text is null then $4 or t.status <> 'spam'
-                       else t.status = $5 end)
-             and ($6::uuid is null or t.department_id = $6)
-             and (case $7::text when 'none' then t.assignee_id is null
-                                when 'agent' then t.assignee_id = $8
-                                else true end)
-             and ($9::text is null or t.issue_type = $9)
-             and ($10::text is null or t.search @@ websearch_to_tsquery('english', $10))
-             and ($11::timestamptz is null or (t.last_activity_at, t.id) < ($11, $12))
-             and ($13::timestamptz is null or t.created_at > $13)
-           order by t.last_activity_at desc, t.id desc
-           limit $14"#,
-        viewer.account_id,
-        viewer.agent_id,
-        viewer.sees_all,
-        filter.queue,
-        filter.status.map(Status::as_str),
-        filter.department,
-        assignee_mode,
-        assignee_id,
-        filter.issue_type.map(IssueType::as_str),
-        filter.search,
-        after_at,
-        after_id,
-        viewer.listed_since,
-        limit,
-    )
-    .fetch_all(db)
-    .await
+    // Names by subselect: cheaper than joins for the one page the limit keeps.
+    let mut query = QueryBuilder::new(
+        "select t.id, t.number, t.subject, t.customer_name, t.customer_email, t.status,
+                t.priority, t.issue_type, t.channel,
+                (select d.name from departments d
+                 where d.account_id = t.account_id and d.id = t.department_id) as department,
+                (select a.name from agents a
+                 where a.account_id = t.account_id and a.id = t.assignee_id) as assignee,
+                t.last_activity_at
+         from tickets t",
+    );
+    push_scope(&mut query, viewer, filter.queue);
+    match filter.status {
+        Some(status) => {
+            query.push(" and t.status = ").push_bind(status.as_str());
+        }
+        None if !filter.queue => {
+            query.push(" and t.status <> 'spam'");
+        }
+        None => {}
+    }
+    if let Some(department) = filter.department {
+        query.push(" and t.department_id = ").push_bind(department);
+    }
+    match filter.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Nobody => {
+            query.push(" and t.assignee_id is null");
+        }
+        AssigneeFilter::Agent(id) => {
+            query.push(" and t.assignee_id = ").push_bind(id);
+        }
+    }
+    if let Some(issue_type) = filter.issue_type {
+        query
+            .push(" and t.issue_type = ")
+            .push_bind(issue_type.as_str());
+    }
+    if let Some(search) = &filter.search {
+        query
+            .push(" and t.search @@ websearch_to_tsquery('english', ")
+            .push_bind(search)
+            .push(")");
+    }
+    if let Some((at, id)) = filter.after {
+        query
+            .push(" and (t.last_activity_at, t.id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    // A literal limit: the planner knows it is a small page.
+    query.push(format!(
+        " order by t.last_activity_at desc, t.id desc limit {}",
+        limit.clamp(1, 500)
+    ));
+    query.build_query_as().fetch_all(db).await
 }
 
 /// Counted at most this many tickets; more show as "999+".
 pub const COUNT_CAP: i64 = 1000;
 
 /// The viewer's queue counted by status, in one pass over at most `COUNT_CAP` tickets.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, sqlx::FromRow)]
 pub struct QueueCounts {
     pub new: i64,
     pub open: i64,
@@ -776,35 +816,17 @@ pub struct QueueCounts {
 }
 
 pub async fn queue_counts(db: &PgPool, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
-    sqlx::query_as!(
-        QueueCounts,
-        r#"select count(*) filter (where status = 'new') as "new!",
-                  count(*) filter (where status = 'open') as "open!",
-                  count(*) filter (where status = 'answered') as "answered!",
-                  count(*) filter (where status = 'postponed') as "postponed!",
-                  count(*) as "total!"
-           from (select t.status from tickets t
-                 where t.account_id = $1
-                   and t.status in ('new', 'open', 'answered', 'postponed')
-                   and ($4::timestamptz is null or t.created_at > $4)
-                   and (t.assignee_id = $2 or (t.assignee_id is null and (
-                        t.department_id is null or exists (
-                          select 1 from department_agents da
-                          where da.account_id = t.account_id and da.department_id = t.department_id
-                            and da.agent_id = $2))))
-                   and ($3 or t.department_id is null or exists (
-                        select 1 from department_agents da
-                        where da.account_id = t.account_id and da.department_id = t.department_id
-                          and da.agent_id = $2))
-                 limit $5) queue"#,
-        viewer.account_id,
-        viewer.agent_id,
-        viewer.sees_all,
-        viewer.listed_since,
-        COUNT_CAP,
-    )
-    .fetch_one(db)
-    .await
+    let mut query = QueryBuilder::new(
+        "select count(*) filter (where status = 'new') as new,
+                count(*) filter (where status = 'open') as open,
+                count(*) filter (where status = 'answered') as answered,
+                count(*) filter (where status = 'postponed') as postponed,
+                count(*) as total
+         from (select t.status from tickets t",
+    );
+    push_scope(&mut query, viewer, true);
+    query.push(format!(" limit {COUNT_CAP}) queue"));
+    query.build_query_as().fetch_one(db).await
 }
 
 /// Postponed tickets whose date has come, locked for waking them up.
