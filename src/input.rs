@@ -145,6 +145,14 @@ impl Choice {
             checked,
         }
     }
+
+    /// Rows of the workspace (departments, agents) as choices, `checked` marking the
+    /// selected ones.
+    pub fn rows(rows: Vec<(Uuid, String)>, checked: impl Fn(Uuid) -> bool) -> Vec<Self> {
+        rows.into_iter()
+            .map(|(id, name)| Self::new(id, name, checked(id)))
+            .collect()
+    }
 }
 
 /// One message key per field that failed to parse.

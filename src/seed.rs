@@ -1,5 +1,5 @@
-//! `frontdesk seed`: a demo workspace on the small plan with an owner, an admin, two agents
-//! and two departments, created once with the same queries the panel uses.
+//! `frontdesk seed`: a demo workspace on the small plan with an owner, an admin, two agents,
+//! two departments and three tickets, created once with the same queries the panel uses.
 //! Their generated passwords are printed and kept in `var/demo-logins.txt` (git-ignored),
 //! so that later runs can print them again.
 use std::path::Path;
@@ -15,6 +15,7 @@ use crate::{
     crypto, departments,
     i18n::Locale,
     signup,
+    tickets::{self, Channel, IssueType, Status},
 };
 
 const SLUG: &str = "demo";
@@ -22,6 +23,43 @@ const LOGINS_FILE: &str = "var/demo-logins.txt";
 const DEPARTMENTS: [(&str, &str); 2] = [
     ("Support", "Questions about using the product."),
     ("Billing", "Invoices, refunds and plan changes."),
+];
+/// A ticket of the demo, as a customer would have written it in.
+struct DemoTicket {
+    customer: &'static str,
+    email: &'static str,
+    subject: &'static str,
+    issue_type: IssueType,
+    /// An index into `DEPARTMENTS`.
+    department: Option<usize>,
+    message: &'static str,
+}
+
+const TICKETS: [DemoTicket; 3] = [
+    DemoTicket {
+        customer: "Carla Customer",
+        email: "carla@customer.example",
+        subject: "Refund for order 1042",
+        issue_type: IssueType::Refund,
+        department: Some(1),
+        message: "Hello, I returned the item two weeks ago and have not seen a refund yet. Could you check?",
+    },
+    DemoTicket {
+        customer: "Dan Developer",
+        email: "dan@customer.example",
+        subject: "Export to CSV fails",
+        issue_type: IssueType::Bug,
+        department: Some(0),
+        message: "Exporting my report to CSV gives an empty file since yesterday.",
+    },
+    DemoTicket {
+        customer: "Erin Example",
+        email: "erin@customer.example",
+        subject: "Dark mode?",
+        issue_type: IssueType::Feature,
+        department: None,
+        message: "Do you plan a dark mode? My team works late.",
+    },
 ];
 /// Name, email, role and the departments (indexes into `DEPARTMENTS`) of each person.
 const PEOPLE: [(&str, &str, Role, &[usize]); 4] = [
@@ -73,6 +111,30 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             "  {:<6} {email:<22} password {generated}\n",
             role.as_str()
         ));
+    }
+    for demo in TICKETS {
+        let ticket = tickets::db::insert_ticket(
+            &mut tx,
+            account_id,
+            &tickets::db::NewTicket {
+                subject: demo.subject,
+                customer_name: demo.customer,
+                customer_email: demo.email,
+                channel: Channel::Form,
+                status: Status::New,
+                issue_type: demo.issue_type,
+                department_id: demo.department.map(|i| department_ids[i]),
+                assignee_id: None,
+            },
+        )
+        .await?;
+        let customer = tickets::CustomerMessage {
+            name: demo.customer,
+            body_text: demo.message,
+            body_html: None,
+            message_id: None,
+        };
+        tickets::add_customer_message(&mut tx, account_id, ticket.id, &customer).await?;
     }
     tx.commit().await?;
 

@@ -113,14 +113,9 @@ impl FormChoices {
         offered_roles: &[Role],
         form: &AgentForm,
     ) -> sqlx::Result<Self> {
-        let departments = departments::db::names(conn, account_id)
-            .await?
-            .into_iter()
-            .map(|(id, name)| {
-                let checked = form.departments.iter().any(|d| d == &id.to_string());
-                Choice::new(id, name, checked)
-            })
-            .collect();
+        let departments = Choice::rows(departments::db::names(conn, account_id).await?, |id| {
+            form.departments.iter().any(|d| d == &id.to_string())
+        });
         Ok(Self {
             roles: offered_roles
                 .iter()

@@ -54,11 +54,10 @@ pub(super) async fn show_team(
     let mut conn = state.db.acquire().await?;
     let plan = billing::db::plan(&mut conn, agent.account_id).await?;
     let seats = billing::db::seats(&mut conn, agent.account_id).await?;
-    let departments = departments::db::names(&mut conn, agent.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice::new(id, name, filter.department == Some(id)))
-        .collect();
+    let departments = Choice::rows(
+        departments::db::names(&mut conn, agent.account_id).await?,
+        |id| filter.department == Some(id),
+    );
     let roles = Role::ALL
         .into_iter()
         .map(|role| {

@@ -92,14 +92,10 @@ impl DepartmentForm {
         conn: &mut PgConnection,
         account_id: Uuid,
     ) -> sqlx::Result<Vec<Choice>> {
-        Ok(agents::db::names(conn, account_id)
-            .await?
-            .into_iter()
-            .map(|(id, name)| {
-                let checked = self.agents.iter().any(|a| a == &id.to_string());
-                Choice::new(id, name, checked)
-            })
-            .collect())
+        Ok(Choice::rows(
+            agents::db::names(conn, account_id).await?,
+            |id| self.agents.iter().any(|a| a == &id.to_string()),
+        ))
     }
 }
 

@@ -2,6 +2,8 @@
 //! shown.
 use serde::{Deserialize, Serialize};
 
+use crate::{i18n::Locale, input::Choice};
+
 /// Declares a text-backed enum with its stored code and its catalog key.
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
@@ -26,6 +28,16 @@ macro_rules! text_enum {
                 match self {
                     $(Self::$variant => concat!($prefix, $code)),+
                 }
+            }
+
+            /// Every value as a choice in `locale`, `selected` marked.
+            pub fn choices(locale: Locale, selected: Option<Self>) -> Vec<Choice> {
+                Self::ALL
+                    .iter()
+                    .map(|value| {
+                        Choice::new(value.as_str(), locale.t(value.label_key()), Some(*value) == selected)
+                    })
+                    .collect()
             }
 
             pub fn parse(raw: &str) -> Result<Self, &'static str> {

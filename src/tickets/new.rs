@@ -58,21 +58,11 @@ async fn new_page(
     form: NewTicketForm,
     errors: FieldErrors,
 ) -> Result<NewTicketPage, AppError> {
-    let departments = departments::db::names(&mut *state.db.acquire().await?, agent.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice::new(id, name, form.department == id.to_string()))
-        .collect();
-    let types = IssueType::ALL
-        .iter()
-        .map(|t| {
-            Choice::new(
-                t.as_str(),
-                ctx.t(t.label_key()),
-                t.as_str() == form.issue_type,
-            )
-        })
-        .collect();
+    let departments = Choice::rows(
+        departments::db::names(&mut *state.db.acquire().await?, agent.account_id).await?,
+        |id| form.department == id.to_string(),
+    );
+    let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
     Ok(NewTicketPage {
         ctx,
         form,

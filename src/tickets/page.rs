@@ -137,29 +137,17 @@ async fn ticket_page(
     let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
     let attachments = db::attachments(&mut conn, agent.account_id, ticket.id).await?;
     let (_, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
-    let department_choices = departments::db::names(&mut conn, agent.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice::new(id, name, ticket.department_id == Some(id)))
-        .collect();
-    let assignees = agents::db::names(&mut conn, agent.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice::new(id, name, ticket.assignee_id == Some(id)))
-        .collect();
-    let t = |key: &str| ctx.t(key);
-    let statuses = Status::ALL
-        .iter()
-        .map(|s| Choice::new(s.as_str(), t(s.label_key()), *s == ticket.status))
-        .collect();
-    let priorities = Priority::ALL
-        .iter()
-        .map(|p| Choice::new(p.as_str(), t(p.label_key()), *p == ticket.priority))
-        .collect();
-    let types = IssueType::ALL
-        .iter()
-        .map(|k| Choice::new(k.as_str(), t(k.label_key()), *k == ticket.issue_type))
-        .collect();
+    let department_choices = Choice::rows(
+        departments::db::names(&mut conn, agent.account_id).await?,
+        |id| ticket.department_id == Some(id),
+    );
+    let assignees = Choice::rows(
+        agents::db::names(&mut conn, agent.account_id).await?,
+        |id| ticket.assignee_id == Some(id),
+    );
+    let statuses = Status::choices(ctx.locale, Some(ticket.status));
+    let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
+    let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
     Ok(TicketPage {
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,

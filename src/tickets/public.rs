@@ -58,16 +58,7 @@ fn contact_page(
     form: ContactForm,
     errors: FieldErrors,
 ) -> ContactPage {
-    let types = IssueType::ALL
-        .iter()
-        .map(|t| {
-            Choice::new(
-                t.as_str(),
-                ctx.t(t.label_key()),
-                t.as_str() == form.issue_type,
-            )
-        })
-        .collect();
+    let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
     ContactPage {
         ctx,
         workspace,

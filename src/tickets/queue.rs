@@ -144,11 +144,10 @@ pub(super) async fn show_list(
             .unwrap_or_default()
     });
     let mut conn = state.db.acquire().await?;
-    let departments = departments::db::names(&mut conn, agent.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice::new(id, name, filter.department == Some(id)))
-        .collect();
+    let departments = Choice::rows(
+        departments::db::names(&mut conn, agent.account_id).await?,
+        |id| filter.department == Some(id),
+    );
     let mut assignees = vec![
         Choice::new("me", ctx.t("tickets-assignee-me"), query.assignee == "me"),
         Choice::new(
@@ -157,26 +156,12 @@ pub(super) async fn show_list(
             query.assignee == "none",
         ),
     ];
-    assignees.extend(
-        agents::db::names(&mut conn, agent.account_id)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice::new(id, name, query.assignee == id.to_string())),
-    );
-    let statuses = Status::ALL
-        .iter()
-        .map(|s| Choice::new(s.as_str(), ctx.t(s.label_key()), filter.status == Some(*s)))
-        .collect();
-    let types = IssueType::ALL
-        .iter()
-        .map(|t| {
-            Choice::new(
-                t.as_str(),
-                ctx.t(t.label_key()),
-                filter.issue_type == Some(*t),
-            )
-        })
-        .collect();
+    assignees.extend(Choice::rows(
+        agents::db::names(&mut conn, agent.account_id).await?,
+        |id| query.assignee == id.to_string(),
+    ));
+    let statuses = Status::choices(ctx.locale, filter.status);
+    let types = IssueType::choices(ctx.locale, filter.issue_type);
     Ok(ListPage {
         ctx,
         query,
