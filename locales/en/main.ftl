@@ -261,6 +261,7 @@ queue-heading = Your queue
 queue-all = All tickets
 tickets-title = Tickets
 tickets-new = New ticket
+tickets-free-plan-window = On the free plan, lists show the tickets of the last 7 days; older ones stay reachable by their number.
 tickets-none = No tickets here.
 tickets-search = Search
 tickets-status-any = Any but spam

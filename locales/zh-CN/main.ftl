@@ -253,6 +253,7 @@ queue-heading = 您的队列
 queue-all = 全部工单
 tickets-title = 工单
 tickets-new = 新建工单
+tickets-free-plan-window = 免费版的列表只显示最近 7 天的工单；更早的工单仍可通过编号访问。
 tickets-none = 这里没有工单。
 tickets-search = 搜索
 tickets-status-any = 除垃圾外全部

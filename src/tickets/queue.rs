@@ -25,6 +25,8 @@ pub(super) struct QueuePage {
     counts: QueueCounts,
     tickets: Vec<ListedTicket>,
     more: bool,
+    /// The free plan's lists reach back 7 days; the page says so.
+    free_plan_window: bool,
 }
 
 impl QueuePage {
@@ -55,6 +57,7 @@ pub(super) async fn show_queue(
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
     Ok(QueuePage {
+        free_plan_window: viewer.listed_since.is_some(),
         ctx,
         agent,
         counts,
@@ -121,6 +124,7 @@ pub(super) struct ListPage {
     query: ListQuery,
     tickets: Vec<ListedTicket>,
     next: Option<String>,
+    free_plan_window: bool,
     statuses: Vec<Choice>,
     departments: Vec<Choice>,
     assignees: Vec<Choice>,
@@ -163,6 +167,7 @@ pub(super) async fn show_list(
     let statuses = Status::choices(ctx.locale, filter.status);
     let types = IssueType::choices(ctx.locale, filter.issue_type);
     Ok(ListPage {
+        free_plan_window: viewer.listed_since.is_some(),
         ctx,
         query,
         tickets,

@@ -627,11 +627,19 @@ async fn the_free_plan_lists_only_the_last_seven_days(db: PgPool) {
     let admin = app.logged_in(&acme, Role::Admin).await;
     let list = admin.get("/app/tickets").await;
     assert!(list.body.contains("Fresh news") && !list.body.contains("Old news"));
+    assert!(
+        list.body
+            .contains("On the free plan, lists show the tickets of the last 7 days")
+    );
+    let page = admin.get(&format!("/app/tickets/{old}")).await;
+    assert_eq!(page.status, StatusCode::OK, "still reachable by its number");
     sqlx::query("update accounts set plan = 'small'")
         .execute(&app.db)
         .await
         .unwrap();
-    assert!(admin.get("/app/tickets").await.body.contains("Old news"));
+    let list = admin.get("/app/tickets").await;
+    assert!(list.body.contains("Old news"));
+    assert!(!list.body.contains("On the free plan"));
 }
 
 #[sqlx::test]
