@@ -138,11 +138,12 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
     }
     tx.commit().await?;
 
+    // Printed first: should the file fail, the passwords are still on the screen.
+    println!("Created the demo workspace.\n{logins}");
     if let Some(dir) = Path::new(LOGINS_FILE).parent() {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(LOGINS_FILE, &logins).with_context(|| format!("writing {LOGINS_FILE}"))?;
-    println!("Created the demo workspace.\n{logins}");
     Ok(())
 }
 

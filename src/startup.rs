@@ -2,7 +2,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use sqlx::{PgPool, postgres::PgPoolOptions};
+use sqlx::{
+    PgPool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
@@ -31,8 +34,14 @@ pub fn pool_options() -> PgPoolOptions {
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let options: PgConnectOptions = config
+        .database_url
+        .parse()
+        .context("DATABASE_URL is not a PostgreSQL URL")?;
+    // Ticket lists are built from the filters in use: more shapes than sqlx's default
+    // cache of 100 prepared statements per connection holds.
     pool_options()
-        .connect(&config.database_url)
+        .connect_with(options.statement_cache_capacity(1000))
         .await
         .context("cannot connect to PostgreSQL at DATABASE_URL")
 }

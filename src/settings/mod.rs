@@ -92,8 +92,17 @@ async fn update_settings(
     let company = errors.check("company", required_text(&form.company, 120));
     let support_address = match form.support_address.trim() {
         "" => Some(None),
+        // The outbox must be able to put it in Reply-To, so lettre must take it too.
         raw => errors
-            .check("support_address", EmailAddress::parse(raw))
+            .check(
+                "support_address",
+                EmailAddress::parse(raw).and_then(|address| {
+                    match address.as_str().parse::<lettre::Address>() {
+                        Ok(_) => Ok(address),
+                        Err(_) => Err("input-email-invalid"),
+                    }
+                }),
+            )
             .map(Some),
     };
     let (Some(company), Some(support_address)) = (company, support_address) else {

@@ -89,25 +89,56 @@ pub async fn lock_numbering(conn: &mut PgConnection, account_id: Uuid) -> sqlx::
     Ok(())
 }
 
-/// The private-page token of a ticket the same address opened with the same subject by
-/// the contact form in the last two minutes: a second click of the form's button.
+/// What a contact form submission says, to know a second click of its button.
+pub struct FormSubmission<'a> {
+    pub customer_email: &'a str,
+    pub subject: &'a str,
+    pub message: &'a str,
+    /// Digest of the submitting session's CSRF token: only that session is led back to
+    /// the ticket, never someone else typing the same words.
+    pub session_digest: &'a [u8],
+}
+
+/// The private-page token of the ticket this very submission opened in the last two
+/// minutes: the same session, address, subject and message.
 pub async fn just_opened(
     conn: &mut PgConnection,
     account_id: Uuid,
-    customer_email: &str,
-    subject: &str,
+    submission: &FormSubmission<'_>,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
-        "select customer_token from tickets
-         where account_id = $1 and lower(customer_email) = lower($2) and subject = $3
-           and channel = 'form' and created_at > now() - interval '2 minutes'
-         order by created_at desc limit 1",
+        "select t.customer_token from tickets t
+         where t.account_id = $1 and lower(t.customer_email) = lower($2) and t.subject = $3
+           and t.created_at > now() - interval '2 minutes' and t.form_session_digest = $5
+           and exists (select 1 from messages m
+                       where m.account_id = t.account_id and m.ticket_id = t.id
+                         and m.kind = 'customer' and m.body_text = $4)
+         order by t.created_at desc limit 1",
         account_id,
-        customer_email,
-        subject,
+        submission.customer_email,
+        submission.subject,
+        submission.message,
+        submission.session_digest,
     )
     .fetch_optional(conn)
     .await
+}
+
+pub async fn set_form_session(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    session_digest: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tickets set form_session_digest = $3 where account_id = $1 and id = $2",
+        account_id,
+        ticket_id,
+        session_digest,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether the ticket's newest message is this customer text, from the last two minutes:
@@ -561,13 +592,14 @@ pub async fn thread_message_ids(
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         r#"select message_id as "message_id!" from (
-             select message_id, created_at, id from messages
+             select message_id, created_at, 0 as rank, id from messages
              where account_id = $1 and ticket_id = $2 and message_id is not null
              union all
-             select acknowledgement_message_id, created_at, id from tickets
+             -- Written with the customer's first message, and answering it.
+             select acknowledgement_message_id, created_at, 1, id from tickets
              where account_id = $1 and id = $2 and acknowledgement_message_id is not null
            ) mail
-           order by created_at, id"#,
+           order by created_at, rank, id"#,
         account_id,
         ticket_id,
     )

@@ -41,6 +41,8 @@ struct InboundMail {
     /// With angle brackets, as we store ours; made from the message's digest when it has
     /// none, so that a second delivery is still known as one.
     message_id: String,
+    /// The message had no Message-ID of its own: ours is not for answering.
+    made_up_id: bool,
     /// In-Reply-To then References.
     answers: Vec<String>,
     text: String,
@@ -114,7 +116,11 @@ impl InboundMail {
             // Longer is no address (RFC 5321): the ticket then names no sender.
             .filter(|address| address.len() <= 254)
             .unwrap_or_default();
+        let made_up_id = message
+            .message_id()
+            .is_none_or(|id| id.trim().is_empty() || id.len() > 900);
         Some(Self {
+            made_up_id,
             from_email,
             from_name: one_line(
                 from.and_then(|address| address.name()).unwrap_or_default(),
@@ -407,7 +413,7 @@ async fn open_ticket(
             subject: &subject,
             customer_name: &mail.from_name,
             customer_email: &mail.from_email,
-            answering: Some(&mail.message_id),
+            answering: (!mail.made_up_id).then_some(mail.message_id.as_str()),
         };
         acknowledge(conn, &state.config, workspace, locale, &opened).await?;
     }

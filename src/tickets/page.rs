@@ -187,12 +187,11 @@ pub(super) async fn show_ticket(
 pub(super) struct ReplyForm {
     #[serde(default)]
     body: String,
-    /// The newest message the agent had seen.
+    /// The newest message the agent had seen. After the warning that someone replied,
+    /// the page carries the newer one: sending again then goes through, unless yet
+    /// another reply came (or this was a double click).
     #[serde(default)]
     last_seen: String,
-    /// Sent anyway after the warning that someone else replied.
-    #[serde(default)]
-    confirm: String,
 }
 
 pub(super) async fn reply(
@@ -211,11 +210,7 @@ pub(super) async fn reply(
         errors.add("body", "ticket-no-customer-address");
     }
     let seen = form.last_seen.parse::<Uuid>().ok();
-    let replied_meanwhile = if form.confirm == "1" {
-        Vec::new()
-    } else {
-        db::replies_since(&mut tx, agent.account_id, ticket.id, seen).await?
-    };
+    let replied_meanwhile = db::replies_since(&mut tx, agent.account_id, ticket.id, seen).await?;
     let status = if replied_meanwhile.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

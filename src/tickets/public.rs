@@ -20,9 +20,10 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::throttle::{self, Scope},
+    crypto,
     error::Found,
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, csrf, flash},
 };
 
 /// Longest message a customer may send through a form.
@@ -112,7 +113,14 @@ pub(super) async fn contact(
 
     let mut tx = state.db.begin().await?;
     db::lock_numbering(&mut tx, workspace.id).await?;
-    if let Some(token) = db::just_opened(&mut tx, workspace.id, email.as_str(), &subject).await? {
+    let session_digest = crypto::token_digest(&csrf::token(&session).await?);
+    let submission = db::FormSubmission {
+        customer_email: email.as_str(),
+        subject: &subject,
+        message: &message,
+        session_digest: &session_digest,
+    };
+    if let Some(token) = db::just_opened(&mut tx, workspace.id, &submission).await? {
         return Ok(
             Redirect::to(&format!("/help/{}/tickets/{token}", workspace.slug)).into_response(),
         );
@@ -139,6 +147,7 @@ pub(super) async fn contact(
         message_id: None,
     };
     add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
+    db::set_form_session(&mut tx, workspace.id, ticket.id, &session_digest).await?;
     let opened = Opened {
         ticket: &ticket,
         subject: &subject,
