@@ -128,12 +128,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             },
         )
         .await?;
-        let customer = tickets::CustomerMessage {
-            name: demo.customer,
-            body_text: demo.message,
-            body_html: None,
-            message_id: None,
-        };
+        let customer = tickets::db::NewMessage::customer(demo.customer, demo.message);
         tickets::add_customer_message(&mut tx, account_id, ticket.id, &customer).await?;
     }
     tx.commit().await?;

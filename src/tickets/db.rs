@@ -171,6 +171,20 @@ pub struct NewMessage<'a> {
     pub message_id: Option<&'a str>,
 }
 
+impl<'a> NewMessage<'a> {
+    /// A customer's message, from `name`; mail adds its HTML and Message-ID.
+    pub fn customer(name: &'a str, body_text: &'a str) -> Self {
+        Self {
+            kind: MessageKind::Customer,
+            author_agent_id: None,
+            author_name: name,
+            body_text,
+            body_html: None,
+            message_id: None,
+        }
+    }
+}
+
 /// Adds a message to the thread and to the ticket's search text. `None` when a message
 /// with its Message-ID is in the workspace already: the same mail twice adds nothing.
 pub async fn insert_message(

@@ -13,9 +13,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    Channel, CustomerMessage, IssueType, Status, add_customer_message,
+    Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
-    db::{self, MailWorkspace, NewAttachment, NewTicket},
+    db::{self, MailWorkspace, NewAttachment, NewMessage, NewTicket},
     threading,
 };
 use crate::{AppError, AppState, i18n::Locale};
@@ -319,11 +319,10 @@ pub async fn receive(
     }
     // Until workspaces choose their language, what we add to mail is in English.
     let text = mail.text(Locale::default());
-    let customer = CustomerMessage {
-        name: &mail.from_name,
-        body_text: &text,
+    let customer = NewMessage {
         body_html: mail.html.as_deref(),
         message_id: Some(&mail.message_id),
+        ..NewMessage::customer(&mail.from_name, &text)
     };
     let (number, message_id) = match answered_ticket(&mut tx, &workspace, &mail).await? {
         Some((ticket_id, number)) => {
@@ -382,7 +381,7 @@ async fn open_ticket(
     state: &AppState,
     workspace: &MailWorkspace,
     mail: &InboundMail,
-    customer: &CustomerMessage<'_>,
+    customer: &NewMessage<'_>,
 ) -> Result<(i64, Option<Uuid>), AppError> {
     // Until workspaces choose their language, customers are written to in English.
     let locale = Locale::default();

@@ -107,36 +107,15 @@ pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
     }
 }
 
-/// A customer's message as it arrives: opens a ticket (with `new`) or joins one.
-pub struct CustomerMessage<'a> {
-    pub name: &'a str,
-    pub body_text: &'a str,
-    pub body_html: Option<&'a str>,
-    pub message_id: Option<&'a str>,
-}
-
-/// Adds the customer's message to ticket `ticket_id` and reopens it. `None` when the
-/// message was there already (the same Message-ID).
+/// Adds a customer's message (made with `NewMessage::customer`) to ticket `ticket_id` and
+/// reopens it. `None` when the message was there already (the same Message-ID).
 pub async fn add_customer_message(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
-    message: &CustomerMessage<'_>,
+    message: &db::NewMessage<'_>,
 ) -> sqlx::Result<Option<Uuid>> {
-    let inserted = db::insert_message(
-        conn,
-        account_id,
-        ticket_id,
-        &db::NewMessage {
-            kind: MessageKind::Customer,
-            author_agent_id: None,
-            author_name: message.name,
-            body_text: message.body_text,
-            body_html: message.body_html,
-            message_id: message.message_id,
-        },
-    )
-    .await?;
+    let inserted = db::insert_message(conn, account_id, ticket_id, message).await?;
     if inserted.is_some()
         && let Some(before) = db::customer_wrote(conn, account_id, ticket_id).await?
     {

@@ -119,10 +119,6 @@ impl TicketPage {
             &[("value", &shown.unwrap_or_else(|_| value.to_owned()))],
         )
     }
-
-    pub fn is_kind(&self, message: &ThreadMessage, kind: &str) -> bool {
-        message.kind.as_str() == kind
-    }
 }
 
 async fn ticket_page(

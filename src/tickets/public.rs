@@ -13,9 +13,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
-    Channel, CustomerMessage, IssueType, Status, add_customer_message,
+    Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
-    db::{self, CustomerTicket, MailWorkspace, NewTicket, ThreadMessage},
+    db::{self, CustomerTicket, MailWorkspace, NewMessage, NewTicket, ThreadMessage},
 };
 use crate::{
     AppError, AppState,
@@ -140,12 +140,7 @@ pub(super) async fn contact(
         },
     )
     .await?;
-    let customer = CustomerMessage {
-        name: &name,
-        body_text: &message,
-        body_html: None,
-        message_id: None,
-    };
+    let customer = NewMessage::customer(&name, &message);
     add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
     db::set_form_session(&mut tx, workspace.id, ticket.id, &session_digest).await?;
     let opened = Opened {
@@ -249,12 +244,7 @@ pub(super) async fn customer_reply(
     if db::just_written(&mut tx, ticket.account_id, ticket.id, &message).await? {
         return Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response());
     }
-    let customer = CustomerMessage {
-        name: &ticket.customer_name,
-        body_text: &message,
-        body_html: None,
-        message_id: None,
-    };
+    let customer = NewMessage::customer(&ticket.customer_name, &message);
     add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer).await?;
     tx.commit().await?;
     flash::success(&session, "customer-reply-sent").await?;

@@ -231,3 +231,32 @@ async fn an_agent_is_refused_every_configuration_form_and_nothing_changes(db: Pg
     assert_eq!(app.count("departments where name = 'Support'").await, 1);
     assert_eq!(app.count("outbox").await, 0);
 }
+
+/// The ticket routes that need a ticket to exist, which the table above cannot name:
+/// logged out, each leads to the login page before anything is looked up or changed.
+#[sqlx::test]
+async fn a_logged_out_visitor_is_sent_to_login_from_every_ticket_route(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let client = app.client();
+    let id = uuid::Uuid::now_v7();
+    for path in [
+        "/app/tickets/1".to_owned(),
+        format!("/app/tickets/1/attachments/{id}"),
+    ] {
+        let page = client.get(&path).await;
+        assert!(page.location().starts_with("/login?next=%2Fapp"), "{path}");
+    }
+    for path in [
+        "/app/tickets/new",
+        "/app/tickets/1/reply",
+        "/app/tickets/1/note",
+        "/app/tickets/1/properties",
+    ] {
+        let page = client
+            .post(path, &[("body", "x"), ("status", "spam")])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(page.location().starts_with("/login?next=%2Fapp"), "{path}");
+    }
+    assert_eq!(app.count("messages").await, 0);
+}
