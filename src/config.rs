@@ -20,6 +20,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// Proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: Vec<IpNet>,
+    /// Who issues the invoices: a name and a postal address (lines separated by `\n`).
+    pub seller_name: String,
+    pub seller_address: String,
 }
 
 impl Config {
@@ -42,6 +45,12 @@ impl Config {
             var("SMTP_URL"),
             var("MAIL_FROM").unwrap_or_else(|| "Frontdesk <no-reply@localhost>".into()),
         );
+        if let Some(name) = var("SELLER_NAME") {
+            config.seller_name = name;
+        }
+        if let Some(address) = var("SELLER_ADDRESS") {
+            config.seller_address = address.replace("\\n", "\n");
+        }
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
         }
@@ -74,6 +83,8 @@ impl Config {
             // from the checkout unless STATIC_DIR says where a deployment keeps them.
             static_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
             trusted_proxies: Vec::new(),
+            seller_name: "Frontdesk".into(),
+            seller_address: String::new(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! How money and times are written on pages and in emails: one place, so that every page
 //! agrees.
-use time::{OffsetDateTime, macros::format_description};
+use time::{Date, OffsetDateTime, macros::format_description};
 
 /// Integer cents as dollars: `$1,234.50`, `-$3.00`.
 pub fn money(cents: i64) -> String {
@@ -26,13 +26,15 @@ pub fn datetime(moment: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// A day: `2026-11-26`.
+/// The UTC day of a moment: `2026-11-26`.
 pub fn date(moment: OffsetDateTime) -> String {
+    day(moment.to_offset(time::UtcOffset::UTC).date())
+}
+
+/// A calendar day: `2026-11-26`.
+pub fn day(day: Date) -> String {
     let format = format_description!("[year]-[month]-[day]");
-    moment
-        .to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
+    day.format(&format).unwrap_or_default()
 }
 
 /// A size in bytes as people read it: `512 B`, `1.5 KB`, `2.0 MB`.

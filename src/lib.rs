@@ -4,6 +4,7 @@ pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod departments;

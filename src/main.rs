@@ -1,6 +1,7 @@
 //! The `frontdesk` command: parses the command line and hands over to the library.
 use clap::{Parser, Subcommand};
 use frontdesk::config::Config;
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 #[derive(Parser)]
 #[command(name = "frontdesk", about = "A multi-tenant help desk", version)]
@@ -25,6 +26,27 @@ enum Command {
         #[arg(long, requires = "workspaces")]
         tickets: Option<u32>,
     },
+    /// Billing tasks an operator may run by hand.
+    Billing {
+        #[command(subcommand)]
+        task: BillingTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum BillingTask {
+    /// Issue the invoices of every billing period that has ended, and print what was done.
+    /// `serve` does the same every ten minutes; running both at once is safe.
+    ClosePeriods {
+        /// Close what has ended by this time instead of now, e.g. 2027-03-01T00:00:00Z.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+    },
+}
+
+fn parse_time(raw: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(raw, &Rfc3339)
+        .map_err(|error| format!("expected an RFC 3339 time like 2027-03-01T00:00:00Z: {error}"))
 }
 
 #[tokio::main]
@@ -52,6 +74,23 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => frontdesk::seed::seed_demo(&pool, &config).await,
             }
+        }
+        Command::Billing {
+            task: BillingTask::ClosePeriods { now },
+        } => {
+            let pool = frontdesk::startup::connect(&config).await?;
+            frontdesk::startup::migrate(&pool).await?;
+            let now = now.unwrap_or_else(OffsetDateTime::now_utc);
+            let closed = frontdesk::billing::close_periods(&pool, &config, now).await?;
+            for period in &closed {
+                println!("{period}");
+            }
+            println!(
+                "{} period(s) closed, {} invoice(s) issued.",
+                closed.len(),
+                closed.iter().filter(|p| p.invoice.is_some()).count()
+            );
+            Ok(())
         }
     }
 }

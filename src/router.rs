@@ -27,6 +27,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::{
     AppError, AppState, agents, audit,
+    billing,
     auth::{self, Permission},
     departments, health, settings, signup, tickets,
     web::{self, csrf, error_page},
@@ -75,6 +76,11 @@ pub const NAVIGATION: &[NavEntry] = &[
         label_key: "nav-audit",
         permission: Permission::Configuration,
     },
+    NavEntry {
+        path: "/app/billing",
+        label_key: "nav-billing",
+        permission: Permission::Billing,
+    },
 ];
 
 pub fn app(state: AppState) -> Router {
@@ -92,7 +98,8 @@ pub fn app(state: AppState) -> Router {
             Permission::Configuration,
             departments::router(),
         ))
-        .merge(gated(&state, Permission::Configuration, audit::router()));
+        .merge(gated(&state, Permission::Configuration, audit::router()))
+        .merge(gated(&state, Permission::Billing, billing::router()));
 
     let pages = Router::new()
         .merge(signup::router())

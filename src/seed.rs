@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use time::OffsetDateTime;
 use sqlx::{ConnectOptions, Executor, PgPool, postgres::PgPoolOptions};
 
 use crate::{
@@ -81,7 +82,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
     }
 
     let mut tx = db.begin().await?;
-    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company").await?;
+    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company", OffsetDateTime::now_utc()).await?;
     billing::db::set_plan(&mut tx, account_id, Plan::Small).await?;
     let mut department_ids = Vec::new();
     for (name, description) in DEPARTMENTS {
@@ -103,6 +104,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             password_hash: &hash,
             language: Locale::En,
             temporary_password_expires_at: None,
+            created_at: OffsetDateTime::now_utc(),
         };
         let agent_id = agents::db::insert_agent(&mut tx, account_id, &agent).await?;
         let departments: Vec<_> = departments.iter().map(|&i| department_ids[i]).collect();

@@ -9,7 +9,7 @@ use sqlx::{
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
-use crate::{auth, config::Config, mail::OutboxWorker, router, tickets};
+use crate::{auth, billing, clock::Clock, config::Config, mail::OutboxWorker, router, tickets};
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
 /// sessions, throttling counters and the outbox all live in PostgreSQL.
@@ -17,6 +17,7 @@ use crate::{auth, config::Config, mail::OutboxWorker, router, tickets};
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    pub clock: Clock,
 }
 
 pub fn init_tracing() {
@@ -59,6 +60,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         db: pool.clone(),
         config: Arc::new(config),
+        clock: Clock::System,
     };
 
     let (stop_worker, worker_stopped) = watch::channel(false);
@@ -67,6 +69,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     tokio::spawn(housekeeping(state.db.clone()));
     tokio::spawn(wake_postponed_tickets(state.db.clone()));
+    tokio::spawn(close_billing_periods(state.clone()));
 
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
         .await
@@ -110,6 +113,24 @@ async fn wake_postponed_tickets(db: PgPool) {
             Ok(0) => {}
             Ok(woken) => tracing::info!(woken, "postponed tickets are open again"),
             Err(error) => tracing::warn!(%error, "waking postponed tickets failed"),
+        }
+    }
+}
+
+/// Invoices for the billing periods that have ended: at start (catching up on periods
+/// missed while nothing ran), then every ten minutes. Any number of processes may do it
+/// at once; each period is closed by one of them.
+async fn close_billing_periods(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match billing::close_periods(&state.db, &state.config, state.clock.now()).await {
+            Ok(closed) => {
+                for period in closed {
+                    tracing::info!(account_id = %period.account_id, "{period}");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "closing billing periods failed"),
         }
     }
 }

@@ -355,3 +355,110 @@ error-internal = Something went wrong on our side. We have logged it.
 error-request-id = Reference: { $id }
 error-back-to-panel = Back to Frontdesk
 error-to-login = Go to the login page
+
+## Billing
+nav-billing = Billing
+audit-plan-changed = Changed the plan
+audit-billing-details-changed = Changed the billing details
+billing-title = Billing
+billing-overview = Plan and seats
+billing-invoices = Invoices
+billing-details = Billing details
+billing-current-plan = Current plan
+billing-seats-explained = Every agent who is not deleted is a seat: owners, admins and pending invitations included.
+billing-period = Billing period
+billing-period-range = { $from } to { $to }
+billing-next-invoice = Next invoice
+billing-no-invoice-due = { $date } (nothing to invoice so far)
+billing-accrued = This period so far
+billing-accrued-none = Nothing to pay in this period so far.
+billing-accrued-total = Accrued this period
+billing-line = Item
+billing-amount = Amount
+billing-line-plan = { $plan } plan: { $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price }
+billing-line-seat = Seat added on { $date } ({ $who }): { $price } on the { $plan } plan for { $days } of { $period_days } days
+billing-line-change = Plan changed from { $from } to { $to } on { $date }: { $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price } difference for { $days } of { $period_days } days
+billing-plans = Plans
+billing-plan = Plan
+billing-price-per-seat = Per agent a month
+billing-limits = Limits
+billing-limits-free = { $departments ->
+    [1] 1 department
+   *[other] { $departments } departments
+  }; tickets older than 7 days are hidden from lists
+billing-limits-none = None
+billing-you-would-pay = You would pay
+billing-per-month = { $total } a month
+billing-current = Your plan
+billing-switch = Switch to this plan
+billing-confirm-title = Switch to the { $plan } plan?
+billing-confirm-charge = You will be charged { $amount } for the { $days ->
+    [1] 1 day
+   *[other] { $days } days
+  } left in this period, then { $monthly } a month.
+billing-confirm-credit = You will be credited { $amount } for the { $days ->
+    [1] 1 day
+   *[other] { $days } days
+  } left in this period, then { $monthly } a month.
+billing-confirm-detail = { $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price } from the period starting { $next }. The change holds at once.
+billing-confirm-submit = Switch to { $plan }
+billing-confirm-cancel = Keep my plan
+billing-free-refused = The free plan allows { $limit ->
+    [1] 1 department
+   *[other] { $limit } departments
+  } and this workspace has { $count }: { $names }. Delete departments until { $limit ->
+    [1] one is
+   *[other] { $limit } are
+  } left, then switch.
+billing-free-departments-link = Manage departments
+billing-plan-changed = The plan is changed. Every owner gets an email about it.
+billing-plan-unchanged = The workspace is already on that plan.
+billing-invoices-none = No invoices yet. An invoice is issued when a billing period that cost anything ends.
+billing-invoice = Invoice
+billing-invoice-number = Number
+billing-total = Total
+billing-subtotal = Subtotal
+billing-issued-at = Issued
+billing-invoices-back = All invoices
+billing-invoice-print-hint = To keep a PDF, print this page and choose "Save as PDF".
+billing-seller = From
+billing-bill-to = Bill to
+billing-invoice-no-payment = Amounts in US dollars. Frontdesk takes no payment itself: pay as agreed with the seller.
+billing-details-intro = Printed on invoices issued from now on. Invoices already issued keep the details they were issued with.
+billing-details-submit = Save billing details
+billing-details-saved = Billing details saved.
+billing-vat-id-invalid = Enter a VAT id with its two-letter country prefix, like DE123456789.
+field-address = Address
+field-country = Country
+field-vat-id = VAT id
+field-billing-email = Billing email
+field-billing-email-hint = Invoices are also emailed here, besides the owners.
+billing-email-plan-subject = { $company }: the plan is now { $plan }
+billing-email-plan-body = { $who } changed the plan of { $company } from { $from } to { $to }.
+billing-email-plan-charge = { $amount } is charged for the { $days ->
+    [1] 1 day
+   *[other] { $days } days
+  } left in this period; from { $next } the workspace pays { $monthly } a month ({ $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price }).
+billing-email-plan-credit = { $amount } is credited for the { $days ->
+    [1] 1 day
+   *[other] { $days } days
+  } left in this period; from { $next } the workspace pays { $monthly } a month ({ $seats ->
+    [1] 1 agent
+   *[other] { $seats } agents
+  } x { $price }).
+billing-email-open-billing = Open billing
+billing-email-invoice-subject = { $company }: invoice { $number } for { $total }
+billing-email-invoice-body = Invoice { $number } for { $company } is issued: { $total } for the period { $from } to { $to }.
+billing-email-open-invoice = View the invoice

@@ -16,6 +16,8 @@ pub struct NewAgent<'a> {
     pub language: Locale,
     /// For an invitation: when its temporary password stops working.
     pub temporary_password_expires_at: Option<OffsetDateTime>,
+    /// When the agent's seat starts counting (the application's clock).
+    pub created_at: OffsetDateTime,
 }
 
 /// Inserts the agent; a taken email fails on `agents_email_key` (see `is_email_taken`).
@@ -27,8 +29,8 @@ pub async fn insert_agent(
     let id = Uuid::now_v7();
     sqlx::query!(
         "insert into agents (account_id, id, email, name, alias, gender, role, password_hash,
-                             language, temporary_password_expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             language, temporary_password_expires_at, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         account_id,
         id,
         agent.email,
@@ -39,6 +41,7 @@ pub async fn insert_agent(
         agent.password_hash,
         agent.language.code(),
         agent.temporary_password_expires_at,
+        agent.created_at,
     )
     .execute(conn)
     .await?;
@@ -256,17 +259,20 @@ pub async fn update_member(
 }
 
 /// Deletes the agent: the row stays for their messages' sake, their logins end, their
-/// departments let go of them and their email is free again.
+/// departments let go of them and their email is free again. Their seat counts until the
+/// billing period holding `at` ends.
 pub async fn delete_member(
     conn: &mut PgConnection,
     account_id: Uuid,
     id: Uuid,
+    at: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update agents set deleted_at = now(), temporary_password_expires_at = null
+        "update agents set deleted_at = $3, temporary_password_expires_at = null
          where account_id = $1 and id = $2 and deleted_at is null",
         account_id,
         id,
+        at,
     )
     .execute(&mut *conn)
     .await?;

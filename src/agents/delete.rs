@@ -62,7 +62,7 @@ pub(super) async fn delete(
     let target = db::member(&mut tx, agent.account_id, id).await.found()?;
     let owners = db::owners(&mut tx, agent.account_id).await?;
     rules::may_delete(actor, Person::from(&target), owners)?;
-    db::delete_member(&mut tx, agent.account_id, id).await?;
+    db::delete_member(&mut tx, agent.account_id, id, state.clock.now()).await?;
     let entry = Entry::new(&agent, Action::AgentDeleted, client)
         .subject(&target.email)
         .detail(&target.name);

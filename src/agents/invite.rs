@@ -121,6 +121,7 @@ pub(super) async fn invite(
         // Until workspaces choose a default language, the inviter's is the best guess.
         language: agent.language,
         temporary_password_expires_at: Some(OffsetDateTime::now_utc() + INVITATION_LIFETIME),
+        created_at: state.clock.now(),
     };
     let invited_id = match db::insert_agent(&mut tx, agent.account_id, &new_agent).await {
         Err(error) if db::is_email_taken(&error) => {

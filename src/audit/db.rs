@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Action, Entry};
-use crate::{auth::Role, format, i18n::Locale};
+use crate::{auth::Role, billing::Plan, format, i18n::Locale};
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -50,7 +50,7 @@ impl ListedEntry {
             None => code.to_owned(),
         };
         match self.action {
-            Action::RoleChanged | Action::AgentInvited => self
+            Action::RoleChanged | Action::AgentInvited | Action::PlanChanged => self
                 .detail
                 .split(" → ")
                 .map(translate)
@@ -74,6 +74,7 @@ fn code_key(action: Action, code: &str) -> Option<&'static str> {
             .into_iter()
             .find(|role| role.as_str() == code)
             .map(Role::label_key),
+        (Action::PlanChanged, code) => Plan::parse(code).map(Plan::label_key),
         (Action::AgentUpdated, "name") => Some("field-agent-name"),
         (Action::AgentUpdated, "alias") => Some("field-alias"),
         (Action::AgentUpdated, "gender") => Some("field-gender"),

@@ -30,6 +30,8 @@ pub enum Action {
     DepartmentUpdated,
     DepartmentDeleted,
     SettingsChanged,
+    PlanChanged,
+    BillingDetailsChanged,
 }
 
 impl Action {
@@ -45,6 +47,8 @@ impl Action {
             Self::DepartmentUpdated => "audit-department-updated",
             Self::DepartmentDeleted => "audit-department-deleted",
             Self::SettingsChanged => "audit-settings-changed",
+            Self::PlanChanged => "audit-plan-changed",
+            Self::BillingDetailsChanged => "audit-billing-details-changed",
         }
     }
 }

@@ -15,6 +15,19 @@ pub enum Plan {
 impl Plan {
     pub const ALL: [Self; 4] = [Self::Free, Self::Small, Self::Medium, Self::Large];
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Small => "small",
+            Self::Medium => "medium",
+            Self::Large => "large",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|plan| plan.as_str() == raw)
+    }
+
     /// Price of one seat (one agent that is not deleted) for a month.
     pub fn seat_price_cents(self) -> i64 {
         match self {

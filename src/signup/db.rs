@@ -1,5 +1,6 @@
 //! Queries of the signup module.
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::forms::NewWorkspace;
@@ -23,18 +24,21 @@ pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> sqlx::Result<boo
     .await
 }
 
-/// A workspace on the free plan, with nobody in it yet.
+/// A workspace on the free plan, with nobody in it yet. Its billing periods run monthly
+/// from `created_at`.
 pub async fn insert_account(
     conn: &mut PgConnection,
     slug: &str,
     company: &str,
+    created_at: OffsetDateTime,
 ) -> sqlx::Result<Uuid> {
     let account_id = Uuid::now_v7();
     sqlx::query!(
-        "insert into accounts (id, slug, company) values ($1, $2, $3)",
+        "insert into accounts (id, slug, company, created_at) values ($1, $2, $3, $4)",
         account_id,
         slug,
         company,
+        created_at,
     )
     .execute(conn)
     .await?;
@@ -46,8 +50,15 @@ pub async fn create_workspace(
     workspace: &NewWorkspace,
     password_hash: &str,
     language: Locale,
+    created_at: OffsetDateTime,
 ) -> sqlx::Result<CreatedWorkspace> {
-    let account_id = insert_account(conn, workspace.slug.as_str(), &workspace.company).await?;
+    let account_id = insert_account(
+        conn,
+        workspace.slug.as_str(),
+        &workspace.company,
+        created_at,
+    )
+    .await?;
     let owner_id = agents::db::insert_agent(
         conn,
         account_id,
@@ -60,6 +71,7 @@ pub async fn create_workspace(
             password_hash,
             language,
             temporary_password_expires_at: None,
+            created_at,
         },
     )
     .await?;

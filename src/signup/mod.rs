@@ -71,7 +71,7 @@ async fn sign_up(
     let hash = password::hash(new_workspace.password.as_str()).await?;
     let language = ctx.locale;
     let mut tx = state.db.begin().await?;
-    let created = match db::create_workspace(&mut tx, &new_workspace, &hash, language).await {
+    let created = match db::create_workspace(&mut tx, &new_workspace, &hash, language, state.clock.now()).await {
         Ok(created) => created,
         // Taken between the check and the insert by a concurrent signup.
         Err(error) if db::is_slug_conflict(&error) => {

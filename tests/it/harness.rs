@@ -15,6 +15,7 @@ use frontdesk::{
         db::{NewAgent, insert_agent},
     },
     auth::{Role, password},
+    clock::Clock,
     config::Config,
     i18n::Locale,
     mail::OutboxWorker,
@@ -23,6 +24,7 @@ use frontdesk::{
 use mailin_embedded::{Handler, Response as SmtpResponse, Server, response};
 use reqwest::{StatusCode, cookie::CookieStore, header::HeaderMap, redirect::Policy};
 use sqlx::PgPool;
+use time::OffsetDateTime;
 use tokio::sync::{OnceCell, watch};
 use uuid::Uuid;
 
@@ -33,6 +35,8 @@ pub struct TestApp {
     pub db: PgPool,
     pub mail: MailSink,
     pub config: Config,
+    /// The application's time: the system's, or fixed by `spawn_at`.
+    pub clock: Clock,
     stop_worker: watch::Sender<bool>,
     worker: Option<tokio::task::JoinHandle<()>>,
 }
@@ -44,8 +48,19 @@ impl TestApp {
     }
 
     pub async fn spawn_with_mail(db: PgPool, mail: MailSink) -> Self {
-        let (config, base_url) =
-            serve(db.clone(), |config| config.smtp_url = Some(mail.url())).await;
+        Self::spawn_with(db, mail, Clock::System).await
+    }
+
+    /// The app with its clock fixed at `at`; `clock.set` moves it.
+    pub async fn spawn_at(db: PgPool, at: OffsetDateTime) -> Self {
+        Self::spawn_with(db, MailSink::start(), Clock::fixed(at)).await
+    }
+
+    async fn spawn_with(db: PgPool, mail: MailSink, clock: Clock) -> Self {
+        let (config, base_url) = serve_with(db.clone(), clock.clone(), |config| {
+            config.smtp_url = Some(mail.url());
+        })
+        .await;
         let (stop_worker, stopped) = watch::channel(false);
         let worker = tokio::spawn(fast_worker(&db, &config).run(stopped));
         Self {
@@ -53,6 +68,7 @@ impl TestApp {
             db,
             mail,
             config,
+            clock,
             stop_worker,
             worker: Some(worker),
         }
@@ -62,14 +78,17 @@ impl TestApp {
         Client::new(&self.base_url)
     }
 
-    /// A workspace with an owner, an admin and an agent, all with `PASSWORD`.
+    /// A workspace with an owner, an admin and an agent, all with `PASSWORD`, created at
+    /// the app's time.
     pub async fn workspace(&self, slug: &str) -> Workspace {
         let account_id = Uuid::now_v7();
+        let created_at = self.clock.now();
         let mut tx = self.db.begin().await.unwrap();
-        sqlx::query("insert into accounts (id, slug, company) values ($1, $2, $3)")
+        sqlx::query("insert into accounts (id, slug, company, created_at) values ($1, $2, $3, $4)")
             .bind(account_id)
             .bind(slug)
             .bind(format!("{slug} Inc"))
+            .bind(created_at)
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -86,6 +105,7 @@ impl TestApp {
                 password_hash: password_hash().await,
                 language: Locale::En,
                 temporary_password_expires_at: None,
+                created_at,
             };
             let id = insert_agent(&mut tx, account_id, &agent).await.unwrap();
             people.push(Person { id, email, role });
@@ -154,6 +174,15 @@ impl Drop for TestApp {
 /// says (by default `BASE_URL` is its own address and mail goes nowhere); returns its
 /// configuration and the address to call.
 pub async fn serve(db: PgPool, configure: impl FnOnce(&mut Config)) -> (Config, String) {
+    serve_with(db, Clock::System, configure).await
+}
+
+/// `serve` with the application's clock set to `clock`.
+pub async fn serve_with(
+    db: PgPool,
+    clock: Clock,
+    configure: impl FnOnce(&mut Config),
+) -> (Config, String) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -169,6 +198,7 @@ pub async fn serve(db: PgPool, configure: impl FnOnce(&mut Config)) -> (Config, 
     let state = AppState {
         db,
         config: Arc::new(config.clone()),
+        clock,
     };
     let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
