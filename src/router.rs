@@ -27,9 +27,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::{
     AppError, AppState, agents, audit,
-    billing,
     auth::{self, Permission},
-    departments, health, settings, signup, tickets,
+    billing, departments, health, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use time::OffsetDateTime;
 use sqlx::{ConnectOptions, Executor, PgPool, postgres::PgPoolOptions};
+use time::OffsetDateTime;
 
 use crate::{
     agents::{self, Gender, db::NewAgent},
@@ -82,7 +82,9 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
     }
 
     let mut tx = db.begin().await?;
-    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company", OffsetDateTime::now_utc()).await?;
+    let account_id =
+        signup::db::insert_account(&mut tx, SLUG, "Demo Company", OffsetDateTime::now_utc())
+            .await?;
     billing::db::set_plan(&mut tx, account_id, Plan::Small).await?;
     let mut department_ids = Vec::new();
     for (name, description) in DEPARTMENTS {

@@ -97,7 +97,7 @@ async fn close_period(
     if !db::claim_period(&mut tx, account_id, period, now).await? {
         return Ok(None);
     }
-    let history = db::history(&mut tx, account_id, period, period.ends_at()).await?;
+    let history = db::history(&mut tx, account_id, period).await?;
     let lines = history.lines(period);
     let total_cents = lines::total(&lines);
     let mut invoice = None;

@@ -102,16 +102,15 @@ pub async fn record_plan_change(
     set_plan(conn, account_id, to).await
 }
 
-/// What happened in `period` before `until`: the plan and seats it started with, then the
-/// seats added and plan changes in order.
+/// What happened in `period` so far: the plan and seats it started with, then the seats
+/// added and plan changes in order.
 pub async fn history(
     conn: &mut PgConnection,
     account_id: Uuid,
     period: Period,
-    until: OffsetDateTime,
 ) -> sqlx::Result<History> {
     let start = period.starts_at();
-    let until = until.min(period.ends_at());
+    let until = period.ends_at();
     // The plan at the start is what the first later change changed from; without one,
     // today's plan.
     let plan_at_start = sqlx::query_scalar!(

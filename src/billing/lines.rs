@@ -335,7 +335,12 @@ mod tests {
         // Anchored on Jan 29 2027: the first period ends on Feb 28, 30 days.
         let period = Period::nth(date!(2027 - 01 - 29), 0);
         assert_eq!(
-            amounts(period, Small, 1, vec![change(date!(2027 - 02 - 26), Small, Medium)]),
+            amounts(
+                period,
+                Small,
+                1,
+                vec![change(date!(2027 - 02 - 26), Small, Medium)]
+            ),
             vec![1500, 93] // 1400 x 2/30 = 93.33
         );
     }

@@ -88,17 +88,17 @@ async fn overview_page(
     let account = db::account(&mut conn, agent.account_id).await?;
     let seats = db::seats(&mut conn, agent.account_id).await?;
     let period = Period::containing(account.anchor(), day_of(now));
-    let history = db::history(&mut conn, agent.account_id, period, now).await?;
+    let history = db::history(&mut conn, agent.account_id, period).await?;
     let lines = history.lines(period);
     let proposal = match chosen {
-        Some(to) if to != account.plan => Some(
-            match obstacle(&mut conn, agent.account_id, to).await? {
+        Some(to) if to != account.plan => {
+            Some(match obstacle(&mut conn, agent.account_id, to).await? {
                 Some(obstacle) => Proposal::Refused { to, obstacle },
                 None => Proposal::Confirm(
                     PlanChange::preview(&mut conn, agent.account_id, &account, to, now).await?,
                 ),
-            },
-        ),
+            })
+        }
         _ => None,
     };
     Ok(OverviewPage {
@@ -164,7 +164,11 @@ pub(super) async fn change_plan(
         mail::enqueue(&mut tx, agent.account_id, &email).await?;
     }
     tx.commit().await?;
-    tracing::info!(from = account.plan.as_str(), to = to.as_str(), "plan changed");
+    tracing::info!(
+        from = account.plan.as_str(),
+        to = to.as_str(),
+        "plan changed"
+    );
     flash::success(&session, "billing-plan-changed").await?;
     Ok(Redirect::to("/app/billing").into_response())
 }

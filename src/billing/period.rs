@@ -73,8 +73,8 @@ fn midnight(day: Date) -> OffsetDateTime {
 /// `anchor` moved `months` months on, its day kept or, where the month is shorter, the
 /// month's last day.
 fn months_after(anchor: Date, months: u32) -> Date {
-    let zero_based = i64::from(anchor.year()) * 12 + i64::from(u8::from(anchor.month())) - 1
-        + i64::from(months);
+    let zero_based =
+        i64::from(anchor.year()) * 12 + i64::from(u8::from(anchor.month())) - 1 + i64::from(months);
     let year = i32::try_from(zero_based.div_euclid(12)).unwrap_or(i32::MAX);
     let month = Month::try_from(u8::try_from(zero_based.rem_euclid(12) + 1).unwrap_or(1))
         .unwrap_or(Month::January);
@@ -91,29 +91,109 @@ mod tests {
     #[test]
     fn periods_follow_the_anchor_day_and_fall_back_to_the_last_day_of_short_months() {
         let cases = [
-            (date!(2027 - 01 - 15), 0, date!(2027 - 01 - 15), date!(2027 - 02 - 15), 31),
-            (date!(2027 - 01 - 15), 1, date!(2027 - 02 - 15), date!(2027 - 03 - 15), 28),
-            (date!(2027 - 01 - 31), 0, date!(2027 - 01 - 31), date!(2027 - 02 - 28), 28),
-            (date!(2027 - 01 - 31), 1, date!(2027 - 02 - 28), date!(2027 - 03 - 31), 31),
-            (date!(2027 - 01 - 31), 2, date!(2027 - 03 - 31), date!(2027 - 04 - 30), 30),
-            (date!(2027 - 01 - 31), 3, date!(2027 - 04 - 30), date!(2027 - 05 - 31), 31),
-            (date!(2028 - 01 - 29), 0, date!(2028 - 01 - 29), date!(2028 - 02 - 29), 31),
-            (date!(2027 - 01 - 29), 0, date!(2027 - 01 - 29), date!(2027 - 02 - 28), 30),
-            (date!(2027 - 01 - 29), 1, date!(2027 - 02 - 28), date!(2027 - 03 - 29), 29),
-            (date!(2027 - 01 - 30), 1, date!(2027 - 02 - 28), date!(2027 - 03 - 30), 30),
-            (date!(2026 - 12 - 31), 2, date!(2027 - 02 - 28), date!(2027 - 03 - 31), 31),
-            (date!(2026 - 11 - 26), 13, date!(2027 - 12 - 26), date!(2028 - 01 - 26), 31),
+            (
+                date!(2027 - 01 - 15),
+                0,
+                date!(2027 - 01 - 15),
+                date!(2027 - 02 - 15),
+                31,
+            ),
+            (
+                date!(2027 - 01 - 15),
+                1,
+                date!(2027 - 02 - 15),
+                date!(2027 - 03 - 15),
+                28,
+            ),
+            (
+                date!(2027 - 01 - 31),
+                0,
+                date!(2027 - 01 - 31),
+                date!(2027 - 02 - 28),
+                28,
+            ),
+            (
+                date!(2027 - 01 - 31),
+                1,
+                date!(2027 - 02 - 28),
+                date!(2027 - 03 - 31),
+                31,
+            ),
+            (
+                date!(2027 - 01 - 31),
+                2,
+                date!(2027 - 03 - 31),
+                date!(2027 - 04 - 30),
+                30,
+            ),
+            (
+                date!(2027 - 01 - 31),
+                3,
+                date!(2027 - 04 - 30),
+                date!(2027 - 05 - 31),
+                31,
+            ),
+            (
+                date!(2028 - 01 - 29),
+                0,
+                date!(2028 - 01 - 29),
+                date!(2028 - 02 - 29),
+                31,
+            ),
+            (
+                date!(2027 - 01 - 29),
+                0,
+                date!(2027 - 01 - 29),
+                date!(2027 - 02 - 28),
+                30,
+            ),
+            (
+                date!(2027 - 01 - 29),
+                1,
+                date!(2027 - 02 - 28),
+                date!(2027 - 03 - 29),
+                29,
+            ),
+            (
+                date!(2027 - 01 - 30),
+                1,
+                date!(2027 - 02 - 28),
+                date!(2027 - 03 - 30),
+                30,
+            ),
+            (
+                date!(2026 - 12 - 31),
+                2,
+                date!(2027 - 02 - 28),
+                date!(2027 - 03 - 31),
+                31,
+            ),
+            (
+                date!(2026 - 11 - 26),
+                13,
+                date!(2027 - 12 - 26),
+                date!(2028 - 01 - 26),
+                31,
+            ),
         ];
         for (anchor, index, start, end, days) in cases {
             let period = Period::nth(anchor, index);
-            assert_eq!((period.start, period.end), (start, end), "{anchor} #{index}");
+            assert_eq!(
+                (period.start, period.end),
+                (start, end),
+                "{anchor} #{index}"
+            );
             assert_eq!(period.days(), days, "{anchor} #{index}");
         }
     }
 
     #[test]
     fn every_day_falls_in_exactly_one_period() {
-        for anchor in [date!(2027 - 01 - 31), date!(2027 - 01 - 29), date!(2027 - 03 - 01)] {
+        for anchor in [
+            date!(2027 - 01 - 31),
+            date!(2027 - 01 - 29),
+            date!(2027 - 03 - 01),
+        ] {
             let mut period = Period::nth(anchor, 0);
             let mut day = anchor;
             while day < date!(2029 - 01 - 01) {

@@ -71,15 +71,18 @@ async fn sign_up(
     let hash = password::hash(new_workspace.password.as_str()).await?;
     let language = ctx.locale;
     let mut tx = state.db.begin().await?;
-    let created = match db::create_workspace(&mut tx, &new_workspace, &hash, language, state.clock.now()).await {
-        Ok(created) => created,
-        // Taken between the check and the insert by a concurrent signup.
-        Err(error) if db::is_slug_conflict(&error) => {
-            errors.add("workspace", "signup-slug-taken");
-            return Ok(refuse(ctx, form, errors));
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let created =
+        match db::create_workspace(&mut tx, &new_workspace, &hash, language, state.clock.now())
+            .await
+        {
+            Ok(created) => created,
+            // Taken between the check and the insert by a concurrent signup.
+            Err(error) if db::is_slug_conflict(&error) => {
+                errors.add("workspace", "signup-slug-taken");
+                return Ok(refuse(ctx, form, errors));
+            }
+            Err(error) => return Err(error.into()),
+        };
     let login_id = auth::start_login(&mut tx, created.account_id, created.owner_id).await?;
     tx.commit().await?;
     tracing::info!(account_id = %created.account_id, "workspace created");

@@ -205,6 +205,14 @@ pub async fn serve_with(
     (config, address)
 }
 
+/// The address of the test's own database, for a `frontdesk` command run by a test.
+pub fn database_url(db: &PgPool) -> String {
+    let server = std::env::var("DATABASE_URL").unwrap();
+    let (server, _) = server.split_once('?').unwrap_or((&server, ""));
+    let (server, _) = server.rsplit_once('/').unwrap();
+    format!("{server}/{}", db.connect_options().get_database().unwrap())
+}
+
 /// An outbox worker that polls and retries in milliseconds instead of seconds.
 pub fn fast_worker(db: &PgPool, config: &Config) -> OutboxWorker {
     let mut worker = OutboxWorker::new(db.clone(), config).unwrap();

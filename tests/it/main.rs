@@ -9,6 +9,7 @@
 
 mod agents;
 mod auth;
+mod billing;
 mod departments;
 mod harness;
 mod inbound;

@@ -65,6 +65,31 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         Permission::Configuration,
         &[("company", "Renamed Ltd")],
     ),
+    (Method::Get, "/app/billing", Permission::Billing, &[]),
+    (
+        Method::Post,
+        "/app/billing/plan",
+        Permission::Billing,
+        &[("plan", "small")],
+    ),
+    (
+        Method::Get,
+        "/app/billing/invoices",
+        Permission::Billing,
+        &[],
+    ),
+    (
+        Method::Get,
+        "/app/billing/details",
+        Permission::Billing,
+        &[],
+    ),
+    (
+        Method::Post,
+        "/app/billing/details",
+        Permission::Billing,
+        &[("company", "Renamed Ltd"), ("country", "Germany")],
+    ),
 ];
 
 async fn call(
@@ -134,6 +159,8 @@ async fn the_navigation_shows_each_role_only_what_it_may_open(db: PgPool) {
             role.can(Permission::Configuration),
             "{role:?}"
         );
+        let shows_billing = home.body.contains("href=\"/app/billing\"");
+        assert_eq!(shows_billing, role.can(Permission::Billing), "{role:?}");
     }
 }
 
