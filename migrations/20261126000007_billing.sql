@@ -77,6 +77,20 @@ create table billing_periods (
     foreign key (account_id, invoice_id) references invoices (account_id, id)
 );
 
+-- Workspaces older than billing: their periods that have already ended count as closed,
+-- so that the first closer does not invoice months nobody was billed for.
+insert into billing_periods (account_id, starts_on, ends_on, closed_at)
+select distinct on (a.id) a.id, p.starts_on, p.ends_on, now()
+from accounts a
+cross join lateral (
+    select (anchor + make_interval(months => n))::date as starts_on,
+           (anchor + make_interval(months => n + 1))::date as ends_on
+    from (select (a.created_at at time zone 'utc')::date as anchor) as d,
+         generate_series(0, 600) as n
+) as p
+where p.ends_on <= (now() at time zone 'utc')::date
+order by a.id, p.starts_on desc;
+
 alter table audit_log drop constraint audit_log_action_check;
 alter table audit_log add constraint audit_log_action_check check (action in (
     'login', 'agent_invited', 'invitation_resent', 'agent_updated',

@@ -80,7 +80,13 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let pool = frontdesk::startup::connect(&config).await?;
             frontdesk::startup::migrate(&pool).await?;
-            let now = now.unwrap_or_else(OffsetDateTime::now_utc);
+            let today = OffsetDateTime::now_utc();
+            let now = now.unwrap_or(today);
+            // Closing a period that has not ended would leave its later changes unbilled.
+            anyhow::ensure!(
+                now <= today,
+                "--now may not be in the future: it would close periods that have not ended"
+            );
             let closed = frontdesk::billing::close_periods(&pool, &config, now).await?;
             for period in &closed {
                 println!("{period}");

@@ -82,9 +82,9 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
     }
 
     let mut tx = db.begin().await?;
-    let account_id =
-        signup::db::insert_account(&mut tx, SLUG, "Demo Company", OffsetDateTime::now_utc())
-            .await?;
+    // The team starts with the workspace: seats at the start of its first period.
+    let created_at = OffsetDateTime::now_utc();
+    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company", created_at).await?;
     billing::db::set_plan(&mut tx, account_id, Plan::Small).await?;
     let mut department_ids = Vec::new();
     for (name, description) in DEPARTMENTS {
@@ -106,7 +106,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             password_hash: &hash,
             language: Locale::En,
             temporary_password_expires_at: None,
-            created_at: OffsetDateTime::now_utc(),
+            created_at,
         };
         let agent_id = agents::db::insert_agent(&mut tx, account_id, &agent).await?;
         let departments: Vec<_> = departments.iter().map(|&i| department_ids[i]).collect();

@@ -397,6 +397,7 @@ billing-you-would-pay = You would pay
 billing-per-month = { $total } a month
 billing-current = Your plan
 billing-switch = Switch to this plan
+billing-choose = Choose
 billing-confirm-title = Switch to the { $plan } plan?
 billing-confirm-charge = You will be charged { $amount } for the { $days ->
     [1] 1 day

@@ -380,6 +380,7 @@ billing-you-would-pay = 您将支付
 billing-per-month = 每月 { $total }
 billing-current = 当前套餐
 billing-switch = 切换到此套餐
+billing-choose = 选择
 billing-confirm-title = 切换到{ $plan }？
 billing-confirm-charge = 本周期剩余 { $days } 天将收取 { $amount }，之后每月 { $monthly }。
 billing-confirm-credit = 本周期剩余 { $days } 天将退还 { $amount }，之后每月 { $monthly }。

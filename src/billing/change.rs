@@ -33,7 +33,7 @@ impl PlanChange {
         now: OffsetDateTime,
     ) -> sqlx::Result<Self> {
         let period = Period::containing(account.anchor(), day_of(now));
-        let history = db::history(conn, account_id, period).await?;
+        let history = db::history(conn, account_id, account, period).await?;
         let days_left = period.days_left(day_of(now));
         let difference = to.seat_price_cents() - account.plan.seat_price_cents();
         Ok(Self {

@@ -12,7 +12,7 @@ use super::{
     db::{self, NewInvoice},
     lines,
     notice::Notice,
-    period::Period,
+    period::{Period, day_of},
 };
 use crate::{config::Config, format, mail};
 
@@ -25,7 +25,6 @@ pub struct ClosedPeriod {
 }
 
 pub struct IssuedInvoice {
-    pub id: Uuid,
     pub number: String,
     pub total_cents: i64,
 }
@@ -61,7 +60,7 @@ pub async fn close_periods(
     let workspaces = db::closable(&mut *db.acquire().await?).await?;
     let mut closed = Vec::new();
     for workspace in workspaces {
-        let anchor = workspace.created_at.to_offset(time::UtcOffset::UTC).date();
+        let anchor = day_of(workspace.created_at);
         let mut period = match workspace.last_closed {
             Some(start) => Period::containing(anchor, start).next(anchor),
             None => Period::nth(anchor, 0),
@@ -97,7 +96,7 @@ async fn close_period(
     if !db::claim_period(&mut tx, account_id, period, now).await? {
         return Ok(None);
     }
-    let history = db::history(&mut tx, account_id, period).await?;
+    let history = db::history(&mut tx, account_id, &account, period).await?;
     let lines = history.lines(period);
     let total_cents = lines::total(&lines);
     let mut invoice = None;
@@ -121,7 +120,6 @@ async fn close_period(
         )
         .await?;
         let issued = IssuedInvoice {
-            id,
             number: db::invoice_number(number),
             total_cents,
         };

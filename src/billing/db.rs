@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     Plan,
     lines::{Event, History, Line, LineKind},
-    period::Period,
+    period::{Period, day_of},
 };
 use crate::i18n::Locale;
 
@@ -54,7 +54,13 @@ pub struct Account {
 impl Account {
     /// The day billing periods are counted from.
     pub fn anchor(&self) -> Date {
-        self.created_at.to_offset(time::UtcOffset::UTC).date()
+        day_of(self.created_at)
+    }
+
+    /// When `period` began for billing: its first midnight, or for the first period the
+    /// workspace's creation, so that the agents it was created with are its starting seats.
+    fn period_opened(&self, period: Period) -> OffsetDateTime {
+        period.starts_at().max(self.created_at)
     }
 }
 
@@ -62,7 +68,7 @@ pub async fn lock_account(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Re
     sqlx::query_as!(
         Account,
         r#"select plan as "plan: Plan", company, slug, created_at from accounts where id = $1
-           for update"#,
+           for no key update"#,
         account_id
     )
     .fetch_one(conn)
@@ -103,19 +109,21 @@ pub async fn record_plan_change(
 }
 
 /// What happened in `period` so far: the plan and seats it started with, then the seats
-/// added and plan changes in order.
+/// added and plan changes in order. Whatever happened at the very moment the period
+/// opened counts as its start.
 pub async fn history(
     conn: &mut PgConnection,
     account_id: Uuid,
+    account: &Account,
     period: Period,
 ) -> sqlx::Result<History> {
-    let start = period.starts_at();
+    let start = account.period_opened(period);
     let until = period.ends_at();
     // The plan at the start is what the first later change changed from; without one,
     // today's plan.
     let plan_at_start = sqlx::query_scalar!(
         r#"select coalesce(
-               (select old_plan from plan_changes where account_id = $1 and changed_at >= $2
+               (select old_plan from plan_changes where account_id = $1 and changed_at > $2
                 order by changed_at, id limit 1),
                (select plan from accounts where id = $1)) as "plan!: Plan""#,
         account_id,
@@ -125,7 +133,7 @@ pub async fn history(
     .await?;
     let seats_at_start = sqlx::query_scalar!(
         r#"select count(*) as "seats!" from agents
-           where account_id = $1 and created_at < $2 and (deleted_at is null or deleted_at >= $2)"#,
+           where account_id = $1 and created_at <= $2 and (deleted_at is null or deleted_at >= $2)"#,
         account_id,
         start,
     )
@@ -136,11 +144,11 @@ pub async fn history(
            from (select created_at as at, email as who, null as old_plan, null as new_plan,
                         id
                  from agents
-                 where account_id = $1 and created_at >= $2 and created_at < $3
+                 where account_id = $1 and created_at > $2 and created_at < $3
                  union all
                  select changed_at, null, old_plan, new_plan, id
                  from plan_changes
-                 where account_id = $1 and changed_at >= $2 and changed_at < $3) as events
+                 where account_id = $1 and changed_at > $2 and changed_at < $3) as events
            order by at, id"#,
         account_id,
         start,
@@ -151,7 +159,7 @@ pub async fn history(
     let events = rows
         .into_iter()
         .map(|row| {
-            let on = row.at.to_offset(time::UtcOffset::UTC).date();
+            let on = day_of(row.at);
             match (row.old_plan, row.new_plan) {
                 (Some(from), Some(to)) => Event::PlanChanged { on, from, to },
                 _ => Event::SeatAdded {

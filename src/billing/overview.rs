@@ -88,7 +88,7 @@ async fn overview_page(
     let account = db::account(&mut conn, agent.account_id).await?;
     let seats = db::seats(&mut conn, agent.account_id).await?;
     let period = Period::containing(account.anchor(), day_of(now));
-    let history = db::history(&mut conn, agent.account_id, period).await?;
+    let history = db::history(&mut conn, agent.account_id, &account, period).await?;
     let lines = history.lines(period);
     let proposal = match chosen {
         Some(to) if to != account.plan => {
@@ -140,9 +140,10 @@ pub(super) async fn change_plan(
         let page = overview_page(&state, ctx, &agent, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let account = db::lock_account(&mut tx, agent.account_id).await?;
+    // Read under the lock: changes of one workspace are recorded in the order they hold.
+    let now = state.clock.now();
     if account.plan == to {
         // A second click on the confirmation: the first one did it.
         flash::success(&session, "billing-plan-unchanged").await?;

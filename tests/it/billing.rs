@@ -77,8 +77,9 @@ async fn the_owner_sees_plan_seats_period_lines_and_every_plan_priced(db: PgPool
     );
     assert!(body.contains("2027-03-15 to 2027-04-14"));
     assert!(body.contains("<dd>2027-04-15</dd>"), "next invoice");
-    // The three seats were added on the first day, after the period began at midnight.
-    assert_eq!(body.matches("Seat added on 2027-03-15").count(), 3);
+    // The workspace was created with its three seats: they are the period's start.
+    assert!(body.contains("Small plan: 3 agents x $15.00"), "{body}");
+    assert!(!body.contains("Seat added"));
     assert!(body.contains("Accrued this period: $45.00"));
     for monthly in ["$0.00 a month", "$87.00 a month", "$147.00 a month"] {
         assert!(body.contains(monthly), "{monthly}");
@@ -484,10 +485,10 @@ async fn invoices_are_the_owners_alone_and_another_workspaces_are_not_found(db: 
 
 #[sqlx::test]
 async fn the_close_periods_command_issues_what_is_due_and_says_so(db: PgPool) {
-    let app = TestApp::spawn_at(db, datetime!(2027-01-31 08:00 UTC)).await;
+    let app = TestApp::spawn_at(db, datetime!(2025-01-31 08:00 UTC)).await;
     january_workspace(&app).await;
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .args(["billing", "close-periods", "--now", "2027-03-01T00:00:00Z"])
+        .args(["billing", "close-periods", "--now", "2025-03-01T00:00:00Z"])
         .env("DATABASE_URL", crate::harness::database_url(&app.db))
         .env("RUST_LOG", "warn")
         .output()
@@ -500,18 +501,27 @@ async fn the_close_periods_command_issues_what_is_due_and_says_so(db: PgPool) {
     );
     assert!(
         stdout.contains(
-            "acme: period 2027-01-31 to 2027-02-27 closed, invoice INV-0001 for $45.00 issued"
+            "acme: period 2025-01-31 to 2025-02-27 closed, invoice INV-0001 for $45.00 issued"
         ),
         "{stdout}"
     );
     assert!(stdout.contains("1 period(s) closed, 1 invoice(s) issued."));
     assert_eq!(app.count("invoices").await, 1);
 
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .args(["billing", "close-periods", "--now", "yesterday"])
-        .env("DATABASE_URL", crate::harness::database_url(&app.db))
-        .output()
-        .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("RFC 3339"));
+    for (now, complaint) in [
+        ("yesterday", "RFC 3339"),
+        ("2999-01-01T00:00:00Z", "may not be in the future"),
+    ] {
+        let refused = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .args(["billing", "close-periods", "--now", now])
+            .env("DATABASE_URL", crate::harness::database_url(&app.db))
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{now}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(complaint),
+            "{now}"
+        );
+    }
+    assert_eq!(app.count("invoices").await, 1);
 }
