@@ -135,6 +135,10 @@ agents-no-departments = This workspace has no departments yet.
 agents-invite-title = Invite an agent
 agents-invite-intro = The new agent gets an email with the workspace, their email and a temporary password that works for 7 days. At their first login they choose their own.
 agents-invite-cost-free = On the free plan this seat costs nothing.
+agents-invite-prorated = This billing period it adds { $amount } for the { $days ->
+    [1] 1 day
+   *[other] { $days } days
+  } left.
 agents-invite-cost = This seat costs { $price } a month: { $seats } agents x { $price } = { $total } a month from now on.
 agents-invite-submit = Send the invitation
 agents-invited = The invitation is on its way.

@@ -129,6 +129,7 @@ agents-no-departments = 此工作区还没有部门。
 agents-invite-title = 邀请客服
 agents-invite-intro = 新客服会收到一封邮件，其中包含工作区、邮箱和一个 7 天内有效的临时密码。首次登录时需设置自己的密码。
 agents-invite-cost-free = 在免费版中，此席位不收费。
+agents-invite-prorated = 本计费周期剩余 { $days } 天，将增加 { $amount }。
 agents-invite-cost = 此席位每月 { $price }：{ $seats } 名客服 x { $price } = 自即日起每月 { $total }。
 agents-invite-submit = 发送邀请
 agents-invited = 邀请已发送。

@@ -21,7 +21,7 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::{CurrentAgent, Role, password},
-    billing::{self, SeatCost},
+    billing::{self, SeatCharge, SeatCost},
     config::Config,
     crypto,
     error::Found,
@@ -43,6 +43,8 @@ pub(super) struct InvitePage {
     choices: FormChoices,
     /// The team's cost with the new seat.
     cost: SeatCost,
+    /// What the new seat adds to the current period.
+    charge: SeatCharge,
 }
 
 async fn invite_page(
@@ -69,6 +71,7 @@ async fn invite_page(
         errors,
         choices,
         cost: plan.cost(seats + 1),
+        charge: SeatCharge::now(&mut conn, agent.account_id, state.clock.now()).await?,
     })
 }
 

@@ -65,6 +65,36 @@ impl PlanChange {
     }
 }
 
+/// What a seat added at `now` costs for the rest of its period, on the current plan.
+pub struct SeatCharge {
+    pub cents: i64,
+    pub days_left: i64,
+}
+
+impl SeatCharge {
+    pub async fn now(
+        conn: &mut PgConnection,
+        account_id: Uuid,
+        now: OffsetDateTime,
+    ) -> sqlx::Result<Self> {
+        let account = db::account(conn, account_id).await?;
+        let period = Period::containing(account.anchor(), day_of(now));
+        let days_left = period.days_left(day_of(now));
+        Ok(Self {
+            cents: prorate(account.plan.seat_price_cents(), 1, days_left, period.days()),
+            days_left,
+        })
+    }
+
+    pub fn amount(&self) -> String {
+        format::money(self.cents)
+    }
+
+    pub fn days_left(&self) -> String {
+        self.days_left.to_string()
+    }
+}
+
 /// Why the workspace cannot move to `to` yet: the message key and its arguments, naming
 /// what to remove first. Only the free plan has limits.
 pub async fn obstacle(

@@ -16,6 +16,7 @@ use axum::{
     Router,
     routing::{get, post},
 };
+pub use change::SeatCharge;
 pub use close::{ClosedPeriod, close_periods};
 pub use period::Period;
 pub use plan::{Plan, SeatCost};

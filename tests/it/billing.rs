@@ -222,6 +222,13 @@ async fn periods_are_invoiced_with_prorated_seats_and_a_restart_catches_up(db: P
     let owner = app.logged_in(&acme, Role::Owner).await;
     // A seat added on February 10th: 18 of the first period's 28 days.
     app.clock.set(datetime!(2027-02-10 09:00 UTC));
+    let form = owner.get("/app/config/agents/new").await;
+    assert!(
+        form.body
+            .contains("This billing period it adds $9.64 for the 18 days left."),
+        "{}",
+        form.body
+    );
     owner
         .post(
             "/app/config/agents/new",
