@@ -30,6 +30,16 @@ pub enum Locale {
 }
 
 impl Locale {
+    pub const ALL: [Self; 2] = [Self::En, Self::ZhCn];
+
+    /// The language's own name, in the catalogs.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::En => "language-en",
+            Self::ZhCn => "language-zh-cn",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::En => "en",

@@ -1,5 +1,8 @@
 //! Frontdesk: a multi-tenant help desk. `router::app` builds the whole HTTP application;
 //! `startup` connects, migrates and serves it; features live in their own modules.
+#[macro_use]
+mod text_enum;
+
 pub mod agents;
 pub mod audit;
 pub mod auth;
@@ -14,6 +17,7 @@ pub mod health;
 pub mod i18n;
 pub mod input;
 pub mod mail;
+pub mod profile;
 pub mod router;
 pub mod seed;
 pub mod settings;

@@ -28,12 +28,15 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, settings, signup, tickets,
+    billing, departments, health, profile, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
-/// Request bodies above this are refused with 413 (uploads get their own limit).
+/// Request bodies above this are refused with 413, except uploads (`multipart/form-data`).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Uploads above this are refused with 413; the upload's handler has a smaller limit of its
+/// own, which it explains on its page (a photo: 2 MiB).
+pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -98,7 +101,8 @@ pub fn app(state: AppState) -> Router {
             departments::router(),
         ))
         .merge(gated(&state, Permission::Configuration, audit::router()))
-        .merge(gated(&state, Permission::Billing, billing::router()));
+        .merge(gated(&state, Permission::Billing, billing::router()))
+        .merge(gated(&state, Permission::OwnProfile, profile::router()));
 
     let pages = Router::new()
         .merge(signup::router())
@@ -108,7 +112,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(csrf::verify))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // csrf::verify holds other bodies to BODY_LIMIT.
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(middleware::from_fn(error_page::render))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(

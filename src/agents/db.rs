@@ -4,7 +4,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Gender;
-use crate::{auth::Role, format, i18n::Locale};
+use crate::{
+    auth::Role,
+    format,
+    i18n::Locale,
+    profile::{Avatar, Device},
+};
 
 pub struct NewAgent<'a> {
     pub email: &'a str,
@@ -117,11 +122,14 @@ pub struct ListedAgent {
     pub invitation_expired: bool,
     pub last_login_at: Option<OffsetDateTime>,
     pub departments: Vec<String>,
+    pub photo_updated_at: Option<OffsetDateTime>,
+    pub device: Device,
+    pub extension: String,
 }
 
 impl ListedAgent {
-    pub fn initials(&self) -> String {
-        super::initials(&self.name)
+    pub fn avatar(&self) -> Avatar {
+        Avatar::new(self.id, &self.name, self.photo_updated_at)
     }
 
     pub fn last_login(&self) -> Option<String> {
@@ -145,7 +153,8 @@ pub async fn team(
                   array(select d.name from department_agents da
                         join departments d on d.account_id = da.account_id and d.id = da.department_id
                         where da.account_id = a.account_id and da.agent_id = a.id
-                        order by lower(d.name)) as "departments!"
+                        order by lower(d.name)) as "departments!",
+                  a.photo_updated_at, a.device as "device: Device", a.extension
            from agents a
            where a.account_id = $1 and a.deleted_at is null
              and ($2::text is null or a.role = $2)

@@ -12,7 +12,7 @@ use crate::{
     input::{self, Choice, FieldErrors, required_text},
 };
 
-const NAME_MAX: usize = 120;
+pub(crate) const NAME_MAX: usize = 120;
 
 /// The fields as typed, kept to show them again when something is wrong.
 #[derive(Debug, Default, Deserialize)]
@@ -87,7 +87,7 @@ fn parse_role(raw: &str) -> Result<Role, &'static str> {
         .ok_or("input-choice-invalid")
 }
 
-fn parse_gender(raw: &str) -> Result<Gender, &'static str> {
+pub(crate) fn parse_gender(raw: &str) -> Result<Gender, &'static str> {
     if raw.is_empty() {
         return Ok(Gender::Unspecified);
     }

@@ -3,7 +3,7 @@
 pub mod db;
 mod delete;
 mod edit;
-mod form;
+pub(crate) mod form;
 mod invite;
 mod list;
 mod rules;

@@ -1,4 +1,4 @@
-//! `/app/password`: an agent changes their own password, proving the current one. Every
+//! `/app/password` and `/app/profile/password`: an agent changes their own password, proving the current one. Every
 //! other session of the agent ends; the one that made the change stays.
 use askama::Template;
 use askama_web::WebTemplate;

@@ -13,7 +13,7 @@ use super::{
     Permission, Role, db,
     session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
 };
-use crate::{AppError, AppState, billing::Plan, i18n::Locale, web};
+use crate::{AppError, AppState, billing::Plan, i18n::Locale, profile::Theme, web};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
@@ -33,6 +33,9 @@ pub struct CurrentAgent {
     /// Logged in with an invitation's temporary password: every `/app` page leads to
     /// `/app/password` until the agent has chosen their own.
     pub must_change_password: bool,
+    pub theme: Theme,
+    /// When the photo was last set; `None` without one (initials stand in).
+    pub photo_updated_at: Option<OffsetDateTime>,
 }
 
 impl FromRequestParts<AppState> for CurrentAgent {

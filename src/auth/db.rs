@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{CurrentAgent, Role};
-use crate::{billing::Plan, i18n::Locale, input::LoginName};
+use crate::{billing::Plan, i18n::Locale, input::LoginName, profile::Theme};
 
 /// The agent of an open login that began after `began_after`.
 pub async fn current_agent(
@@ -18,7 +18,8 @@ pub async fn current_agent(
         r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
                   a.language as "language: Locale", l.id as login_id,
                   w.slug as workspace_slug, w.company, w.plan as "plan: Plan",
-                  a.temporary_password_expires_at is not null as "must_change_password!"
+                  a.temporary_password_expires_at is not null as "must_change_password!",
+                  a.theme as "theme: Theme", a.photo_updated_at
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id

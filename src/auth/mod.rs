@@ -23,12 +23,18 @@ use crate::AppState;
 /// invitation's temporary one.
 pub const CHANGE_PASSWORD_PATH: &str = "/app/password";
 
-/// The pages of a logged-in agent's own password.
+/// The pages of a logged-in agent's own password: the one the first login leads to, and
+/// the profile's.
 pub fn own_password_router() -> Router<AppState> {
-    Router::new().route(
-        CHANGE_PASSWORD_PATH,
-        get(change::show_change).post(change::change_password),
-    )
+    Router::new()
+        .route(
+            CHANGE_PASSWORD_PATH,
+            get(change::show_change).post(change::change_password),
+        )
+        .route(
+            "/app/profile/password",
+            get(change::show_change).post(change::change_password),
+        )
 }
 
 /// Logging in and out, and forgotten passwords: open to anyone.

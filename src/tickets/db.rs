@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, format};
+use crate::{crypto, format, profile::Avatar};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -413,11 +413,21 @@ pub struct ThreadMessage {
     pub event_value: Option<String>,
     pub message_id: Option<String>,
     pub created_at: OffsetDateTime,
+    pub author_photo_updated_at: Option<OffsetDateTime>,
 }
 
 impl ThreadMessage {
     pub fn when(&self) -> String {
         format::datetime(self.created_at)
+    }
+
+    /// The author's photo or initials (a customer's are their initials).
+    pub fn avatar(&self) -> Avatar {
+        Avatar::new(
+            self.author_agent_id.unwrap_or_default(),
+            &self.author,
+            self.author_photo_updated_at,
+        )
     }
 }
 
@@ -433,7 +443,8 @@ pub async fn thread(
         r#"select m.id, m.kind as "kind: MessageKind", m.author_agent_id,
                   case when $3 then coalesce(a.alias, a.name, m.author_name)
                        else coalesce(a.name, m.author_name) end as "author!",
-                  m.body_text, m.body_html, m.event, m.event_value, m.message_id, m.created_at
+                  m.body_text, m.body_html, m.event, m.event_value, m.message_id, m.created_at,
+                  a.photo_updated_at as "author_photo_updated_at?"
            from messages m
            left join agents a on a.account_id = m.account_id and a.id = m.author_agent_id
            where m.account_id = $1 and m.ticket_id = $2

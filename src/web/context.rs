@@ -10,6 +10,7 @@ use crate::{
     auth::CurrentAgent,
     i18n::Locale,
     input::FieldErrors,
+    profile::{Avatar, Theme},
     router::NAVIGATION,
     web::{self, csrf, flash, flash::Flash},
 };
@@ -22,10 +23,12 @@ pub struct PageContext {
     pub flashes: Vec<Flash>,
 }
 
-/// Who is logged in, as the top bar shows it.
+/// Who is logged in, as the top bar shows it, and how they like the panel.
 pub struct AgentBadge {
     pub name: String,
     pub company: String,
+    pub avatar: Avatar,
+    pub theme: Theme,
 }
 
 pub struct NavItem {
@@ -105,6 +108,8 @@ impl FromRequestParts<AppState> for PageContext {
             agent: agent.map(|agent| AgentBadge {
                 name: agent.name.clone(),
                 company: agent.company.clone(),
+                avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),
+                theme: agent.theme,
             }),
             nav,
             flashes,

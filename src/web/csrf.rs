@@ -10,7 +10,10 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use crate::{AppError, crypto, router::BODY_LIMIT};
+use crate::{
+    AppError, crypto,
+    router::{BODY_LIMIT, UPLOAD_LIMIT},
+};
 
 const SESSION_KEY: &str = "csrf_token";
 const FIELD: &str = "csrf_token";
@@ -52,23 +55,27 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .unwrap_or_default()
+        .to_owned();
+    let is_upload = content_type.starts_with("multipart/form-data");
+    let limit = if is_upload { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| AppError::PayloadTooLarge)?;
-    let presented = header_token.or_else(|| {
-        is_form
-            .then(|| {
-                form_urlencoded::parse(&bytes)
-                    .find(|(name, _)| name == FIELD)
-                    .map(|(_, value)| value.into_owned())
-            })
-            .flatten()
-    });
+    let presented = match header_token {
+        Some(token) => Some(token),
+        None if is_upload => multipart_token(&content_type, bytes.clone()).await,
+        None if content_type.starts_with("application/x-www-form-urlencoded") => {
+            form_urlencoded::parse(&bytes)
+                .find(|(name, _)| name == FIELD)
+                .map(|(_, value)| value.into_owned())
+        }
+        None => None,
+    };
     match (expected, presented) {
         (Some(expected), Some(presented))
             if crypto::constant_time_eq(expected.as_bytes(), presented.as_bytes()) =>
@@ -82,4 +89,17 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
             Err(AppError::Csrf)
         }
     }
+}
+
+/// The `csrf_token` field of a `multipart/form-data` body.
+async fn multipart_token(content_type: &str, body: axum::body::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
