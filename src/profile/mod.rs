@@ -37,7 +37,10 @@ text_enum!(
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/app/profile", get(page::show_profile).post(page::save_profile))
+        .route(
+            "/app/profile",
+            get(page::show_profile).post(page::save_profile),
+        )
         .route(
             "/app/profile/photo",
             post(photo::upload_photo).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
@@ -59,7 +62,10 @@ impl Avatar {
             initials: agents::initials(name),
             // The time in the address lets browsers keep a photo until it changes.
             photo_url: photo_updated_at.map(|at| {
-                format!("/app/photos/{agent_id}?v={}", at.unix_timestamp_nanos() / 1000)
+                format!(
+                    "/app/photos/{agent_id}?v={}",
+                    at.unix_timestamp_nanos() / 1000
+                )
             }),
         }
     }

@@ -145,12 +145,24 @@ pub(super) async fn profile_page(
     Ok(ProfilePage {
         genders: Gender::ALL
             .into_iter()
-            .map(|g| Choice::new(g.as_str(), locale.t(g.label_key()), chosen(g.as_str(), &form.gender)))
+            .map(|g| {
+                Choice::new(
+                    g.as_str(),
+                    locale.t(g.label_key()),
+                    chosen(g.as_str(), &form.gender),
+                )
+            })
             .collect(),
         themes: Theme::choices(locale, Theme::parse(&form.theme).ok()),
         languages: Locale::ALL
             .into_iter()
-            .map(|l| Choice::new(l.code(), locale.t(l.label_key()), chosen(l.code(), &form.language)))
+            .map(|l| {
+                Choice::new(
+                    l.code(),
+                    locale.t(l.label_key()),
+                    chosen(l.code(), &form.language),
+                )
+            })
             .collect(),
         devices: Device::choices(locale, Device::parse(&form.device).ok()),
         avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),
@@ -182,7 +194,13 @@ pub(super) async fn save_profile(
         let page = profile_page(&state, ctx, &agent, Some(form), errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    db::save(&mut *state.db.acquire().await?, agent.account_id, agent.id, &profile).await?;
+    db::save(
+        &mut *state.db.acquire().await?,
+        agent.account_id,
+        agent.id,
+        &profile,
+    )
+    .await?;
     tracing::info!(agent_id = %agent.id, "profile saved");
     flash::success(&session, "profile-saved").await?;
     Ok(Redirect::to("/app/profile").into_response())

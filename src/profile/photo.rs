@@ -31,7 +31,10 @@ type Refusal = &'static str;
 /// The uploaded bytes as a square PNG thumbnail.
 fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
     let format = image::guess_format(bytes).map_err(|_| "profile-photo-not-image")?;
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
         return Err("profile-photo-not-image");
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -88,9 +91,15 @@ pub(super) async fn upload_photo(
     let thumbnail = match thumbnail {
         Ok(thumbnail) => thumbnail,
         Err(refusal) => {
-            let page =
-                profile_page(&state, ctx, &agent, None, FieldErrors::default(), Some(refusal))
-                    .await?;
+            let page = profile_page(
+                &state,
+                ctx,
+                &agent,
+                None,
+                FieldErrors::default(),
+                Some(refusal),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -106,7 +115,13 @@ pub(super) async fn delete_photo(
     session: Session,
     agent: CurrentAgent,
 ) -> Result<Response, AppError> {
-    db::set_photo(&mut *state.db.acquire().await?, agent.account_id, agent.id, None).await?;
+    db::set_photo(
+        &mut *state.db.acquire().await?,
+        agent.account_id,
+        agent.id,
+        None,
+    )
+    .await?;
     flash::success(&session, "profile-photo-removed").await?;
     Ok(Redirect::to("/app/profile").into_response())
 }
@@ -124,7 +139,10 @@ pub(super) async fn show_photo(
         [
             (header::CONTENT_TYPE, "image/png"),
             // The address changes with the photo.
-            (header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable",
+            ),
         ],
         photo,
     )
@@ -155,11 +173,20 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_by_its_content() {
-        assert_eq!(thumbnail(b"GIF89a not allowed"), Err("profile-photo-not-image"));
-        assert_eq!(thumbnail(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), Err("profile-photo-not-image"));
+        assert_eq!(
+            thumbnail(b"GIF89a not allowed"),
+            Err("profile-photo-not-image")
+        );
+        assert_eq!(
+            thumbnail(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Err("profile-photo-not-image")
+        );
         let mut truncated = encoded(64, 64, ImageFormat::Png);
         truncated.truncate(40);
         assert_eq!(thumbnail(&truncated), Err("profile-photo-not-image"));
-        assert_eq!(thumbnail(&encoded(9000, 1, ImageFormat::Png)), Err("profile-photo-not-image"));
+        assert_eq!(
+            thumbnail(&encoded(9000, 1, ImageFormat::Png)),
+            Err("profile-photo-not-image")
+        );
     }
 }

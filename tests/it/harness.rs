@@ -360,6 +360,13 @@ impl Client {
         page
     }
 
+    /// A GET of something that is no page: its status and bytes.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let response = self.http.get(self.url(path)).send().await.unwrap();
+        let status = response.status();
+        (status, response.bytes().await.unwrap().to_vec())
+    }
+
     /// A GET with extra headers (not read for a CSRF token).
     pub async fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Page {
         let mut request = self.http.get(self.url(path));

@@ -16,6 +16,7 @@ mod inbound;
 mod outbox;
 mod password;
 mod permissions;
+mod profile;
 mod reset;
 mod signup;
 mod stack;

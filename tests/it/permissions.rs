@@ -65,6 +65,24 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         Permission::Configuration,
         &[("company", "Renamed Ltd")],
     ),
+    (Method::Get, "/app/profile", Permission::OwnProfile, &[]),
+    (
+        Method::Post,
+        "/app/profile",
+        Permission::OwnProfile,
+        &[
+            ("name", "Renamed Person"),
+            ("theme", "light"),
+            ("language", "en"),
+            ("device", "mobile_app"),
+        ],
+    ),
+    (
+        Method::Get,
+        "/app/profile/password",
+        Permission::OwnProfile,
+        &[],
+    ),
     (Method::Get, "/app/billing", Permission::Billing, &[]),
     (
         Method::Post,
