@@ -13,6 +13,7 @@ run:
 # Test databases all draw on sqlx's one pool of 20 connections, and each running test's
 # app may hold 5: more than 4 tests at once would wait for connections, whatever the cores.
 test:
+	@scripts/browser.sh
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
 	cargo test --all-targets -- --test-threads=4
 

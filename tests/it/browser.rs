@@ -1,0 +1,191 @@
+//! The panel in a real headless Chromium, driven over WebDriver as a person would use it:
+//! the login page, the profile's theme. Where Chromium's driver is not installed (a fresh
+//! machine without root), these tests say so and pass over themselves; `make test` installs
+//! it when it may.
+use std::{
+    net::{TcpListener, TcpStream},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::harness::{PASSWORD, TestApp};
+
+/// A chromedriver of the test's own, and the browser profiles it made; all gone on drop.
+pub struct Driver {
+    process: Child,
+    url: String,
+    profiles: Vec<PathBuf>,
+}
+
+impl Driver {
+    /// `None`, with a note, where chromedriver is not installed.
+    pub fn start() -> Option<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let Ok(process) = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        else {
+            eprintln!("browser test skipped: chromedriver is not installed (scripts/browser.sh)");
+            return None;
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+            profiles: Vec::new(),
+        })
+    }
+
+    /// A new headless browser window with a fresh profile (no cookies).
+    pub async fn browser(&mut self) -> Browser {
+        let profile =
+            std::env::temp_dir().join(format!("frontdesk-chromium-{}", uuid::Uuid::now_v7()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        self.profiles.push(profile);
+        ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        for profile in &self.profiles {
+            let _ = std::fs::remove_dir_all(profile);
+        }
+    }
+}
+
+/// Types into the field named `name`, replacing what it held.
+pub async fn fill(browser: &Browser, name: &str, value: &str) {
+    let field = browser
+        .find(Locator::Css(&format!("[name=\"{name}\"]")))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Logs in through the login page, as a person does, and waits for the queue.
+pub async fn log_in(app: &TestApp, browser: &Browser, workspace: &str, email: &str) {
+    browser
+        .goto(&format!("{}/login", app.base_url))
+        .await
+        .unwrap();
+    fill(browser, "workspace", workspace).await;
+    fill(browser, "email", email).await;
+    fill(browser, "password", PASSWORD).await;
+    browser
+        .find(Locator::Css("form[action=\"/login\"] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&format!("{}/app", app.base_url).parse().unwrap())
+        .await
+        .unwrap();
+}
+
+/// What `script` returns in the page, as JSON.
+pub async fn evaluate(browser: &Browser, script: &str) -> serde_json::Value {
+    browser.execute(script, Vec::new()).await.unwrap()
+}
+
+#[sqlx::test]
+async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let browser = driver.browser().await;
+    log_in(&app, &browser, "acme", "agent@acme.test").await;
+    let heading = browser.find(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Welcome, agent of acme");
+
+    // The avatar menu leads to the profile, where the theme is chosen.
+    browser
+        .find(Locator::Css(".who summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::LinkText("Profile"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("select[name=theme]"))
+        .await
+        .unwrap()
+        .select_by_value("dark")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(
+            "form[action=\"/app/profile\"] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".flash-success"))
+        .await
+        .unwrap();
+    // Applied to the whole panel on the next page: dark colours, whatever the system says.
+    browser
+        .goto(&format!("{}/app", app.base_url))
+        .await
+        .unwrap();
+    let theme = evaluate(&browser, "return document.documentElement.dataset.theme;").await;
+    assert_eq!(theme, json!("dark"));
+    let background = evaluate(
+        &browser,
+        "return getComputedStyle(document.body).backgroundColor;",
+    )
+    .await;
+    assert_eq!(background, json!("rgb(20, 23, 28)"));
+    browser.close().await.unwrap();
+}
