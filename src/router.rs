@@ -93,6 +93,11 @@ pub fn app(state: AppState) -> Router {
             Permission::OwnProfile,
             auth::own_password_router(),
         ))
+        .merge(gated(
+            &state,
+            Permission::OwnProfile,
+            auth::own_two_factor_router(),
+        ))
         .merge(gated(&state, Permission::Configuration, settings::router()))
         .merge(gated(&state, Permission::Configuration, agents::router()))
         .merge(gated(

@@ -506,3 +506,51 @@ profile-receives = What you receive
 profile-receives-intro = Tickets, chats and calls of these departments reach you:
 profile-receives-none = You are in no department: you receive tickets without a department and those assigned to you.
 profile-receives-set-by-admins = Admins choose the departments of each agent.
+
+## Two-factor login
+two-factor-title = Two-factor login
+two-factor-intro = With two-factor login, logging in takes a six-digit code from an authenticator app on your phone as well as your password.
+two-factor-required-notice = Your workspace requires two-factor login. Set it up here to go on working.
+two-factor-scan-title = 1. Add Frontdesk to your authenticator app
+two-factor-scan = Scan this QR code with your authenticator app.
+two-factor-qr-alt = QR code for your authenticator app
+two-factor-manual = Or enter this address or the secret below in your app by hand:
+two-factor-secret = Secret
+two-factor-confirm-title = 2. Confirm with a code
+field-two-factor-code = Code
+two-factor-enable-submit = Turn on two-factor login
+two-factor-code-wrong = This code is not right. Check the time on your phone and try the newest code.
+two-factor-turned-on = Two-factor login is on.
+two-factor-recovery-title = Your recovery codes
+two-factor-recovery-intro = If you lose your phone, each of these codes logs you in once instead of a code from the app. Keep them somewhere safe.
+two-factor-recovery-once = They are shown only this once.
+two-factor-continue = Continue
+two-factor-is-on = Two-factor login is on: logging in takes a code from your authenticator app.
+two-factor-recovery-left = { $count ->
+    [1] 1 recovery code is left.
+   *[other] { $count } recovery codes are left.
+  }
+two-factor-disable-title = Turn off two-factor login
+two-factor-disable-intro = Enter your password to turn it off. Your recovery codes stop working.
+two-factor-disable-submit = Turn off two-factor login
+two-factor-turned-off = Two-factor login is off.
+two-factor-login-title = Enter your code
+two-factor-login-intro = Enter the six-digit code your authenticator app shows for Frontdesk.
+two-factor-login-recovery-hint = Lost your phone? Enter one of your recovery codes instead.
+two-factor-login-submit = Log in
+two-factor-login-restart = Start again
+two-factor-reset-own = Turn off your own two-factor login on your profile, with your password.
+two-factor-reset-done = Two-factor login is off for this agent.
+field-require-2fa = Require two-factor login
+field-require-2fa-hint = Agents without two-factor login are led to set it up before anything else.
+agents-two-factor = Two-factor login
+agents-two-factor-on = On
+agents-two-factor-off = Off
+agents-two-factor-reset-title = Reset two-factor login
+agents-two-factor-reset-intro = For an agent who lost their phone and recovery codes: turns two-factor login off, so that they log in with their password and set it up again.
+agents-two-factor-reset-submit = Reset two-factor login
+audit-two-factor-enabled = Turned on two-factor login
+audit-two-factor-disabled = Turned off two-factor login
+audit-two-factor-reset = Reset an agent's two-factor login
+audit-require-2fa-on = two-factor login required
+audit-require-2fa-off = two-factor login optional

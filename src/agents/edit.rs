@@ -20,7 +20,7 @@ use super::{
 use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
-    auth::{CurrentAgent, Role},
+    auth::{CurrentAgent, Role, two_factor},
     error::Found,
     input::FieldErrors,
     web::{PageContext, PathId, client::ClientAddr, flash},
@@ -33,6 +33,8 @@ pub(super) struct EditPage {
     target: TeamMember,
     /// Editing oneself: the role is shown, not offered.
     own_role: bool,
+    /// The agent has two-factor login on.
+    two_factor: bool,
     form: AgentForm,
     errors: FieldErrors,
     choices: FormChoices,
@@ -55,10 +57,12 @@ async fn edit_page(
     let mut conn = state.db.acquire().await?;
     let choices =
         FormChoices::load(&mut conn, agent.account_id, ctx.locale, offered, &form).await?;
+    let two_factor = two_factor::is_on(&mut conn, agent.account_id, target.id).await?;
     Ok(EditPage {
         ctx,
         target,
         own_role,
+        two_factor,
         form,
         errors,
         choices,

@@ -7,6 +7,7 @@ pub(crate) mod form;
 mod invite;
 mod list;
 mod rules;
+mod two_factor;
 
 use axum::{
     Router,
@@ -112,6 +113,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/app/config/agents/{id}/invitation",
             post(invite::resend_invitation),
+        )
+        .route(
+            "/app/config/agents/{id}/2fa/reset",
+            post(two_factor::reset_two_factor),
         )
         .route(
             "/app/config/agents/{id}/delete",

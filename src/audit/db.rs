@@ -56,6 +56,12 @@ impl ListedEntry {
                 .map(translate)
                 .collect::<Vec<_>>()
                 .join(" → "),
+            Action::SettingsChanged => self
+                .detail
+                .split("; ")
+                .map(translate)
+                .collect::<Vec<_>>()
+                .join("; "),
             Action::AgentUpdated => self
                 .detail
                 .split(", ")
@@ -79,6 +85,8 @@ fn code_key(action: Action, code: &str) -> Option<&'static str> {
         (Action::AgentUpdated, "alias") => Some("field-alias"),
         (Action::AgentUpdated, "gender") => Some("field-gender"),
         (Action::AgentUpdated, "departments") => Some("field-departments"),
+        (Action::SettingsChanged, super::REQUIRE_2FA_ON) => Some("audit-require-2fa-on"),
+        (Action::SettingsChanged, super::REQUIRE_2FA_OFF) => Some("audit-require-2fa-off"),
         _ => None,
     }
 }

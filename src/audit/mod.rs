@@ -32,6 +32,9 @@ pub enum Action {
     SettingsChanged,
     PlanChanged,
     BillingDetailsChanged,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorReset,
 }
 
 impl Action {
@@ -49,7 +52,23 @@ impl Action {
             Self::SettingsChanged => "audit-settings-changed",
             Self::PlanChanged => "audit-plan-changed",
             Self::BillingDetailsChanged => "audit-billing-details-changed",
+            Self::TwoFactorEnabled => "audit-two-factor-enabled",
+            Self::TwoFactorDisabled => "audit-two-factor-disabled",
+            Self::TwoFactorReset => "audit-two-factor-reset",
         }
+    }
+}
+
+const REQUIRE_2FA_ON: &str = "require_2fa=on";
+const REQUIRE_2FA_OFF: &str = "require_2fa=off";
+
+/// The part of a settings change's detail that says two-factor login became required or
+/// optional (shown translated).
+pub fn require_2fa_detail(required: bool) -> &'static str {
+    if required {
+        REQUIRE_2FA_ON
+    } else {
+        REQUIRE_2FA_OFF
     }
 }
 

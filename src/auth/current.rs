@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{
     Permission, Role, db,
     session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
+    two_factor,
 };
 use crate::{AppError, AppState, billing::Plan, i18n::Locale, profile::Theme, web};
 
@@ -36,6 +37,9 @@ pub struct CurrentAgent {
     pub theme: Theme,
     /// When the photo was last set; `None` without one (initials stand in).
     pub photo_updated_at: Option<OffsetDateTime>,
+    /// The workspace requires two-factor login and the agent has not set it up: every
+    /// other `/app` page leads to its enrolment page.
+    pub must_set_up_two_factor: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentAgent {
@@ -82,6 +86,13 @@ pub async fn require_permission(
     let agent = CurrentAgent::from_request_parts(&mut parts, &state).await?;
     if agent.must_change_password && parts.uri.path() != super::CHANGE_PASSWORD_PATH {
         return Ok(Redirect::to(super::CHANGE_PASSWORD_PATH).into_response());
+    }
+    let path = parts.uri.path();
+    if agent.must_set_up_two_factor
+        && path != super::CHANGE_PASSWORD_PATH
+        && !two_factor::open_before_enrolment(path)
+    {
+        return Ok(Redirect::to(two_factor::ENROL_PATH).into_response());
     }
     if !agent.role.can(permission) {
         return Err(AppError::Forbidden);

@@ -19,7 +19,8 @@ pub async fn current_agent(
                   a.language as "language: Locale", l.id as login_id,
                   w.slug as workspace_slug, w.company, w.plan as "plan: Plan",
                   a.temporary_password_expires_at is not null as "must_change_password!",
-                  a.theme as "theme: Theme", a.photo_updated_at
+                  a.theme as "theme: Theme", a.photo_updated_at,
+                  w.require_2fa and a.totp_secret is null as "must_set_up_two_factor!"
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id
@@ -45,6 +46,8 @@ pub struct AgentCredentials {
     pub workspace_slug: String,
     /// Set while the password is an invitation's temporary one.
     pub temporary_password_expires_at: Option<OffsetDateTime>,
+    /// Two-factor login is on: a right password leads on to the code.
+    pub two_factor: bool,
 }
 
 pub async fn find_by_login(
@@ -55,7 +58,7 @@ pub async fn find_by_login(
         AgentCredentials,
         r#"select a.account_id, a.id, a.name, a.email, a.password_hash,
                   a.language as "language: Locale", w.slug as workspace_slug,
-                  a.temporary_password_expires_at
+                  a.temporary_password_expires_at, a.totp_secret is not null as "two_factor!"
            from agents a join accounts w on w.id = a.account_id
            where w.slug = $1 and lower(a.email) = $2 and a.deleted_at is null"#,
         name.workspace,

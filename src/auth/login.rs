@@ -1,4 +1,5 @@
-//! `/login` and `/logout`.
+//! `/login` and `/logout`. With two-factor login on, a right password leads on to
+//! `/login/2fa` instead of logging the session in.
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -7,13 +8,18 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use std::net::IpAddr;
+
 use serde::Deserialize;
+use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
 use tower_sessions::Session;
+use uuid::Uuid;
 
-use super::{LoginIdentity, db, password, session, throttle};
+use super::{LoginIdentity, db, password, session, throttle, two_factor};
 use crate::{
     AppError, AppState, audit,
+    i18n::Locale,
     input::LoginName,
     web::{PageContext, client::ClientAddr},
 };
@@ -98,8 +104,42 @@ pub async fn log_in_with_password(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let mut tx = state.db.begin().await?;
-    throttle::login_succeeded(&mut tx, &attempt).await?;
+    if agent.two_factor {
+        // The password was right; the code is counted and checked at the next step.
+        throttle::login_succeeded(&mut *state.db.acquire().await?, &attempt).await?;
+        two_factor::PendingLogin::new(&state.clock, agent.account_id, agent.id, form.next)
+            .keep(&session)
+            .await?;
+        return Ok(Redirect::to(two_factor::CHALLENGE_PATH).into_response());
+    }
+    let verified = VerifiedAgent {
+        account_id: agent.account_id,
+        id: agent.id,
+        language: agent.language,
+    };
+    let tx = state.db.begin().await?;
+    complete_login(&state, &session, tx, &attempt, &verified, client_ip).await?;
+    Ok(Redirect::to(local_path(&form.next)).into_response())
+}
+
+/// An agent who has proven every factor of their login.
+pub(super) struct VerifiedAgent {
+    pub account_id: Uuid,
+    pub id: Uuid,
+    pub language: Locale,
+}
+
+/// Opens the agent's login in `tx` (which may hold the caller's own writes that belong to
+/// it), commits, and logs the session in under a new id.
+pub(super) async fn complete_login(
+    state: &AppState,
+    session: &Session,
+    mut tx: Transaction<'static, Postgres>,
+    attempt: &throttle::LoginAttempt,
+    agent: &VerifiedAgent,
+    client_ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    throttle::login_succeeded(&mut tx, attempt).await?;
     let login_id = db::start_login(&mut tx, agent.account_id, agent.id).await?;
     let entry = audit::Entry {
         actor_id: agent.id,
@@ -112,7 +152,7 @@ pub async fn log_in_with_password(
     tx.commit().await?;
     session::log_in(
         &state.db,
-        &session,
+        session,
         LoginIdentity {
             account_id: agent.account_id,
             login_id,
@@ -121,7 +161,7 @@ pub async fn log_in_with_password(
     )
     .await?;
     tracing::info!(agent_id = %agent.id, "logged in");
-    Ok(Redirect::to(local_path(&form.next)).into_response())
+    Ok(())
 }
 
 /// `next` only ever leads to a path of this site; anything else leads to the panel.

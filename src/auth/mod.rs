@@ -1,5 +1,5 @@
-//! Who is asking and what they may do: login and logout, password resets and changes,
-//! sessions, throttling, password rules and the permission layer of every `/app` route.
+//! Who is asking and what they may do: login and logout, two-factor login, password
+//! resets and changes, sessions, throttling, password rules and the permission layer of every `/app` route.
 mod change;
 mod current;
 mod db;
@@ -9,6 +9,7 @@ mod permission;
 mod reset;
 mod session;
 pub mod throttle;
+pub mod two_factor;
 
 use axum::{Router, routing::get, routing::post};
 
@@ -37,9 +38,15 @@ pub fn own_password_router() -> Router<AppState> {
         )
 }
 
+/// The agent's own two-factor login: enrolment, its QR code, turning it off.
+pub fn own_two_factor_router() -> Router<AppState> {
+    two_factor::own_router()
+}
+
 /// Logging in and out, and forgotten passwords: open to anyone.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(two_factor::login_router())
         .route(
             "/login",
             get(login::show_login).post(login::log_in_with_password),

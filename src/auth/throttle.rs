@@ -1,7 +1,7 @@
 //! Throttling with counters in PostgreSQL, so that every `serve` process sees the same ones.
 //! Logins: 10 failures for one workspace+email or 50 from one client network within 15
 //! minutes lock further attempts out (the right password included) until the window has
-//! passed. Signups and reset requests are limited per client network the same way, so
+//! passed; two-factor codes count the same way, per agent and per client network. Signups and reset requests are limited per client network the same way, so
 //! that nobody can keep the password hashing busy or flood inboxes.
 //!
 //! An attempt is recorded before it is checked, each in its own statement, so attempts
@@ -28,6 +28,8 @@ pub enum Scope {
     Reset,
     /// Customer messages (contact form, ticket page) from one client network.
     Contact,
+    /// Two-factor codes typed for one agent after their password.
+    TwoFactor,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             Self::Signup => "signup",
             Self::Reset => "reset",
             Self::Contact => "contact",
+            Self::TwoFactor => "two_factor",
         }
     }
 
@@ -49,6 +52,7 @@ impl Scope {
             Self::Signup => 5,
             Self::Reset => 10,
             Self::Contact => 20,
+            Self::TwoFactor => 10,
         }
     }
 }
@@ -114,7 +118,8 @@ pub async fn allow(db: &PgPool, scope: Scope, client: Option<IpAddr>) -> sqlx::R
 
 /// A login attempt being checked.
 pub struct LoginAttempt {
-    account_digest: String,
+    scope: Scope,
+    key_digest: String,
     ip_row: Uuid,
 }
 
@@ -124,24 +129,46 @@ pub async fn begin_login(
     name: &LoginName,
     client: &str,
 ) -> sqlx::Result<Option<LoginAttempt>> {
-    let account_key = name.throttle_key();
-    let (account_row, account_allowed) = record(conn, Scope::Account, &account_key).await?;
+    begin(conn, Scope::Account, &name.throttle_key(), client).await
+}
+
+/// Counts a two-factor code typed for an agent against the agent's limit and the client's
+/// login limit; `None` if it is over either.
+pub async fn begin_two_factor(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+    client: &str,
+) -> sqlx::Result<Option<LoginAttempt>> {
+    let key = format!("{account_id}\n{agent_id}");
+    begin(conn, Scope::TwoFactor, &key, client).await
+}
+
+async fn begin(
+    conn: &mut PgConnection,
+    scope: Scope,
+    key: &str,
+    client: &str,
+) -> sqlx::Result<Option<LoginAttempt>> {
+    let (key_row, key_allowed) = record(conn, scope, key).await?;
     let (ip_row, ip_allowed) = record(conn, Scope::Ip, client).await?;
-    if account_allowed && ip_allowed {
+    if key_allowed && ip_allowed {
         return Ok(Some(LoginAttempt {
-            account_digest: digest(&account_key),
+            scope,
+            key_digest: digest(key),
             ip_row,
         }));
     }
-    forget(conn, &[account_row, ip_row]).await?;
+    forget(conn, &[key_row, ip_row]).await?;
     Ok(None)
 }
 
 /// A successful login starts the pair's count afresh; the client's earlier failures stay.
 pub async fn login_succeeded(conn: &mut PgConnection, attempt: &LoginAttempt) -> sqlx::Result<()> {
     sqlx::query!(
-        "delete from login_attempts where (scope = 'account' and key = $1) or id = $2",
-        attempt.account_digest,
+        "delete from login_attempts where (scope = $1 and key = $2) or id = $3",
+        attempt.scope.as_str(),
+        attempt.key_digest,
         attempt.ip_row,
     )
     .execute(conn)

@@ -1,5 +1,6 @@
 //! `/app/config/settings`: the workspace's own settings (admins and owners): its company
-//! name, its support address, and where its mail provider posts inbound email.
+//! name, its support address, whether every agent must use two-factor login, and where its
+//! mail provider posts inbound email.
 mod db;
 
 use askama::Template;
@@ -36,6 +37,8 @@ struct SettingsForm {
     company: String,
     #[serde(default)]
     support_address: String,
+    /// A checkbox: present when ticked.
+    require_2fa: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -60,6 +63,7 @@ async fn settings_page(
     let form = form.unwrap_or_else(|| SettingsForm {
         company: agent.company.clone(),
         support_address: stored.support_address.unwrap_or_default(),
+        require_2fa: stored.require_2fa.then(|| "on".to_owned()),
     });
     Ok(SettingsPage {
         ctx,
@@ -110,9 +114,17 @@ async fn update_settings(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let support_address = support_address.as_ref().map(EmailAddress::as_str);
+    let require_2fa = form.require_2fa.is_some();
     let mut tx = state.db.begin().await?;
     let before = db::settings(&mut tx, agent.account_id).await?;
-    db::save(&mut tx, agent.account_id, &company, support_address).await?;
+    db::save(
+        &mut tx,
+        agent.account_id,
+        &company,
+        support_address,
+        require_2fa,
+    )
+    .await?;
     let mut changes = Vec::new();
     if company != agent.company {
         changes.push(format!("{} → {company}", agent.company));
@@ -123,6 +135,9 @@ async fn update_settings(
             before.support_address.unwrap_or_default(),
             support_address.unwrap_or_default()
         ));
+    }
+    if before.require_2fa != require_2fa {
+        changes.push(audit::require_2fa_detail(require_2fa).to_owned());
     }
     if !changes.is_empty() {
         let detail = changes.join("; ");

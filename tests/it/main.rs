@@ -23,3 +23,4 @@ mod signup;
 mod stack;
 mod throttle;
 mod tickets;
+mod two_factor;

@@ -18,6 +18,14 @@ type Fields = &'static [(&'static str, &'static str)];
 const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     (Method::Get, "/app", Permission::Tickets, &[]),
     (Method::Get, "/app/password", Permission::OwnProfile, &[]),
+    (Method::Get, "/app/profile/2fa", Permission::OwnProfile, &[]),
+    // The QR code of the secret that the page above offered.
+    (
+        Method::Get,
+        "/app/profile/2fa/qr",
+        Permission::OwnProfile,
+        &[],
+    ),
     (Method::Get, "/app/tickets", Permission::Tickets, &[]),
     (Method::Get, "/app/tickets/new", Permission::Tickets, &[]),
     (
@@ -254,11 +262,12 @@ async fn an_agent_is_refused_every_configuration_form_and_nothing_changes(db: Pg
         format!("/app/config/agents/{admin_id}/edit"),
         format!("/app/config/agents/{admin_id}/delete"),
         format!("/app/config/agents/{admin_id}/invitation"),
+        format!("/app/config/agents/{admin_id}/2fa/reset"),
         "/app/config/departments".to_owned(),
         format!("/app/config/departments/{department}"),
         format!("/app/config/departments/{department}/delete"),
     ] {
-        if !path.ends_with("/invitation") {
+        if !path.ends_with("/invitation") && !path.ends_with("/reset") {
             assert_eq!(
                 agent.get(&path).await.status,
                 StatusCode::FORBIDDEN,
