@@ -13,6 +13,7 @@ mod billing;
 mod departments;
 mod harness;
 mod inbound;
+mod notifications;
 mod outbox;
 mod password;
 mod permissions;
