@@ -84,11 +84,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.listen_addr,
         state.config.base_url
     );
+    let events = state.events.clone();
     axum::serve(
         listener,
         router::app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live panels' streams would otherwise hold the shutdown open.
+        events.stop();
+    })
     .await?;
 
     tracing::info!("requests finished; stopping the outbox worker");

@@ -5,12 +5,12 @@
 //! to its streams through a broadcast channel; each stream keeps what its agent may see.
 mod stream;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, postgres::PgListener};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -67,6 +67,9 @@ pub async fn publish(conn: &mut PgConnection, event: &TicketEvent) -> sqlx::Resu
 #[derive(Clone)]
 pub struct Events {
     sender: broadcast::Sender<TicketEvent>,
+    /// Turns true when the process stops: open streams end, so that a graceful shutdown
+    /// does not wait for them.
+    stopping: Arc<watch::Sender<bool>>,
 }
 
 impl Events {
@@ -75,11 +78,23 @@ impl Events {
     pub fn start(db: &PgPool) -> Self {
         let (sender, _) = broadcast::channel(BUFFER);
         tokio::spawn(listen(db.clone(), sender.clone()));
-        Self { sender }
+        Self {
+            sender,
+            stopping: Arc::new(watch::Sender::new(false)),
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<TicketEvent> {
         self.sender.subscribe()
+    }
+
+    /// Ends every open stream of this process (and those opened from now on).
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 }
 

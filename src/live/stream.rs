@@ -14,7 +14,10 @@ use futures_util::Stream;
 use serde::Serialize;
 use sqlx::PgPool;
 use tokio::{
-    sync::broadcast::{Receiver, error::RecvError},
+    sync::{
+        broadcast::{Receiver, error::RecvError},
+        watch,
+    },
     time::Instant,
 };
 use uuid::Uuid;
@@ -40,6 +43,7 @@ pub(super) async fn events(
     // Subscribed before the first counts are read: nothing falls between them.
     let feed = Feed {
         receiver: state.events.subscribe(),
+        stopping: state.events.stopping(),
         db: state.db,
         agent,
         deadline: Instant::now() + LIFETIME,
@@ -53,6 +57,7 @@ struct Feed {
     db: PgPool,
     agent: CurrentAgent,
     receiver: Receiver<TicketEvent>,
+    stopping: watch::Receiver<bool>,
     deadline: Instant,
     greeted: bool,
 }
@@ -109,7 +114,10 @@ impl Feed {
             }
         }
         loop {
-            let received = tokio::time::timeout_at(self.deadline, self.receiver.recv()).await;
+            let received = tokio::select! {
+                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => received,
+                _ = self.stopping.wait_for(|stopping| *stopping) => return None,
+            };
             let ticket_event = match received {
                 Err(_) | Ok(Err(RecvError::Closed)) => return None,
                 Ok(Ok(e)) if e.account_id != self.agent.account_id => continue,
