@@ -28,7 +28,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, profile, settings, signup, tickets,
+    billing, departments, health, live, notifications, profile, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -88,6 +88,12 @@ pub const NAVIGATION: &[NavEntry] = &[
 pub fn app(state: AppState) -> Router {
     let panel = Router::new()
         .merge(gated(&state, Permission::Tickets, tickets::router()))
+        .merge(gated(&state, Permission::Tickets, live::router()))
+        .merge(gated(
+            &state,
+            Permission::OwnProfile,
+            notifications::router(),
+        ))
         .merge(gated(
             &state,
             Permission::OwnProfile,

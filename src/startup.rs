@@ -9,7 +9,9 @@ use sqlx::{
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
-use crate::{auth, billing, clock::Clock, config::Config, mail::OutboxWorker, router, tickets};
+use crate::{
+    auth, billing, clock::Clock, config::Config, live::Events, mail::OutboxWorker, router, tickets,
+};
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
 /// sessions, throttling counters and the outbox all live in PostgreSQL.
@@ -18,6 +20,8 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Ticket events of every `serve` process, for the live panel.
+    pub events: Events,
 }
 
 pub fn init_tracing() {
@@ -61,6 +65,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         db: pool.clone(),
         config: Arc::new(config),
         clock: Clock::System,
+        events: Events::start(&pool),
     };
 
     let (stop_worker, worker_stopped) = watch::channel(false);
@@ -79,11 +84,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.listen_addr,
         state.config.base_url
     );
+    let events = state.events.clone();
     axum::serve(
         listener,
         router::app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live panels' streams would otherwise hold the shutdown open.
+        events.stop();
+    })
     .await?;
 
     tracing::info!("requests finished; stopping the outbox worker");

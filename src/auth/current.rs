@@ -99,3 +99,12 @@ pub async fn require_permission(
     }
     Ok(next.run(Request::from_parts(parts, body)).await)
 }
+
+impl CurrentAgent {
+    /// The agent as their login stands now, for a long-lived request (the live panel's
+    /// events): `None` once the login has ended (logout, password change, deletion, age).
+    pub async fn reload(&self, db: &sqlx::PgPool) -> sqlx::Result<Option<Self>> {
+        let began_after = OffsetDateTime::now_utc() - ABSOLUTE_LIFETIME;
+        db::current_agent(db, self.account_id, self.login_id, began_after).await
+    }
+}

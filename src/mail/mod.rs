@@ -1,5 +1,5 @@
-//! Outgoing email. A message is written to the `outbox` table in the same transaction as
-//! the change that causes it; `OutboxWorker` delivers it afterwards.
+//! Outgoing email and webhook posts (Slack). A message is written to the `outbox` table in
+//! the same transaction as the change that causes it; `OutboxWorker` delivers it afterwards.
 mod worker;
 
 use sqlx::PgConnection;
@@ -46,6 +46,28 @@ pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -
         email.threading.references,
         email.threading.reply_to,
         email.threading.auto_submitted,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts a webhook post in the outbox: `payload` as JSON to `url` (Slack's incoming webhooks
+/// take `{"text": "..."}`), delivered with the same retries as email.
+pub async fn enqueue_webhook(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    url: &str,
+    payload: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into outbox (account_id, id, kind, url, payload, to_address, subject, text_body,
+                             html_body)
+         values ($1, $2, 'webhook', $3, $4, '', '', '', '')",
+        account_id,
+        Uuid::now_v7(),
+        url,
+        payload,
     )
     .execute(conn)
     .await?;

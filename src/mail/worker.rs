@@ -1,5 +1,5 @@
-//! Delivers the outbox: over SMTP when `SMTP_URL` is set, otherwise as `.eml` files.
-//! Each message is claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks
+//! Delivers the outbox: email over SMTP when `SMTP_URL` is set, otherwise as `.eml` files;
+//! webhook rows as a JSON POST (a non-2xx answer is a failure). Each message is claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks
 //! it sent, so two workers never send the same message. Delivery is at least once: if the
 //! mark cannot be committed after the server accepted the message, it is sent again.
 //! A failed attempt is retried later with exponential backoff.
@@ -22,6 +22,7 @@ use crate::config::Config;
 /// After this many failed attempts a message is given up (marked `failed_at`).
 const MAX_ATTEMPTS: i32 = 12;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -61,6 +62,8 @@ impl Transport {
 pub struct OutboxWorker {
     db: PgPool,
     transport: Transport,
+    /// Posts webhooks; follows no redirects.
+    http: reqwest::Client,
     from: Mailbox,
     /// The host part of Message-IDs.
     domain: String,
@@ -73,6 +76,9 @@ pub struct OutboxWorker {
 struct DueMessage {
     account_id: Uuid,
     id: Uuid,
+    kind: String,
+    url: Option<String>,
+    payload: Option<serde_json::Value>,
     to_address: String,
     subject: String,
     text_body: String,
@@ -92,9 +98,18 @@ impl OutboxWorker {
             .parse()
             .context("MAIL_FROM is not a valid address")?;
         let domain = config.mail_domain();
+        // reqwest is built without a TLS provider of its own: ring, as for sqlx and lettre.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(WEBHOOK_TIMEOUT)
+            .user_agent("Frontdesk")
+            .build()
+            .context("building the webhook client")?;
         Ok(Self {
             db,
             transport: Transport::from_config(config)?,
+            http,
             from,
             domain,
             poll_interval: Duration::from_secs(1),
@@ -123,7 +138,8 @@ impl OutboxWorker {
         let mut tx = self.db.begin().await?;
         let due = sqlx::query_as!(
             DueMessage,
-            r#"select account_id, id, to_address, subject, text_body, html_body, attempts,
+            r#"select account_id, id, kind, url, payload, to_address, subject, text_body,
+                      html_body, attempts,
                       message_id, in_reply_to, "references", reply_to, auto_submitted
              from outbox
              where sent_at is null and failed_at is null and next_attempt_at <= now()
@@ -137,13 +153,18 @@ impl OutboxWorker {
             return Ok(false);
         };
         let attempts = message.attempts + 1;
-        match self.send(&message).await {
+        let sent = match message.kind.as_str() {
+            "webhook" => self.post(&message).await,
+            _ => self.send(&message).await,
+        };
+        match sent {
             Ok(()) => {
                 sqlx::query!(
-                    // The bodies may hold one-time links: not kept once delivered.
+                    // The bodies may hold one-time links, a webhook's address is a secret:
+                    // not kept once delivered.
                     "update outbox
                      set sent_at = now(), attempts = $3, last_error = null,
-                         text_body = '', html_body = ''
+                         text_body = '', html_body = '', url = null, payload = null
                      where account_id = $1 and id = $2",
                     message.account_id,
                     message.id,
@@ -151,18 +172,20 @@ impl OutboxWorker {
                 )
                 .execute(&mut *tx)
                 .await?;
-                tracing::info!(outbox_id = %message.id, "email sent");
+                tracing::info!(outbox_id = %message.id, kind = message.kind, "outbox message sent");
             }
             Err(error) => {
                 let backoff = self.backoff(attempts);
-                tracing::warn!(outbox_id = %message.id, attempts, error = %error, "email not sent");
+                tracing::warn!(outbox_id = %message.id, kind = message.kind, attempts, error = %error, "outbox message not sent");
                 sqlx::query!(
                     "update outbox
                      set attempts = $3, last_error = $4,
                          next_attempt_at = now() + make_interval(secs => $5),
                          failed_at = case when $3::integer >= $6::integer then now() end,
                          text_body = case when $3::integer >= $6::integer then '' else text_body end,
-                         html_body = case when $3::integer >= $6::integer then '' else html_body end
+                         html_body = case when $3::integer >= $6::integer then '' else html_body end,
+                         url = case when $3::integer >= $6::integer then null else url end,
+                         payload = case when $3::integer >= $6::integer then null else payload end
                      where account_id = $1 and id = $2",
                     message.account_id,
                     message.id,
@@ -217,6 +240,29 @@ impl OutboxWorker {
             message.html_body.clone(),
         ))?;
         self.transport.send(email).await
+    }
+}
+
+impl OutboxWorker {
+    /// Posts a webhook row's payload as JSON. Errors never carry the URL, which is a
+    /// secret: they end up in `last_error` and in the log.
+    async fn post(&self, message: &DueMessage) -> anyhow::Result<()> {
+        let (Some(url), Some(payload)) = (&message.url, &message.payload) else {
+            anyhow::bail!("webhook without an address or payload");
+        };
+        let response = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(payload.to_string())
+            .send()
+            .await
+            .map_err(|error| anyhow::anyhow!("webhook not reached: {}", error.without_url()))?;
+        let status = response.status();
+        if !status.is_success() {
+            anyhow::bail!("webhook answered {status}");
+        }
+        Ok(())
     }
 }
 

@@ -872,6 +872,19 @@ pub struct QueueCounts {
     pub total: i64,
 }
 
+impl QueueCounts {
+    /// One of these counts as shown: exact below the cap, "999+" at it.
+    pub fn shown(&self, count: i64) -> String {
+        if count >= COUNT_CAP {
+            format!("{}+", COUNT_CAP - 1)
+        } else if self.total >= COUNT_CAP {
+            format!("{count}+")
+        } else {
+            count.to_string()
+        }
+    }
+}
+
 pub async fn queue_counts(db: &PgPool, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
     let mut query = QueryBuilder::new(
         "select count(*) filter (where status = 'new') as new,

@@ -18,7 +18,11 @@ use super::{
     db::{self, MailWorkspace, NewAttachment, NewMessage, NewTicket},
     threading,
 };
-use crate::{AppError, AppState, i18n::Locale};
+use crate::{
+    AppError, AppState,
+    i18n::Locale,
+    notifications::{self, Change},
+};
 
 /// The largest message taken: what the bigger mail providers accept, with room for the
 /// base64 of attachments.
@@ -327,6 +331,18 @@ pub async fn receive(
     let (number, message_id) = match answered_ticket(&mut tx, &workspace, &mail).await? {
         Some((ticket_id, number)) => {
             let added = add_customer_message(&mut tx, workspace.id, ticket_id, &customer).await?;
+            if added.is_some() {
+                let (config, change) = (&state.config, Change::CustomerReplied);
+                notifications::ticket_changed(
+                    &mut tx,
+                    config,
+                    workspace.id,
+                    ticket_id,
+                    change,
+                    None,
+                )
+                .await?;
+            }
             (number, added)
         }
         None => open_ticket(&mut tx, &state, &workspace, &mail, &customer).await?,
@@ -406,6 +422,10 @@ async fn open_ticket(
     )
     .await?;
     let message_id = add_customer_message(conn, workspace.id, ticket.id, customer).await?;
+    if message_id.is_some() {
+        let (config, change) = (&state.config, Change::Created);
+        notifications::ticket_changed(conn, config, workspace.id, ticket.id, change, None).await?;
+    }
     if message_id.is_some() && !mail.automatic && mail.from_email.contains('@') {
         let opened = Opened {
             ticket: &ticket,

@@ -22,6 +22,7 @@ use crate::{
     auth::CurrentAgent,
     departments,
     input::{Choice, EmailAddress, FieldErrors, optional_text, required_long_text, required_text},
+    notifications::{self, Change},
     web::{PageContext, flash},
 };
 
@@ -138,6 +139,16 @@ pub(super) async fn create(
         customer_token: &ticket.customer_token,
     };
     reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    let change = Change::Created;
+    notifications::ticket_changed(
+        &mut tx,
+        &state.config,
+        agent.account_id,
+        ticket.id,
+        change,
+        Some(&agent),
+    )
+    .await?;
     tx.commit().await?;
     flash::success(&session, "ticket-created").await?;
     // A ticket of a department the agent is not in is out of their sight once made.

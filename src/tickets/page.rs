@@ -24,9 +24,11 @@ use super::{
 use crate::{
     AppError, AppState, agents,
     auth::CurrentAgent,
+    config::Config,
     departments,
     error::Found,
     input::{Choice, FieldErrors, required_long_text},
+    notifications::{self, Change},
     web::{PageContext, flash},
 };
 
@@ -239,7 +241,7 @@ pub(super) async fn reply(
         postponed_until: None,
         ..current_properties(&ticket)
     };
-    record_changes(&mut tx, &agent, &ticket, &properties).await?;
+    record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-reply-sent").await?;
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
@@ -424,7 +426,7 @@ pub(super) async fn set_properties(
         assignee_id,
         postponed_until,
     };
-    record_changes(&mut tx, &agent, &ticket, &properties).await?;
+    record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
     tx.commit().await?;
     // A ticket moved to a department the agent is not in leaves their sight.
     let still_visible = db::visible_ticket(
@@ -443,9 +445,11 @@ pub(super) async fn set_properties(
     Ok(Redirect::to(&next).into_response())
 }
 
-/// Stores `properties` and writes an event into the thread for each that changed.
+/// Stores `properties`, writes an event into the thread for each that changed, and tells
+/// the live panel (and a new assignee) about it.
 async fn record_changes(
     conn: &mut PgConnection,
+    config: &Config,
     agent: &CurrentAgent,
     ticket: &Ticket,
     properties: &Properties,
@@ -503,6 +507,21 @@ async fn record_changes(
         )
         .await?;
     }
+    let change = if properties.assignee_id.is_some() && before.assignee_id != properties.assignee_id
+    {
+        Change::Assigned
+    } else {
+        Change::Updated
+    };
+    notifications::ticket_changed(
+        conn,
+        config,
+        agent.account_id,
+        ticket.id,
+        change,
+        Some(agent),
+    )
+    .await?;
     Ok(())
 }
 

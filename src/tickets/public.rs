@@ -23,6 +23,7 @@ use crate::{
     crypto,
     error::Found,
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
+    notifications::{self, Change},
     web::{PageContext, client::ClientAddr, csrf, flash},
 };
 
@@ -142,6 +143,15 @@ pub(super) async fn contact(
     .await?;
     let customer = NewMessage::customer(&name, &message);
     add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
+    notifications::ticket_changed(
+        &mut tx,
+        &state.config,
+        workspace.id,
+        ticket.id,
+        Change::Created,
+        None,
+    )
+    .await?;
     db::set_form_session(&mut tx, workspace.id, ticket.id, &session_digest).await?;
     let opened = Opened {
         ticket: &ticket,
@@ -245,7 +255,20 @@ pub(super) async fn customer_reply(
         return Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response());
     }
     let customer = NewMessage::customer(&ticket.customer_name, &message);
-    add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer).await?;
+    if add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer)
+        .await?
+        .is_some()
+    {
+        notifications::ticket_changed(
+            &mut tx,
+            &state.config,
+            ticket.account_id,
+            ticket.id,
+            Change::CustomerReplied,
+            None,
+        )
+        .await?;
+    }
     tx.commit().await?;
     flash::success(&session, "customer-reply-sent").await?;
     Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response())

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{
     IssueType, Status,
-    db::{self, AssigneeFilter, COUNT_CAP, ListFilter, ListedTicket, QueueCounts, Viewer},
+    db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
 };
 use crate::{
     AppError, AppState, agents, auth::CurrentAgent, departments, input::Choice, web::PageContext,
@@ -32,13 +32,7 @@ pub(super) struct QueuePage {
 impl QueuePage {
     /// A count as shown: exact below the cap, "999+" at it.
     pub fn count(&self, count: &i64) -> String {
-        if *count >= COUNT_CAP {
-            format!("{}+", COUNT_CAP - 1)
-        } else if self.counts.total >= COUNT_CAP {
-            format!("{count}+")
-        } else {
-            count.to_string()
-        }
+        self.counts.shown(*count)
     }
 }
 

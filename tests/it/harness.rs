@@ -18,6 +18,7 @@ use frontdesk::{
     clock::Clock,
     config::Config,
     i18n::Locale,
+    live::Events,
     mail::OutboxWorker,
     router,
 };
@@ -196,6 +197,7 @@ pub async fn serve_with(
     );
     configure(&mut config);
     let state = AppState {
+        events: Events::start(&db),
         db,
         config: Arc::new(config.clone()),
         clock,

@@ -670,8 +670,10 @@ async fn html_mail_is_shown_sanitized_and_its_text_kept(db: PgPool) {
     let page = admin_sees(&app, &acme, number).await;
     assert!(page.body.contains("order 4711"), "{}", page.body);
     assert!(page.body.contains("my account"));
+    // The live panel's script is the one script the page may load.
+    let body = page.body.replace(r#"<script src="/static/panel.js""#, "");
     for bad in HOSTILE {
-        assert!(!page.body.contains(bad), "{bad} on the ticket page");
+        assert!(!body.contains(bad), "{bad} on the ticket page");
     }
     assert_no_ticket_without_its_message(&app).await;
 }

@@ -29,6 +29,18 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     (Method::Get, "/app/tickets", Permission::Tickets, &[]),
     (Method::Get, "/app/tickets/new", Permission::Tickets, &[]),
     (
+        Method::Get,
+        "/app/profile/notifications",
+        Permission::OwnProfile,
+        &[],
+    ),
+    (
+        Method::Post,
+        "/app/profile/notifications",
+        Permission::OwnProfile,
+        &[("email_assigned", "on"), ("slack_webhook_url", "")],
+    ),
+    (
         Method::Post,
         "/app/password",
         Permission::OwnProfile,

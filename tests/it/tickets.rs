@@ -450,11 +450,17 @@ async fn the_queue_counts_by_status(db: PgPool) {
     let agent = app.logged_in(&acme, Role::Agent).await;
     let queue = agent.get("/app").await;
     assert!(
-        queue.body.contains("<strong>2</strong> New"),
+        queue
+            .body
+            .contains(r#"<strong data-count="new">2</strong> New"#),
         "{}",
         queue.body
     );
-    assert!(queue.body.contains("<strong>1</strong> Open"));
+    assert!(
+        queue
+            .body
+            .contains(r#"<strong data-count="open">1</strong> Open"#)
+    );
 }
 
 #[sqlx::test]

@@ -1,0 +1,159 @@
+//! The live panel: what happens to tickets reaches the agents' open pages as server-sent
+//! events (`GET /app/events`). A change is announced with `pg_notify` in the transaction
+//! that makes it, so PostgreSQL delivers it when, and only if, it commits, to every `serve`
+//! process alike. Each process has one listener (`Events::start`) that fans the events out
+//! to its streams through a broadcast channel; each stream keeps what its agent may see.
+mod stream;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{Router, routing::get};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool, postgres::PgListener};
+use tokio::sync::{broadcast, watch};
+use uuid::Uuid;
+
+use crate::AppState;
+
+/// The PostgreSQL channel of ticket events.
+const CHANNEL: &str = "frontdesk_events";
+/// Events a slow stream may fall behind before it skips to fresh counts.
+const BUFFER: usize = 1024;
+const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(30);
+
+/// `GET /app/events`, for every role.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/app/events", get(stream::events))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    NewTicket,
+    /// A customer's message on a ticket that existed before.
+    NewMessage,
+    /// Someone was given the ticket.
+    Assigned,
+    /// Status, priority, department, ...: counts may change, nobody is called.
+    Updated,
+}
+
+/// What one ticket event says, as it travels through `pg_notify`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub account_id: Uuid,
+    pub kind: EventKind,
+    pub number: i64,
+    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    /// The agent who made the change: their own pages do not ring for it.
+    pub actor_id: Option<Uuid>,
+}
+
+/// Announces `event` when the caller's transaction commits.
+pub async fn publish(conn: &mut PgConnection, event: &TicketEvent) -> sqlx::Result<()> {
+    let payload =
+        serde_json::to_string(event).map_err(|error| sqlx::Error::Encode(error.into()))?;
+    // Not `query!`: pg_notify returns void, which the macros cannot describe.
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// This process's end of the event channel.
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<TicketEvent>,
+    /// Turns true when the process stops: open streams end, so that a graceful shutdown
+    /// does not wait for them.
+    stopping: Arc<watch::Sender<bool>>,
+}
+
+impl Events {
+    /// Starts listening on `db`'s database (one connection, held until the pool closes,
+    /// reconnected when lost) and hands the events to the streams of this process.
+    pub fn start(db: &PgPool) -> Self {
+        let (sender, _) = broadcast::channel(BUFFER);
+        tokio::spawn(listen(db.clone(), sender.clone()));
+        Self {
+            sender,
+            stopping: Arc::new(watch::Sender::new(false)),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<TicketEvent> {
+        self.sender.subscribe()
+    }
+
+    /// Ends every open stream of this process (and those opened from now on).
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+}
+
+async fn listen(db: PgPool, sender: broadcast::Sender<TicketEvent>) {
+    const FIRST_WAIT: Duration = Duration::from_millis(250);
+    let mut wait = FIRST_WAIT;
+    loop {
+        let started = std::time::Instant::now();
+        let result = receive(&db, &sender).await;
+        // A connection that lasted was a good one: the next failure starts waiting short.
+        if started.elapsed() > MAX_RECONNECT_WAIT {
+            wait = FIRST_WAIT;
+        }
+        match result {
+            // The pool was closed: the process (or the test) is ending.
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(error) => tracing::warn!(%error, "live events: listening failed; trying again"),
+            Ok(()) => {}
+        }
+        if db.is_closed() {
+            return;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(MAX_RECONNECT_WAIT);
+    }
+}
+
+/// Connects and passes notifications on until the connection cannot be had again.
+/// `PgListener` reconnects by itself after a lost connection and listens again.
+async fn receive(db: &PgPool, sender: &broadcast::Sender<TicketEvent>) -> sqlx::Result<()> {
+    let mut listener = PgListener::connect_with(db).await?;
+    listener.listen(CHANNEL).await?;
+    tracing::debug!("live events: listening");
+    loop {
+        let notification = listener.recv().await?;
+        match serde_json::from_str::<TicketEvent>(notification.payload()) {
+            // No stream listening is no error.
+            Ok(event) => drop(sender.send(event)),
+            Err(error) => tracing::warn!(%error, "live events: a notification that is no event"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_travel_as_json_with_snake_case_kinds() {
+        let event = TicketEvent {
+            account_id: Uuid::nil(),
+            kind: EventKind::NewTicket,
+            number: 7,
+            department_id: None,
+            assignee_id: None,
+            actor_id: None,
+        };
+        let json = serde_json::to_string(&event).unwrap_or_default();
+        assert!(json.contains(r#""kind":"new_ticket""#), "{json}");
+        assert_eq!(serde_json::from_str::<TicketEvent>(&json).ok(), Some(event));
+    }
+}

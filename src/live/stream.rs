@@ -1,0 +1,265 @@
+//! `GET /app/events`: one agent's server-sent events. The first says which sounds the
+//! agent has switched on and their queue counts; then each ticket event of their
+//! workspace that they may see (their departments', theirs, or without a department)
+//! brings fresh counts and the sound it asks for, if that sound is on. Comments keep the
+//! connection alive; the stream ends now and then, or when the login ends, and the
+//! browser's `EventSource` reconnects by itself.
+use std::{convert::Infallible, time::Duration};
+
+use axum::{
+    extract::State,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use futures_util::Stream;
+use serde::Serialize;
+use sqlx::PgPool;
+use tokio::{
+    sync::{
+        broadcast::{Receiver, error::RecvError},
+        watch,
+    },
+    time::Instant,
+};
+use uuid::Uuid;
+
+use super::{EventKind, TicketEvent};
+use crate::{
+    AppState,
+    auth::CurrentAgent,
+    notifications::{self, Sound},
+    tickets::db::{QueueCounts, Viewer, queue_counts},
+};
+
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// A stream ends after this long, so that a connection never outlives its checks for long.
+const LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// How long the browser waits before reconnecting.
+const RETRY: Duration = Duration::from_secs(3);
+
+pub(super) async fn events(
+    State(state): State<AppState>,
+    agent: CurrentAgent,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribed before the first counts are read: nothing falls between them.
+    let feed = Feed {
+        receiver: state.events.subscribe(),
+        stopping: state.events.stopping(),
+        db: state.db,
+        agent,
+        deadline: Instant::now() + LIFETIME,
+        greeted: false,
+    };
+    Sse::new(futures_util::stream::unfold(feed, Feed::next))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+struct Feed {
+    db: PgPool,
+    agent: CurrentAgent,
+    receiver: Receiver<TicketEvent>,
+    stopping: watch::Receiver<bool>,
+    deadline: Instant,
+    greeted: bool,
+}
+
+/// One event as the page's script reads it.
+#[derive(Serialize)]
+struct Message {
+    /// `hello`, `refresh` (events were missed), or a `TicketEvent`'s kind.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<i64>,
+    counts: ShownCounts,
+    /// The sound to play, when the agent has it on.
+    sound: Option<&'static str>,
+    /// In `hello`: every sound the agent has on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sounds: Option<Vec<&'static str>>,
+}
+
+/// The queue's counts as the page shows them (`data-count` elements).
+#[derive(Serialize)]
+struct ShownCounts {
+    new: String,
+    open: String,
+    answered: String,
+    postponed: String,
+}
+
+impl From<QueueCounts> for ShownCounts {
+    fn from(counts: QueueCounts) -> Self {
+        Self {
+            new: counts.shown(counts.new),
+            open: counts.shown(counts.open),
+            answered: counts.shown(counts.answered),
+            postponed: counts.shown(counts.postponed),
+        }
+    }
+}
+
+enum Outcome {
+    Send(Message),
+    Skip,
+    /// The login has ended: so does the stream.
+    End,
+}
+
+impl Feed {
+    async fn next(mut self) -> Option<(Result<Event, Infallible>, Self)> {
+        if !self.greeted {
+            self.greeted = true;
+            match self.hello().await {
+                Ok(message) => return Some((Ok(event(&message).retry(RETRY)), self)),
+                Err(error) => tracing::warn!(%error, "live events: the first counts failed"),
+            }
+        }
+        loop {
+            let received = tokio::select! {
+                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => received,
+                _ = self.stopping.wait_for(|stopping| *stopping) => return None,
+            };
+            let ticket_event = match received {
+                Err(_) | Ok(Err(RecvError::Closed)) => return None,
+                Ok(Ok(e)) if e.account_id != self.agent.account_id => continue,
+                Ok(Ok(e)) => Some(e),
+                // Fallen behind: fresh counts make up for what was missed.
+                Ok(Err(RecvError::Lagged(_))) => None,
+            };
+            match self.outcome(ticket_event.as_ref()).await {
+                Ok(Outcome::Send(message)) => return Some((Ok(event(&message)), self)),
+                Ok(Outcome::Skip) => {}
+                Ok(Outcome::End) => return None,
+                Err(error) => tracing::warn!(%error, "live events: an event was not sent"),
+            }
+        }
+    }
+
+    async fn hello(&self) -> sqlx::Result<Message> {
+        let preferences =
+            notifications::db::preferences(&self.db, self.agent.account_id, self.agent.id).await?;
+        let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+        Ok(Message {
+            kind: "hello",
+            number: None,
+            counts: counts.into(),
+            sound: None,
+            sounds: Some(
+                preferences
+                    .sounds()
+                    .into_iter()
+                    .map(Sound::as_str)
+                    .collect(),
+            ),
+        })
+    }
+
+    /// What `ticket_event` (or, when `None`, missed events) means to this stream's agent.
+    async fn outcome(&mut self, ticket_event: Option<&TicketEvent>) -> sqlx::Result<Outcome> {
+        // Role, departments and the login itself may have changed since the stream began.
+        let Some(agent) = self.agent.reload(&self.db).await? else {
+            return Ok(Outcome::End);
+        };
+        self.agent = agent;
+        let Some(ticket_event) = ticket_event else {
+            let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+            return Ok(Outcome::Send(Message {
+                kind: "refresh",
+                number: None,
+                counts: counts.into(),
+                sound: None,
+                sounds: None,
+            }));
+        };
+        if !self.may_see(ticket_event).await? {
+            return Ok(Outcome::Skip);
+        }
+        let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+        let sound = match self.sound_of(ticket_event) {
+            Some(sound)
+                if notifications::db::preferences(
+                    &self.db,
+                    self.agent.account_id,
+                    self.agent.id,
+                )
+                .await?
+                .sound(sound) =>
+            {
+                Some(sound.as_str())
+            }
+            _ => None,
+        };
+        Ok(Outcome::Send(Message {
+            kind: kind_name(ticket_event.kind),
+            number: Some(ticket_event.number),
+            counts: counts.into(),
+            sound,
+            sounds: None,
+        }))
+    }
+
+    /// The ticket list's rule: admins and owners see everything; agents the tickets of
+    /// their departments, those without one, and those assigned to them.
+    async fn may_see(&self, ticket_event: &TicketEvent) -> sqlx::Result<bool> {
+        let viewer = Viewer::of(&self.agent);
+        let Some(department_id) = ticket_event.department_id else {
+            return Ok(true);
+        };
+        if viewer.sees_all || ticket_event.assignee_id == Some(self.agent.id) {
+            return Ok(true);
+        }
+        is_member(
+            &self.db,
+            self.agent.account_id,
+            self.agent.id,
+            department_id,
+        )
+        .await
+    }
+
+    /// The sound an event asks of this agent: none for their own doing.
+    fn sound_of(&self, ticket_event: &TicketEvent) -> Option<Sound> {
+        if ticket_event.actor_id == Some(self.agent.id) {
+            return None;
+        }
+        match ticket_event.kind {
+            EventKind::NewTicket => Some(Sound::NewTicket),
+            EventKind::NewMessage => Some(Sound::NewMessage),
+            EventKind::Assigned if ticket_event.assignee_id == Some(self.agent.id) => {
+                Some(Sound::NewSystemMessage)
+            }
+            EventKind::Assigned | EventKind::Updated => None,
+        }
+    }
+}
+
+fn kind_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::NewTicket => "new_ticket",
+        EventKind::NewMessage => "new_message",
+        EventKind::Assigned => "assigned",
+        EventKind::Updated => "updated",
+    }
+}
+
+fn event(message: &Message) -> Event {
+    Event::default().data(serde_json::to_string(message).unwrap_or_default())
+}
+
+async fn is_member(
+    db: &PgPool,
+    account_id: Uuid,
+    agent_id: Uuid,
+    department_id: Uuid,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+             select 1 from department_agents
+             where account_id = $1 and agent_id = $2 and department_id = $3
+           ) as "member!""#,
+        account_id,
+        agent_id,
+        department_id,
+    )
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,179 @@
+//! Queries of the agents' notification preferences and of who is told about a ticket.
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::Sound;
+use crate::i18n::Locale;
+
+/// An agent's choices. An agent who never saved any has every switch on and no webhook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preferences {
+    pub email_new_ticket: bool,
+    pub email_assigned: bool,
+    pub email_customer_reply: bool,
+    pub slack_webhook_url: Option<String>,
+    pub sound_new_call: bool,
+    pub sound_new_chat: bool,
+    pub sound_new_message: bool,
+    pub sound_new_system_message: bool,
+    pub sound_new_ticket: bool,
+}
+
+impl Preferences {
+    pub fn sound(&self, sound: Sound) -> bool {
+        match sound {
+            Sound::NewCall => self.sound_new_call,
+            Sound::NewChat => self.sound_new_chat,
+            Sound::NewMessage => self.sound_new_message,
+            Sound::NewSystemMessage => self.sound_new_system_message,
+            Sound::NewTicket => self.sound_new_ticket,
+        }
+    }
+
+    /// The sounds switched on.
+    pub fn sounds(&self) -> Vec<Sound> {
+        Sound::ALL.into_iter().filter(|s| self.sound(*s)).collect()
+    }
+}
+
+pub async fn preferences(
+    db: &PgPool,
+    account_id: Uuid,
+    agent_id: Uuid,
+) -> sqlx::Result<Preferences> {
+    sqlx::query_as!(
+        Preferences,
+        r#"select coalesce(p.email_new_ticket, true) as "email_new_ticket!",
+                  coalesce(p.email_assigned, true) as "email_assigned!",
+                  coalesce(p.email_customer_reply, true) as "email_customer_reply!",
+                  p.slack_webhook_url as "slack_webhook_url?",
+                  coalesce(p.sound_new_call, true) as "sound_new_call!",
+                  coalesce(p.sound_new_chat, true) as "sound_new_chat!",
+                  coalesce(p.sound_new_message, true) as "sound_new_message!",
+                  coalesce(p.sound_new_system_message, true) as "sound_new_system_message!",
+                  coalesce(p.sound_new_ticket, true) as "sound_new_ticket!"
+           from (select $1::uuid as account_id, $2::uuid as agent_id) me
+           left join agent_preferences p
+             on p.account_id = me.account_id and p.agent_id = me.agent_id"#,
+        account_id,
+        agent_id,
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn save_preferences(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+    preferences: &Preferences,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into agent_preferences
+             (account_id, agent_id, email_new_ticket, email_assigned, email_customer_reply,
+              slack_webhook_url, sound_new_call, sound_new_chat, sound_new_message,
+              sound_new_system_message, sound_new_ticket)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         on conflict (account_id, agent_id) do update
+         set email_new_ticket = excluded.email_new_ticket,
+             email_assigned = excluded.email_assigned,
+             email_customer_reply = excluded.email_customer_reply,
+             slack_webhook_url = excluded.slack_webhook_url,
+             sound_new_call = excluded.sound_new_call,
+             sound_new_chat = excluded.sound_new_chat,
+             sound_new_message = excluded.sound_new_message,
+             sound_new_system_message = excluded.sound_new_system_message,
+             sound_new_ticket = excluded.sound_new_ticket,
+             updated_at = now()",
+        account_id,
+        agent_id,
+        preferences.email_new_ticket,
+        preferences.email_assigned,
+        preferences.email_customer_reply,
+        preferences.slack_webhook_url,
+        preferences.sound_new_call,
+        preferences.sound_new_chat,
+        preferences.sound_new_message,
+        preferences.sound_new_system_message,
+        preferences.sound_new_ticket,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A ticket as its notifications describe it.
+pub struct NotifiedTicket {
+    pub number: i64,
+    pub subject: String,
+    pub customer: String,
+    pub department_id: Option<Uuid>,
+    pub department: Option<String>,
+    pub assignee_id: Option<Uuid>,
+}
+
+pub async fn ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<NotifiedTicket> {
+    sqlx::query_as!(
+        NotifiedTicket,
+        r#"select t.number, t.subject,
+                  coalesce(nullif(t.customer_name, ''), t.customer_email) as "customer!",
+                  t.department_id, d.name as "department?", t.assignee_id
+           from tickets t
+           left join departments d on d.account_id = t.account_id and d.id = t.department_id
+           where t.account_id = $1 and t.id = $2"#,
+        account_id,
+        ticket_id,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Someone who may be told: an agent of the workspace, not deleted, with their switches.
+pub struct Recipient {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub language: Locale,
+    pub email_new_ticket: bool,
+    pub email_assigned: bool,
+    pub email_customer_reply: bool,
+    pub slack_webhook_url: Option<String>,
+}
+
+/// The agents of `department_id` and the agent `agent_id` (either may be none), not
+/// deleted, other than `actor_id`.
+pub async fn recipients(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    department_id: Option<Uuid>,
+    agent_id: Option<Uuid>,
+    actor_id: Option<Uuid>,
+) -> sqlx::Result<Vec<Recipient>> {
+    sqlx::query_as!(
+        Recipient,
+        r#"select a.id, a.email, a.name, a.language as "language: Locale",
+                  coalesce(p.email_new_ticket, true) as "email_new_ticket!",
+                  coalesce(p.email_assigned, true) as "email_assigned!",
+                  coalesce(p.email_customer_reply, true) as "email_customer_reply!",
+                  p.slack_webhook_url as "slack_webhook_url?"
+           from agents a
+           left join agent_preferences p on p.account_id = a.account_id and p.agent_id = a.id
+           where a.account_id = $1 and a.deleted_at is null
+             and a.id is distinct from $4
+             and (a.id = $3 or exists (
+                   select 1 from department_agents da
+                   where da.account_id = a.account_id and da.agent_id = a.id
+                     and da.department_id = $2))
+           order by a.id"#,
+        account_id,
+        department_id,
+        agent_id,
+        actor_id,
+    )
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,207 @@
+//! Telling agents what happened to a ticket, in the transaction of the change: an email and
+//! a Slack message (both through the outbox) to each agent concerned, and an event for the
+//! live panel.
+//!
+//! Who is told: a new ticket, the agents of its department (a ticket without a department
+//! emails nobody; everyone sees it in the queue); an assignment, the assignee; a customer's
+//! reply, the ticket's assignee. Never the agent who made the change, never a deleted
+//! agent. The email switches choose the events an agent is told of; their Slack webhook,
+//! when they have one, carries the same messages as their email.
+use askama::Template;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::db::{self, NotifiedTicket, Recipient};
+use crate::{
+    AppError,
+    auth::CurrentAgent,
+    config::Config,
+    i18n::Locale,
+    live::{self, EventKind, TicketEvent},
+    mail::{self, Email, Threading},
+};
+
+/// What happened to a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Assigned,
+    CustomerReplied,
+    /// Anything else that moves it between queues (status, department, ...).
+    Updated,
+}
+
+/// Tells who should know that ticket `ticket_id` had `change`, made by `actor` (`None`: the
+/// customer or the system). Call it inside the transaction of the change, after it.
+pub async fn ticket_changed(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    change: Change,
+    actor: Option<&CurrentAgent>,
+) -> Result<(), AppError> {
+    let ticket = db::ticket(conn, account_id, ticket_id).await?;
+    let kind = match change {
+        Change::Created => EventKind::NewTicket,
+        Change::Assigned => EventKind::Assigned,
+        Change::CustomerReplied => EventKind::NewMessage,
+        Change::Updated => EventKind::Updated,
+    };
+    let event = TicketEvent {
+        account_id,
+        kind,
+        number: ticket.number,
+        department_id: ticket.department_id,
+        assignee_id: ticket.assignee_id,
+        actor_id: actor.map(|a| a.id),
+    };
+    live::publish(conn, &event).await?;
+
+    let (department, agent) = match change {
+        Change::Created => (ticket.department_id, None),
+        Change::Assigned | Change::CustomerReplied => (None, ticket.assignee_id),
+        Change::Updated => return Ok(()),
+    };
+    if department.is_none() && agent.is_none() {
+        return Ok(());
+    }
+    let actor_id = actor.map(|a| a.id);
+    let recipients = db::recipients(conn, account_id, department, agent, actor_id).await?;
+    for recipient in recipients.iter().filter(|r| wants(r, change)) {
+        let notice = Notice {
+            locale: recipient.language,
+            name: &recipient.name,
+            line: describe(recipient.language, change, &ticket, actor),
+            link: config.link(&format!("/app/tickets/{}", ticket.number)),
+            settings_link: config.link(super::SETTINGS_PATH),
+        };
+        let email = notice.email(&recipient.email, subject(change, &ticket, recipient))?;
+        mail::enqueue(conn, account_id, &email).await?;
+        if let Some(url) = &recipient.slack_webhook_url {
+            mail::enqueue_webhook(conn, account_id, url, &notice.slack()).await?;
+        }
+    }
+    Ok(())
+}
+
+fn wants(recipient: &Recipient, change: Change) -> bool {
+    match change {
+        Change::Created => recipient.email_new_ticket,
+        Change::Assigned => recipient.email_assigned,
+        Change::CustomerReplied => recipient.email_customer_reply,
+        Change::Updated => false,
+    }
+}
+
+fn subject(change: Change, ticket: &NotifiedTicket, recipient: &Recipient) -> String {
+    let key = match change {
+        Change::Assigned => "notify-subject-assigned",
+        Change::CustomerReplied => "notify-subject-customer-reply",
+        Change::Created | Change::Updated => "notify-subject-new-ticket",
+    };
+    let number = ticket.number.to_string();
+    recipient.language.t_args(
+        key,
+        &[("number", number.as_str()), ("subject", &ticket.subject)],
+    )
+}
+
+/// What happened, in one sentence of `locale`.
+fn describe(
+    locale: Locale,
+    change: Change,
+    ticket: &NotifiedTicket,
+    actor: Option<&CurrentAgent>,
+) -> String {
+    let number = ticket.number.to_string();
+    let someone = locale.t("notify-someone");
+    let actor = actor.map_or(someone.as_str(), |a| a.name.as_str());
+    let department = ticket.department.as_deref().unwrap_or_default();
+    let (key, who) = match change {
+        Change::Assigned => ("notify-assigned", actor),
+        Change::CustomerReplied => ("notify-customer-reply", ticket.customer.as_str()),
+        Change::Created | Change::Updated => ("notify-new-ticket", ticket.customer.as_str()),
+    };
+    locale.t_args(
+        key,
+        &[
+            ("number", number.as_str()),
+            ("subject", &ticket.subject),
+            ("who", who),
+            ("department", department),
+        ],
+    )
+}
+
+/// One notification, as email and as Slack message.
+struct Notice<'a> {
+    locale: Locale,
+    name: &'a str,
+    line: String,
+    link: String,
+    settings_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "notifications/email.txt")]
+struct NoticeText<'a> {
+    notice: &'a Notice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications/email.html")]
+struct NoticeHtml<'a> {
+    notice: &'a Notice<'a>,
+}
+
+impl Notice<'_> {
+    fn email(&self, to: &str, subject: String) -> Result<Email, AppError> {
+        Ok(Email {
+            to: to.to_owned(),
+            subject,
+            text: NoticeText { notice: self }
+                .render()
+                .map_err(anyhow::Error::from)?,
+            html: NoticeHtml { notice: self }
+                .render()
+                .map_err(anyhow::Error::from)?,
+            // Sent by a machine: out-of-office replies stay away.
+            threading: Threading {
+                auto_submitted: true,
+                ..Threading::default()
+            },
+        })
+    }
+
+    /// Slack's incoming-webhook message: `{"text": ...}` with a link in Slack's markup.
+    fn slack(&self) -> serde_json::Value {
+        let text = format!(
+            "{} <{}|{}>",
+            slack_escape(&self.line),
+            self.link,
+            slack_escape(&self.locale.t("notify-open"))
+        );
+        serde_json::json!({ "text": text })
+    }
+}
+
+/// Slack reads `&`, `<` and `>` as markup: user text escapes them.
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_markup_in_user_text_is_escaped() {
+        assert_eq!(
+            slack_escape("<!channel> & <http://x|y>"),
+            "&lt;!channel&gt; &amp; &lt;http://x|y&gt;"
+        );
+    }
+}
