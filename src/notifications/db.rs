@@ -144,15 +144,27 @@ pub struct Recipient {
     pub slack_webhook_url: Option<String>,
 }
 
-/// The agents of `department_id` and the agent `agent_id` (either may be none), not
-/// deleted, other than `actor_id`.
+/// Whom a change concerns.
+#[derive(Clone, Copy, Debug)]
+pub enum Audience {
+    Department(Uuid),
+    Agent(Uuid),
+    /// Every agent of the workspace.
+    Everyone,
+}
+
+/// The agents `audience` names, not deleted, other than `actor_id`.
 pub async fn recipients(
     conn: &mut PgConnection,
     account_id: Uuid,
-    department_id: Option<Uuid>,
-    agent_id: Option<Uuid>,
+    audience: Audience,
     actor_id: Option<Uuid>,
 ) -> sqlx::Result<Vec<Recipient>> {
+    let (department_id, agent_id, everyone) = match audience {
+        Audience::Department(id) => (Some(id), None, false),
+        Audience::Agent(id) => (None, Some(id), false),
+        Audience::Everyone => (None, None, true),
+    };
     sqlx::query_as!(
         Recipient,
         r#"select a.id, a.email, a.name, a.language as "language: Locale",
@@ -164,7 +176,7 @@ pub async fn recipients(
            left join agent_preferences p on p.account_id = a.account_id and p.agent_id = a.id
            where a.account_id = $1 and a.deleted_at is null
              and a.id is distinct from $4
-             and (a.id = $3 or exists (
+             and ($5 or a.id = $3 or exists (
                    select 1 from department_agents da
                    where da.account_id = a.account_id and da.agent_id = a.id
                      and da.department_id = $2))
@@ -173,6 +185,7 @@ pub async fn recipients(
         department_id,
         agent_id,
         actor_id,
+        everyone,
     )
     .fetch_all(conn)
     .await

@@ -2,9 +2,9 @@
 //! a Slack message (both through the outbox) to each agent concerned, and an event for the
 //! live panel.
 //!
-//! Who is told: a new ticket, the agents of its department (a ticket without a department
-//! emails nobody; everyone sees it in the queue); an assignment, the assignee; a customer's
-//! reply, the ticket's assignee. Never the agent who made the change, never a deleted
+//! Who is told: a new ticket, the agents of its department (of a ticket without one, every
+//! agent: everyone sees it in the queue); an assignment, the assignee; a customer's reply,
+//! the ticket's assignee. Never the agent who made the change, never a deleted
 //! agent. The email switches choose the events an agent is told of; their Slack webhook,
 //! when they have one, carries the same messages as their email.
 use askama::Template;
@@ -58,16 +58,19 @@ pub async fn ticket_changed(
     };
     live::publish(conn, &event).await?;
 
-    let (department, agent) = match change {
-        Change::Created => (ticket.department_id, None),
-        Change::Assigned | Change::CustomerReplied => (None, ticket.assignee_id),
+    let audience = match change {
+        Change::Created => match ticket.department_id {
+            Some(department) => db::Audience::Department(department),
+            None => db::Audience::Everyone,
+        },
+        Change::Assigned | Change::CustomerReplied => match ticket.assignee_id {
+            Some(agent) => db::Audience::Agent(agent),
+            None => return Ok(()),
+        },
         Change::Updated => return Ok(()),
     };
-    if department.is_none() && agent.is_none() {
-        return Ok(());
-    }
     let actor_id = actor.map(|a| a.id);
-    let recipients = db::recipients(conn, account_id, department, agent, actor_id).await?;
+    let recipients = db::recipients(conn, account_id, audience, actor_id).await?;
     for recipient in recipients.iter().filter(|r| wants(r, change)) {
         let notice = Notice {
             locale: recipient.language,

@@ -534,3 +534,35 @@ async fn the_event_stream_needs_a_login(db: PgPool) {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.location().starts_with("/login?next=%2Fapp%2Fevents"));
 }
+
+#[sqlx::test]
+async fn a_customer_ticket_without_a_department_is_told_to_every_agent_who_wants_it(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    // The admin does not want new-ticket emails.
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post(
+            SETTINGS,
+            &[("email_assigned", "on"), ("email_customer_reply", "on")],
+        )
+        .await
+        .assert_redirects_to(SETTINGS);
+    app.client()
+        .post(
+            "/help/acme/contact",
+            &[
+                ("name", "Carla Customer"),
+                ("email", "carla@example.com"),
+                ("subject", "Where is my parcel"),
+                ("type", "other"),
+                ("message", "It has been a week."),
+            ],
+        )
+        .await;
+    for role in [Role::Owner, Role::Agent] {
+        let mail = app.mail.wait_for(&acme.person(role).email).await;
+        assert!(mail.subject.contains("Where is my parcel"), "{role:?}");
+    }
+    assert_eq!(mail_to(&app, &acme.person(Role::Admin).email).await, 0);
+}
