@@ -133,8 +133,8 @@
       label();
     });
     label();
-    var who = header.querySelector('.who');
-    (who || header).insertBefore(button, who ? who.firstChild : null);
+    // Beside the avatar menu, not inside it: the menu is closed most of the time.
+    header.insertBefore(button, header.querySelector('.who'));
   }
 
   addSoundButton();

@@ -189,3 +189,87 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
     assert_eq!(background, json!("rgb(20, 23, 28)"));
     browser.close().await.unwrap();
 }
+
+/// Polls `script` in the page until it returns `expected`, for at most ten seconds.
+async fn wait_for_value(browser: &Browser, script: &str, expected: serde_json::Value) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = evaluate(browser, script).await;
+        if value == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{script} gave {value}, not {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[sqlx::test]
+async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reload(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    agent
+        .find(Locator::Css("[data-sound-toggle]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The stream is open once its greeting has told the page which sounds are on.
+    wait_for_value(
+        &agent,
+        "return document.body.dataset.sounds !== undefined;",
+        json!(true),
+    )
+    .await;
+    let new_count = "return document.querySelector('[data-count=new]').textContent.trim();";
+    assert_eq!(evaluate(&agent, new_count).await, json!("0"));
+    // Anything set now is lost if the page reloads.
+    evaluate(&agent, "window.stillThisPage = true; return null;").await;
+
+    let customer = driver.browser().await;
+    customer
+        .goto(&format!("{}/help/acme/contact", app.base_url))
+        .await
+        .unwrap();
+    fill(&customer, "name", "Carla Customer").await;
+    fill(&customer, "email", "carla@example.com").await;
+    fill(&customer, "subject", "The parcel never came").await;
+    fill(&customer, "message", "Ordered two weeks ago.").await;
+    customer
+        .find(Locator::Css(
+            "form[action=\"/help/acme/contact\"] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    wait_for_value(&agent, new_count, json!("1")).await;
+    wait_for_value(
+        &agent,
+        "return document.body.dataset.lastSound;",
+        json!("new_ticket"),
+    )
+    .await;
+    assert_eq!(
+        evaluate(&agent, "return document.body.dataset.soundCount;").await,
+        json!("1")
+    );
+    assert_eq!(
+        evaluate(&agent, "return window.stillThisPage === true;").await,
+        json!(true),
+        "the page was not reloaded"
+    );
+    assert_eq!(app.count("tickets").await, 1);
+    customer.close().await.unwrap();
+    agent.close().await.unwrap();
+}
