@@ -23,6 +23,8 @@ pub struct Config {
     /// Who issues the invoices: a name and a postal address (lines separated by `\n`).
     pub seller_name: String,
     pub seller_address: String,
+    /// Slack webhooks may point at loopback and private networks (a local relay; tests).
+    pub allow_private_webhooks: bool,
 }
 
 impl Config {
@@ -51,6 +53,8 @@ impl Config {
         if let Some(address) = var("SELLER_ADDRESS") {
             config.seller_address = address.replace("\\n", "\n");
         }
+        config.allow_private_webhooks = var("ALLOW_PRIVATE_WEBHOOKS")
+            .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
         }
@@ -85,6 +89,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             seller_name: "Frontdesk".into(),
             seller_address: String::new(),
+            allow_private_webhooks: false,
         }
     }
 

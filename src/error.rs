@@ -25,6 +25,8 @@ pub enum AppError {
     TooManyAttempts,
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("an upload where none is taken")]
+    UnsupportedUpload,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("session: {0}")]
@@ -69,6 +71,7 @@ impl IntoResponse for AppError {
             Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+            Self::UnsupportedUpload => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-no-upload"),
             // The database, or the session store in it, is not answering.
             Self::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),

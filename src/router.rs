@@ -37,6 +37,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Uploads above this are refused with 413; the upload's handler has a smaller limit of its
 /// own, which it explains on its page (a photo: 2 MiB).
 pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+/// The only routes that take `multipart/form-data`; elsewhere it is refused unread.
+pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 

@@ -469,6 +469,7 @@ billing-email-invoice-body = Invoice { $number } for { $company } is issued: { $
 billing-email-open-invoice = View the invoice
 
 ## Profile
+error-no-upload = This form takes no files.
 nav-account-menu = Your account
 nav-profile = Profile
 nav-two-factor = Two-factor login

@@ -422,6 +422,7 @@ billing-email-invoice-body = { $company } 的发票 { $number } 已开具：{ $f
 billing-email-open-invoice = 查看发票
 
 ## Profile
+error-no-upload = 此表单不接受文件。
 nav-account-menu = 您的账户
 nav-profile = 个人资料
 nav-two-factor = 两步验证登录

@@ -326,7 +326,11 @@ pub async fn renew_invitation(
     end_logins(conn, account_id, id).await
 }
 
-async fn end_logins(conn: &mut PgConnection, account_id: Uuid, agent_id: Uuid) -> sqlx::Result<()> {
+pub(super) async fn end_logins(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update logins set ended_at = now()
          where account_id = $1 and agent_id = $2 and ended_at is null",

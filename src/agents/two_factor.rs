@@ -31,6 +31,8 @@ pub(super) async fn reset_two_factor(
         return Err(AppError::Refused("two-factor-reset-own"));
     }
     if two_factor::turn_off(&mut tx, agent.account_id, id).await? {
+        // A reset answers a lost phone: whoever holds the agent's sessions logs in again.
+        db::end_logins(&mut tx, agent.account_id, id).await?;
         let entry = Entry::new(&agent, Action::TwoFactorReset, client).subject(&target.email);
         audit::record(&mut tx, agent.account_id, &entry).await?;
         tracing::info!(agent_id = %id, "two-factor login reset by an admin");

@@ -107,6 +107,8 @@ pub async fn log_in_with_password(
     if agent.two_factor {
         // The password was right; the code is counted and checked at the next step.
         throttle::login_succeeded(&mut *state.db.acquire().await?, &attempt).await?;
+        // A new session id now, and again when the code logs the session in.
+        session.cycle_id().await?;
         two_factor::PendingLogin::new(&state.clock, agent.account_id, agent.id, form.next)
             .keep(&session)
             .await?;

@@ -35,6 +35,9 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 const LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// How long the browser waits before reconnecting.
 const RETRY: Duration = Duration::from_secs(3);
+/// How often the login, role and departments are read again: events in between are
+/// filtered by what is known, without reading the agent for each.
+const RECHECK: Duration = Duration::from_secs(30);
 
 pub(super) async fn events(
     State(state): State<AppState>,
@@ -48,6 +51,7 @@ pub(super) async fn events(
         agent,
         deadline: Instant::now() + LIFETIME,
         greeted: false,
+        checked_at: Instant::now(),
     };
     Sse::new(futures_util::stream::unfold(feed, Feed::next))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
@@ -60,6 +64,8 @@ struct Feed {
     stopping: watch::Receiver<bool>,
     deadline: Instant,
     greeted: bool,
+    /// When the login, role and departments were last read.
+    checked_at: Instant,
 }
 
 /// One event as the page's script reads it.
@@ -100,8 +106,6 @@ impl From<QueueCounts> for ShownCounts {
 enum Outcome {
     Send(Message),
     Skip,
-    /// The login has ended: so does the stream.
-    End,
 }
 
 impl Feed {
@@ -114,9 +118,23 @@ impl Feed {
             }
         }
         loop {
+            let recheck_at = self.checked_at + RECHECK;
             let received = tokio::select! {
-                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => received,
+                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => Some(received),
                 _ = self.stopping.wait_for(|stopping| *stopping) => return None,
+                // A logout elsewhere ends the stream within RECHECK, events or not.
+                () = tokio::time::sleep_until(recheck_at) => None,
+            };
+            let Some(received) = received else {
+                match self.recheck().await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(error) => {
+                        tracing::warn!(%error, "live events: the login was not checked");
+                        self.checked_at = Instant::now();
+                    }
+                }
+                continue;
             };
             let ticket_event = match received {
                 Err(_) | Ok(Err(RecvError::Closed)) => return None,
@@ -128,38 +146,41 @@ impl Feed {
             match self.outcome(ticket_event.as_ref()).await {
                 Ok(Outcome::Send(message)) => return Some((Ok(event(&message)), self)),
                 Ok(Outcome::Skip) => {}
-                Ok(Outcome::End) => return None,
                 Err(error) => tracing::warn!(%error, "live events: an event was not sent"),
             }
         }
+    }
+
+    /// Reads the agent and their switches again; false when the login has ended.
+    async fn recheck(&mut self) -> sqlx::Result<bool> {
+        self.checked_at = Instant::now();
+        let Some(agent) = self.agent.reload(&self.db).await? else {
+            return Ok(false);
+        };
+        self.agent = agent;
+        Ok(true)
     }
 
     async fn hello(&self) -> sqlx::Result<Message> {
         let preferences =
             notifications::db::preferences(&self.db, self.agent.account_id, self.agent.id).await?;
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+        let sounds = preferences
+            .sounds()
+            .into_iter()
+            .map(Sound::as_str)
+            .collect();
         Ok(Message {
             kind: "hello",
             number: None,
             counts: counts.into(),
             sound: None,
-            sounds: Some(
-                preferences
-                    .sounds()
-                    .into_iter()
-                    .map(Sound::as_str)
-                    .collect(),
-            ),
+            sounds: Some(sounds),
         })
     }
 
     /// What `ticket_event` (or, when `None`, missed events) means to this stream's agent.
     async fn outcome(&mut self, ticket_event: Option<&TicketEvent>) -> sqlx::Result<Outcome> {
-        // Role, departments and the login itself may have changed since the stream began.
-        let Some(agent) = self.agent.reload(&self.db).await? else {
-            return Ok(Outcome::End);
-        };
-        self.agent = agent;
         let Some(ticket_event) = ticket_event else {
             let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
             return Ok(Outcome::Send(Message {
@@ -174,6 +195,7 @@ impl Feed {
             return Ok(Outcome::Skip);
         }
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+        // Read when a sound is asked for: a switch turned off holds from the next event.
         let sound = match self.sound_of(ticket_event) {
             Some(sound)
                 if notifications::db::preferences(

@@ -17,12 +17,14 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::config::Config;
+use crate::{config::Config, notifications::webhook};
 
 /// After this many failed attempts a message is given up (marked `failed_at`).
 const MAX_ATTEMPTS: i32 = 12;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
-const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// A webhook host that does not answer at once holds up the emails queued behind it.
+const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -62,8 +64,8 @@ impl Transport {
 pub struct OutboxWorker {
     db: PgPool,
     transport: Transport,
-    /// Posts webhooks; follows no redirects.
-    http: reqwest::Client,
+    /// Webhooks may reach loopback and private networks (`ALLOW_PRIVATE_WEBHOOKS`).
+    allow_private_webhooks: bool,
     from: Mailbox,
     /// The host part of Message-IDs.
     domain: String,
@@ -100,16 +102,10 @@ impl OutboxWorker {
         let domain = config.mail_domain();
         // reqwest is built without a TLS provider of its own: ring, as for sqlx and lettre.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(WEBHOOK_TIMEOUT)
-            .user_agent("Frontdesk")
-            .build()
-            .context("building the webhook client")?;
         Ok(Self {
             db,
             transport: Transport::from_config(config)?,
-            http,
+            allow_private_webhooks: config.allow_private_webhooks,
             from,
             domain,
             poll_interval: Duration::from_secs(1),
@@ -250,8 +246,19 @@ impl OutboxWorker {
         let (Some(url), Some(payload)) = (&message.url, &message.payload) else {
             anyhow::bail!("webhook without an address or payload");
         };
-        let response = self
-            .http
+        let url = url::Url::parse(url).context("webhook address")?;
+        let (host, address) = webhook::resolve(&url, self.allow_private_webhooks).await?;
+        // Connected to the address just checked, whatever a second DNS answer would say;
+        // no redirects, which could lead anywhere.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(WEBHOOK_CONNECT_TIMEOUT)
+            .timeout(WEBHOOK_TIMEOUT)
+            .user_agent("Frontdesk")
+            .resolve(&host, address)
+            .build()
+            .context("building the webhook client")?;
+        let response = http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(payload.to_string())

@@ -13,8 +13,6 @@ use axum::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use photo::PHOTO_MAX_BYTES;
-
 use crate::{AppState, agents, router::UPLOAD_LIMIT};
 
 text_enum!(

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use crate::{
     AppError, crypto,
-    router::{BODY_LIMIT, UPLOAD_LIMIT},
+    router::{BODY_LIMIT, UPLOAD_LIMIT, UPLOAD_PATHS},
 };
 
 const SESSION_KEY: &str = "csrf_token";
@@ -48,7 +48,12 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
     if safe || is_exempt(request.uri().path()) {
         return Ok(next.run(request).await);
     }
-    let expected = session.get::<String>(SESSION_KEY).await?;
+    // A session that was never given a token cannot present it: refused before its body
+    // is read.
+    let Some(expected) = session.get::<String>(SESSION_KEY).await? else {
+        tracing::info!("refused a request from a session without a CSRF token");
+        return Err(AppError::Csrf);
+    };
     let (parts, body) = request.into_parts();
     let header_token = parts
         .headers
@@ -62,6 +67,9 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
         .unwrap_or_default()
         .to_owned();
     let is_upload = content_type.starts_with("multipart/form-data");
+    if is_upload && !UPLOAD_PATHS.contains(&parts.uri.path()) {
+        return Err(AppError::UnsupportedUpload);
+    }
     let limit = if is_upload { UPLOAD_LIMIT } else { BODY_LIMIT };
     let bytes = axum::body::to_bytes(body, limit)
         .await
@@ -76,10 +84,8 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
         }
         None => None,
     };
-    match (expected, presented) {
-        (Some(expected), Some(presented))
-            if crypto::constant_time_eq(expected.as_bytes(), presented.as_bytes()) =>
-        {
+    match presented {
+        Some(presented) if crypto::constant_time_eq(expected.as_bytes(), presented.as_bytes()) => {
             Ok(next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await)

@@ -195,6 +195,8 @@ pub async fn serve_with(
         None,
         "Frontdesk <no-reply@frontdesk.test>".into(),
     );
+    // The tests' webhook servers listen on loopback.
+    config.allow_private_webhooks = true;
     configure(&mut config);
     let state = AppState {
         events: Events::start(&db),

@@ -388,3 +388,34 @@ async fn the_profile_shows_the_departments_the_agent_receives_work_from(db: PgPo
     );
     assert!(page.body.contains("<li>Billing</li><li>Support</li>"));
 }
+
+#[sqlx::test]
+async fn forms_that_take_no_files_refuse_uploads_unread(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let visitor = app.client();
+    let token = visitor.csrf_token().await;
+    let boundary = "b";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}--\r\n"
+    );
+    let page = visitor
+        .post_body(
+            "/login",
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(page.body.contains("This form takes no files."));
+    // A client that never had a page of ours has no token to send: refused at once.
+    let fresh = app.client();
+    let page = fresh
+        .post_body(
+            "/app/profile/photo",
+            "multipart/form-data; boundary=x",
+            vec![b'x'; 4096],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}

@@ -408,6 +408,10 @@ async fn an_admin_resets_an_agents_two_factor_within_the_role_rules(db: PgPool) 
         .await
         .assert_redirects_to(&format!("/app/config/agents/{agent_id}/edit"));
     assert!(!two_factor_on(&app, agent_id).await);
+    // Whoever held the agent's session (the lost phone) logs in again.
+    let page = agent.get("/app").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login"));
     assert_eq!(
         app.count(&format!("recovery_codes where agent_id = '{agent_id}'"))
             .await,
