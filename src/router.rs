@@ -104,7 +104,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(
             &state,
             Permission::OwnProfile,
-            auth::own_two_factor_router(),
+            auth::two_factor::own_router(),
         ))
         .merge(gated(&state, Permission::Configuration, settings::router()))
         .merge(gated(&state, Permission::Configuration, agents::router()))

@@ -127,16 +127,7 @@ impl FormChoices {
                     )
                 })
                 .collect(),
-            genders: Gender::ALL
-                .into_iter()
-                .map(|g| {
-                    Choice::new(
-                        g.as_str(),
-                        locale.t(g.label_key()),
-                        g.as_str() == form.gender,
-                    )
-                })
-                .collect(),
+            genders: Gender::choices(locale, &form.gender),
             departments,
         })
     }

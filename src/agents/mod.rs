@@ -20,6 +20,8 @@ use sqlx::PgConnection;
 use crate::{
     AppError, AppState,
     auth::{CurrentAgent, Permission},
+    i18n::Locale,
+    input::Choice,
 };
 
 pub use invite::INVITATION_LIFETIME;
@@ -54,6 +56,14 @@ impl Gender {
             Self::Other => "gender-other",
             Self::Unspecified => "gender-unspecified",
         }
+    }
+
+    /// Every gender as a choice in `locale`, the one coded `selected` marked.
+    pub fn choices(locale: Locale, selected: &str) -> Vec<Choice> {
+        Self::ALL
+            .into_iter()
+            .map(|g| Choice::new(g.as_str(), locale.t(g.label_key()), g.as_str() == selected))
+            .collect()
     }
 }
 

@@ -38,11 +38,6 @@ pub fn own_password_router() -> Router<AppState> {
         )
 }
 
-/// The agent's own two-factor login: enrolment, its QR code, turning it off.
-pub fn own_two_factor_router() -> Router<AppState> {
-    two_factor::own_router()
-}
-
 /// Logging in and out, and forgotten passwords: open to anyone.
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -141,28 +141,12 @@ pub(super) async fn profile_page(
     };
     let departments = db::departments(&mut conn, agent.account_id, agent.id).await?;
     let locale = ctx.locale;
-    let chosen = |code: &str, value: &str| code == value;
     Ok(ProfilePage {
-        genders: Gender::ALL
-            .into_iter()
-            .map(|g| {
-                Choice::new(
-                    g.as_str(),
-                    locale.t(g.label_key()),
-                    chosen(g.as_str(), &form.gender),
-                )
-            })
-            .collect(),
+        genders: Gender::choices(locale, &form.gender),
         themes: Theme::choices(locale, Theme::parse(&form.theme).ok()),
         languages: Locale::ALL
             .into_iter()
-            .map(|l| {
-                Choice::new(
-                    l.code(),
-                    locale.t(l.label_key()),
-                    chosen(l.code(), &form.language),
-                )
-            })
+            .map(|l| Choice::new(l.code(), locale.t(l.label_key()), l.code() == form.language))
             .collect(),
         devices: Device::choices(locale, Device::parse(&form.device).ok()),
         avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),

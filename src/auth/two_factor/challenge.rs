@@ -16,7 +16,7 @@ use totp_rs::Secret;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{TypedCode, db, matching_step};
+use super::{CodeForm, TypedCode, db, matching_step};
 use crate::{
     AppError, AppState,
     auth::{
@@ -86,12 +86,6 @@ pub async fn show_challenge(
         return Ok(Redirect::to("/login").into_response());
     }
     Ok(ChallengePage { ctx, failure: None }.into_response())
-}
-
-#[derive(Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    code: String,
 }
 
 pub async fn submit_code(

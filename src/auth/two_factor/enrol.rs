@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{
-    ENROL_PATH, db, decode_secret, encode_secret, matching_step, new_recovery_codes,
+    CodeForm, ENROL_PATH, db, decode_secret, encode_secret, matching_step, new_recovery_codes,
     recovery_digest, totp,
 };
 use crate::{
@@ -150,12 +150,6 @@ pub async fn show_qr_code(session: Session, agent: CurrentAgent) -> Result<Respo
         .to_qr_png()
         .map_err(|error| AppError::Internal(anyhow::anyhow!("QR code: {error}")))?;
     Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    code: String,
 }
 
 pub async fn confirm_enrolment(

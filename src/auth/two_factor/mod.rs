@@ -14,6 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use totp_rs::{Builder, Secret, Totp};
 
@@ -31,6 +32,14 @@ const ISSUER: &str = "Frontdesk";
 const RECOVERY_CODES: usize = 10;
 
 /// The agent's own two-factor pages (gated by the caller).
+/// The `code` field of the enrolment and login forms: a TOTP code or a recovery code.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The agent's own two-factor login: enrolment, its QR code, turning it off.
 pub fn own_router() -> Router<AppState> {
     Router::new()
         .route(
