@@ -105,19 +105,22 @@ pub async fn log_in(app: &TestApp, browser: &Browser, workspace: &str, email: &s
     fill(browser, "workspace", workspace).await;
     fill(browser, "email", email).await;
     fill(browser, "password", PASSWORD).await;
-    browser
-        .find(Locator::Css("form[action=\"/login\"] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        browser,
+        Locator::Css("form[action=\"/login\"] button[type=submit]"),
+    )
+    .await;
     browser
         .wait()
         .at_most(Duration::from_secs(10))
         .for_url(&format!("{}/app", app.base_url).parse().unwrap())
         .await
         .unwrap();
+}
+
+/// Clicks the element `locator` finds.
+pub async fn click(browser: &Browser, locator: Locator<'_>) {
+    browser.find(locator).await.unwrap().click().await.unwrap();
 }
 
 /// What `script` returns in the page, as JSON.
@@ -138,20 +141,8 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
     assert_eq!(heading.text().await.unwrap(), "Welcome, agent of acme");
 
     // The avatar menu leads to the profile, where the theme is chosen.
-    browser
-        .find(Locator::Css(".who summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::LinkText("Profile"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Locator::Css(".who summary")).await;
+    click(&browser, Locator::LinkText("Profile")).await;
     browser
         .find(Locator::Css("select[name=theme]"))
         .await
@@ -159,15 +150,11 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
         .select_by_value("dark")
         .await
         .unwrap();
-    browser
-        .find(Locator::Css(
-            "form[action=\"/app/profile\"] button[type=submit]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &browser,
+        Locator::Css("form[action=\"/app/profile\"] button[type=submit]"),
+    )
+    .await;
     browser
         .wait()
         .at_most(Duration::from_secs(10))
@@ -215,13 +202,7 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
     app.workspace("acme").await;
     let agent = driver.browser().await;
     log_in(&app, &agent, "acme", "agent@acme.test").await;
-    agent
-        .find(Locator::Css("[data-sound-toggle]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&agent, Locator::Css("[data-sound-toggle]")).await;
     // The stream is open once its greeting has told the page which sounds are on.
     wait_for_value(
         &agent,
@@ -243,15 +224,11 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
     fill(&customer, "email", "carla@example.com").await;
     fill(&customer, "subject", "The parcel never came").await;
     fill(&customer, "message", "Ordered two weeks ago.").await;
-    customer
-        .find(Locator::Css(
-            "form[action=\"/help/acme/contact\"] button[type=submit]",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &customer,
+        Locator::Css("form[action=\"/help/acme/contact\"] button[type=submit]"),
+    )
+    .await;
 
     wait_for_value(&agent, new_count, json!("1")).await;
     wait_for_value(

@@ -119,6 +119,19 @@ impl TestApp {
         }
     }
 
+    /// A department of `workspace` with `members`, made straight in the database.
+    pub async fn department(&self, workspace: &Workspace, name: &str, members: &[Uuid]) -> Uuid {
+        let mut tx = self.db.begin().await.unwrap();
+        let id = frontdesk::departments::db::insert(&mut tx, workspace.account_id, name, "")
+            .await
+            .unwrap();
+        frontdesk::departments::db::set_agents(&mut tx, workspace.account_id, id, members)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// `select count(*) from {rows}`: rows is a table, perhaps with a `where` clause.
     pub async fn count(&self, rows: &str) -> i64 {
         sqlx::query_scalar(&format!("select count(*) from {rows}"))

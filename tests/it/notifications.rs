@@ -28,18 +28,6 @@ use crate::harness::{self, Client, PASSWORD, TestApp, Workspace};
 
 const SETTINGS: &str = "/app/profile/notifications";
 
-async fn department(app: &TestApp, workspace: &Workspace, name: &str, members: &[Uuid]) -> Uuid {
-    let mut tx = app.db.begin().await.unwrap();
-    let id = frontdesk::departments::db::insert(&mut tx, workspace.account_id, name, "")
-        .await
-        .unwrap();
-    frontdesk::departments::db::set_agents(&mut tx, workspace.account_id, id, members)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
 /// An agent who never logs in (no usable password), in `language`.
 async fn colleague(app: &TestApp, workspace: &Workspace, email: &str, language: Locale) -> Uuid {
     let mut tx = app.db.begin().await.unwrap();
@@ -228,8 +216,10 @@ async fn agents_get_emails_for_new_tickets_assignments_and_customer_replies(db: 
     let agent = acme.person(Role::Agent);
     let colleague = colleague(&app, &acme, "colleague@acme.test", Locale::ZhCn).await;
     let billing = self::colleague(&app, &acme, "billing@acme.test", Locale::En).await;
-    let support = department(&app, &acme, "Support", &[agent.id, colleague]).await;
-    department(&app, &acme, "Billing", &[billing]).await;
+    let support = app
+        .department(&acme, "Support", &[agent.id, colleague])
+        .await;
+    app.department(&acme, "Billing", &[billing]).await;
     let link = format!("{}/app/tickets/1", app.config.base_url);
 
     // A new ticket of Support: its other agent is told, in their language.
@@ -464,8 +454,8 @@ async fn the_live_panel_hears_of_tickets_it_may_see_from_any_serve_process(db: P
     let acme = app.workspace("acme").await;
     app.workspace("globex").await;
     let agent = acme.person(Role::Agent);
-    let support = department(&app, &acme, "Support", &[agent.id]).await;
-    let billing = department(&app, &acme, "Billing", &[]).await;
+    let support = app.department(&acme, "Support", &[agent.id]).await;
+    let billing = app.department(&acme, "Billing", &[]).await;
 
     let panel = app.logged_in(&acme, Role::Agent).await;
     let home = panel.get("/app").await;

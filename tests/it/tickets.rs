@@ -38,23 +38,6 @@ async fn status_of(app: &TestApp, workspace: &Workspace, number: i64) -> String 
         .unwrap()
 }
 
-async fn create_department(
-    app: &TestApp,
-    workspace: &Workspace,
-    name: &str,
-    members: &[Uuid],
-) -> Uuid {
-    let mut tx = app.db.begin().await.unwrap();
-    let id = frontdesk::departments::db::insert(&mut tx, workspace.account_id, name, "")
-        .await
-        .unwrap();
-    frontdesk::departments::db::set_agents(&mut tx, workspace.account_id, id, members)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
 /// A ticket made straight in the database, numbered like the app does.
 async fn ticket(
     app: &TestApp,
@@ -262,7 +245,7 @@ async fn agents_see_tickets_of_their_departments_and_those_without_one(db: PgPoo
     let acme = app.workspace("acme").await;
     let globex = app.workspace("globex").await;
     let admin_id = acme.person(Role::Admin).id;
-    let billing = create_department(&app, &acme, "Billing", &[admin_id]).await;
+    let billing = app.department(&acme, "Billing", &[admin_id]).await;
     let theirs = ticket(&app, &acme, "Billing only", Some(billing)).await;
     let everyones = ticket(&app, &acme, "For everyone", None).await;
     let foreign = ticket(&app, &globex, "Globex secret", None).await;
@@ -514,7 +497,9 @@ async fn a_second_answer_is_sent_only_after_a_warning(db: PgPool) {
 async fn properties_change_with_events_and_postponed_tickets_wake_up(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;
-    let support = create_department(&app, &acme, "Support", &[acme.person(Role::Agent).id]).await;
+    let support = app
+        .department(&acme, "Support", &[acme.person(Role::Agent).id])
+        .await;
     let number = ticket(&app, &acme, "Later", None).await;
     let admin = app.logged_in(&acme, Role::Admin).await;
     let path = format!("/app/tickets/{number}/properties");
