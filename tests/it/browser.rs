@@ -250,3 +250,60 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
     customer.close().await.unwrap();
     agent.close().await.unwrap();
 }
+
+#[sqlx::test]
+async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let owner = driver.browser().await;
+    log_in(&app, &owner, "acme", "owner@acme.test").await;
+    click(&owner, Locator::LinkText("Billing")).await;
+    click(
+        &owner,
+        Locator::Css("a[href=\"/app/billing?plan=medium#change\"]"),
+    )
+    .await;
+    let consequence = owner
+        .find(Locator::Css(".consequence"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        consequence.starts_with("You will be charged $"),
+        "{consequence}"
+    );
+    assert!(
+        consequence.ends_with("then $87.00 a month."),
+        "{consequence}"
+    );
+    click(
+        &owner,
+        Locator::Css("form[action=\"/app/billing/plan\"] button[type=submit]"),
+    )
+    .await;
+    owner
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".flash-success"))
+        .await
+        .unwrap();
+    let current = owner
+        .find(Locator::Css("main h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(current.ends_with("Medium"), "{current}");
+    let plan: String = sqlx::query_scalar("select plan from accounts where slug = 'acme'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(plan, "medium");
+    owner.close().await.unwrap();
+}
