@@ -38,6 +38,15 @@ pub enum EventKind {
     Updated,
 }
 
+/// What a process's listener hands its streams.
+#[derive(Clone, Debug)]
+pub enum Signal {
+    Ticket(TicketEvent),
+    /// The listener lost its connection and has it again: whatever was announced meanwhile
+    /// is lost, so streams send fresh counts.
+    Missed,
+}
+
 /// What one ticket event says, as it travels through `pg_notify`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketEvent {
@@ -66,7 +75,7 @@ pub async fn publish(conn: &mut PgConnection, event: &TicketEvent) -> sqlx::Resu
 /// This process's end of the event channel.
 #[derive(Clone)]
 pub struct Events {
-    sender: broadcast::Sender<TicketEvent>,
+    sender: broadcast::Sender<Signal>,
     /// Turns true when the process stops: open streams end, so that a graceful shutdown
     /// does not wait for them.
     stopping: Arc<watch::Sender<bool>>,
@@ -84,7 +93,7 @@ impl Events {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<TicketEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
         self.sender.subscribe()
     }
 
@@ -98,12 +107,14 @@ impl Events {
     }
 }
 
-async fn listen(db: PgPool, sender: broadcast::Sender<TicketEvent>) {
+async fn listen(db: PgPool, sender: broadcast::Sender<Signal>) {
     const FIRST_WAIT: Duration = Duration::from_millis(250);
     let mut wait = FIRST_WAIT;
+    let mut again = false;
     loop {
         let started = std::time::Instant::now();
-        let result = receive(&db, &sender).await;
+        let result = receive(&db, &sender, again).await;
+        again = true;
         // A connection that lasted was a good one: the next failure starts waiting short.
         if started.elapsed() > MAX_RECONNECT_WAIT {
             wait = FIRST_WAIT;
@@ -123,16 +134,24 @@ async fn listen(db: PgPool, sender: broadcast::Sender<TicketEvent>) {
 }
 
 /// Connects and passes notifications on until the connection cannot be had again.
-/// `PgListener` reconnects by itself after a lost connection and listens again.
-async fn receive(db: &PgPool, sender: &broadcast::Sender<TicketEvent>) -> sqlx::Result<()> {
+/// `PgListener` reconnects by itself after a lost connection and listens again; the
+/// streams are then told that they may have missed something.
+async fn receive(db: &PgPool, sender: &broadcast::Sender<Signal>, again: bool) -> sqlx::Result<()> {
     let mut listener = PgListener::connect_with(db).await?;
     listener.listen(CHANNEL).await?;
     tracing::debug!("live events: listening");
+    if again {
+        drop(sender.send(Signal::Missed));
+    }
     loop {
-        let notification = listener.recv().await?;
+        let Some(notification) = listener.try_recv().await? else {
+            tracing::info!("live events: listening again after a lost connection");
+            drop(sender.send(Signal::Missed));
+            continue;
+        };
         match serde_json::from_str::<TicketEvent>(notification.payload()) {
             // No stream listening is no error.
-            Ok(event) => drop(sender.send(event)),
+            Ok(event) => drop(sender.send(Signal::Ticket(event))),
             Err(error) => tracing::warn!(%error, "live events: a notification that is no event"),
         }
     }

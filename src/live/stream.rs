@@ -22,7 +22,7 @@ use tokio::{
 };
 use uuid::Uuid;
 
-use super::{EventKind, TicketEvent};
+use super::{EventKind, Signal, TicketEvent};
 use crate::{
     AppState,
     auth::CurrentAgent,
@@ -60,7 +60,7 @@ pub(super) async fn events(
 struct Feed {
     db: PgPool,
     agent: CurrentAgent,
-    receiver: Receiver<TicketEvent>,
+    receiver: Receiver<Signal>,
     stopping: watch::Receiver<bool>,
     deadline: Instant,
     greeted: bool,
@@ -138,10 +138,11 @@ impl Feed {
             };
             let ticket_event = match received {
                 Err(_) | Ok(Err(RecvError::Closed)) => return None,
-                Ok(Ok(e)) if e.account_id != self.agent.account_id => continue,
-                Ok(Ok(e)) => Some(e),
-                // Fallen behind: fresh counts make up for what was missed.
-                Ok(Err(RecvError::Lagged(_))) => None,
+                Ok(Ok(Signal::Ticket(e))) if e.account_id != self.agent.account_id => continue,
+                Ok(Ok(Signal::Ticket(e))) => Some(e),
+                // Fallen behind, or the listener reconnected: fresh counts make up for
+                // what was missed.
+                Ok(Err(RecvError::Lagged(_)) | Ok(Signal::Missed)) => None,
             };
             match self.outcome(ticket_event.as_ref()).await {
                 Ok(Outcome::Send(message)) => return Some((Ok(event(&message)), self)),

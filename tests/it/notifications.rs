@@ -556,3 +556,28 @@ async fn a_customer_ticket_without_a_department_is_told_to_every_agent_who_wants
     }
     assert_eq!(mail_to(&app, &acme.person(Role::Admin).email).await, 0);
 }
+
+#[sqlx::test]
+async fn open_panels_get_fresh_counts_after_the_listener_lost_its_connection(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let panel = app.logged_in(&acme, Role::Agent).await;
+    let mut events = EventStream::open(&app.base_url, &panel.session_cookie().unwrap()).await;
+    assert_eq!(events.next().await["kind"], "hello");
+    // What a restarted or failed-over server does to the listening connection.
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(ended, vec![true], "one listening connection");
+    // Whatever was announced while nobody listened is lost: the page gets fresh counts.
+    assert_eq!(events.next().await["kind"], "refresh");
+    // And the events of the new connection come through as before.
+    contact(&app.client(), "acme", "After the reconnection").await;
+    let announced = events.next().await;
+    assert_eq!(announced["kind"], "new_ticket");
+    assert_eq!(announced["counts"]["new"], "1");
+}
