@@ -28,6 +28,7 @@ use crate::{
     departments,
     error::Found,
     input::{Choice, FieldErrors, required_long_text},
+    live,
     notifications::{self, Change},
     web::{PageContext, flash},
 };
@@ -522,6 +523,20 @@ async fn record_changes(
         Some(agent),
     )
     .await?;
+    // The queues it left count one less: their open panels hear of it too.
+    if before.department_id != properties.department_id
+        || before.assignee_id != properties.assignee_id
+    {
+        let left = live::TicketEvent {
+            account_id: agent.account_id,
+            kind: live::EventKind::Updated,
+            number: ticket.number,
+            department_id: before.department_id,
+            assignee_id: before.assignee_id,
+            actor_id: Some(agent.id),
+        };
+        live::publish(conn, &left).await?;
+    }
     Ok(())
 }
 

@@ -581,3 +581,37 @@ async fn open_panels_get_fresh_counts_after_the_listener_lost_its_connection(db:
     assert_eq!(announced["kind"], "new_ticket");
     assert_eq!(announced["counts"]["new"], "1");
 }
+
+#[sqlx::test]
+async fn the_queue_a_ticket_leaves_hears_of_it(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = acme.person(Role::Agent);
+    let billing = app.department(&acme, "Billing", &[agent.id]).await;
+    let support = app.department(&acme, "Support", &[]).await;
+    let panel = app.logged_in(&acme, Role::Agent).await;
+    let mut events = EventStream::open(&app.base_url, &panel.session_cookie().unwrap()).await;
+    assert_eq!(events.next().await["kind"], "hello");
+
+    contact(&app.client(), "acme", "Wrong desk").await;
+    assert_eq!(events.next().await["counts"]["new"], "1");
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    for department in [billing, support] {
+        admin
+            .post(
+                "/app/tickets/1/properties",
+                &[("department", &department.to_string())],
+            )
+            .await
+            .assert_redirects_to("/app/tickets/1");
+    }
+    // In Billing the agent still sees it; once in Support, no more: the count goes down
+    // without a reload, and without a sound.
+    let mut last = events.next().await;
+    while last["counts"]["new"] != "0" {
+        assert_eq!(last["kind"], "updated", "{last}");
+        last = events.next().await;
+    }
+    assert_eq!(last["kind"], "updated");
+    assert_eq!(last["sound"], Value::Null);
+}
