@@ -441,6 +441,21 @@ impl Client {
         Self::read(response).await
     }
 
+    /// Writes in through `slug`'s contact form as Carla Customer, about a refund.
+    pub async fn contact(&self, slug: &str, email: &str, subject: &str, message: &str) -> Page {
+        self.post(
+            &format!("/help/{slug}/contact"),
+            &[
+                ("name", "Carla Customer"),
+                ("email", email),
+                ("subject", subject),
+                ("type", "refund"),
+                ("message", message),
+            ],
+        )
+        .await
+    }
+
     pub async fn log_in(&self, workspace: &str, email: &str, password: &str) -> Page {
         let page = self
             .post(

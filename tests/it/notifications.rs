@@ -75,16 +75,7 @@ async fn new_ticket(client: &Client, subject: &str, department: Uuid) {
 
 async fn contact(client: &Client, slug: &str, subject: &str) {
     let page = client
-        .post(
-            &format!("/help/{slug}/contact"),
-            &[
-                ("name", "Carla Customer"),
-                ("email", "carla@example.com"),
-                ("subject", subject),
-                ("type", "other"),
-                ("message", "Please help."),
-            ],
-        )
+        .contact(slug, "carla@example.com", subject, "Please help.")
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 }

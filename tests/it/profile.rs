@@ -273,15 +273,11 @@ async fn customers_see_the_alias_and_the_signature_in_emailed_replies(db: PgPool
         .await
         .assert_redirects_to("/app/profile");
     app.client()
-        .post(
-            "/help/acme/contact",
-            &[
-                ("name", "Carla Customer"),
-                ("email", "carla@example.com"),
-                ("subject", "My refund"),
-                ("type", "refund"),
-                ("message", "Where is my money?"),
-            ],
+        .contact(
+            "acme",
+            "carla@example.com",
+            "My refund",
+            "Where is my money?",
         )
         .await;
     let ticket = agent.get("/app/tickets/1").await;

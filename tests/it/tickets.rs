@@ -6,28 +6,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::harness::{Client, TestApp, Workspace};
-
-async fn contact(
-    client: &Client,
-    slug: &str,
-    email: &str,
-    subject: &str,
-    message: &str,
-) -> crate::harness::Page {
-    client
-        .post(
-            &format!("/help/{slug}/contact"),
-            &[
-                ("name", "Carla Customer"),
-                ("email", email),
-                ("subject", subject),
-                ("type", "refund"),
-                ("message", message),
-            ],
-        )
-        .await
-}
+use crate::harness::{TestApp, Workspace};
 
 async fn status_of(app: &TestApp, workspace: &Workspace, number: i64) -> String {
     sqlx::query_scalar("select status from tickets where account_id = $1 and number = $2")
@@ -77,14 +56,14 @@ async fn a_customer_and_an_agent_talk_by_form_and_email_and_it_all_lands_in_one_
     let form = customer.get("/help/acme/contact").await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("acme Inc"));
-    let sent = contact(
-        &customer,
-        "acme",
-        "carla@example.com",
-        "My refund",
-        "Where is my money?",
-    )
-    .await;
+    let sent = customer
+        .contact(
+            "acme",
+            "carla@example.com",
+            "My refund",
+            "Where is my money?",
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     let private_page = sent.location().to_owned();
     assert!(private_page.starts_with("/help/acme/tickets/"));
@@ -213,7 +192,9 @@ async fn notes_stay_internal(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;
     let customer = app.client();
-    let sent = contact(&customer, "acme", "carla@example.com", "Hello", "Question").await;
+    let sent = customer
+        .contact("acme", "carla@example.com", "Hello", "Question")
+        .await;
     let private_page = sent.location().to_owned();
     let agent = app.logged_in(&acme, Role::Agent).await;
     agent
@@ -340,22 +321,22 @@ async fn search_finds_words_of_subjects_and_messages_and_takes_any_input(db: PgP
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;
     let customer = app.client();
-    contact(
-        &customer,
-        "acme",
-        "a@example.com",
-        "Printer jammed",
-        "Paper everywhere",
-    )
-    .await;
-    contact(
-        &customer,
-        "acme",
-        "b@example.com",
-        "Invoice question",
-        "Wrong amounts charged",
-    )
-    .await;
+    customer
+        .contact(
+            "acme",
+            "a@example.com",
+            "Printer jammed",
+            "Paper everywhere",
+        )
+        .await;
+    customer
+        .contact(
+            "acme",
+            "b@example.com",
+            "Invoice question",
+            "Wrong amounts charged",
+        )
+        .await;
     let agent = app.logged_in(&acme, Role::Agent).await;
     let found = agent.get("/app/tickets?q=printers").await;
     assert!(found.body.contains("Printer jammed") && !found.body.contains("Invoice question"));
@@ -450,14 +431,9 @@ async fn the_queue_counts_by_status(db: PgPool) {
 async fn a_second_answer_is_sent_only_after_a_warning(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;
-    contact(
-        &app.client(),
-        "acme",
-        "c@example.com",
-        "Two agents",
-        "Anyone?",
-    )
-    .await;
+    app.client()
+        .contact("acme", "c@example.com", "Two agents", "Anyone?")
+        .await;
     let owner = app.logged_in(&acme, Role::Owner).await;
     let admin = app.logged_in(&acme, Role::Admin).await;
     let seen_by_owner =
@@ -678,7 +654,9 @@ async fn acknowledgements_are_marked_automatic_and_answers_go_to_the_support_add
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("not an address"), "input kept");
 
-    contact(&app.client(), "acme", "carla@example.com", "Hi", "Hello").await;
+    app.client()
+        .contact("acme", "carla@example.com", "Hi", "Hello")
+        .await;
     let ack = app.mail.wait_for("carla@example.com").await;
     assert_eq!(ack.reply_to, "help@acme.test");
     assert_eq!(ack.auto_submitted, "auto-replied");
@@ -706,8 +684,8 @@ async fn double_clicks_send_one_reply_and_open_one_ticket(db: PgPool) {
     // The page is open, as it is when its button is clicked twice.
     customer.get("/help/acme/contact").await;
     let (first, second) = tokio::join!(
-        contact(&customer, "acme", "d@example.com", "Twice", "Clicked twice"),
-        contact(&customer, "acme", "d@example.com", "Twice", "Clicked twice"),
+        customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
+        customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
     );
     assert_eq!(
         first.location(),
@@ -716,14 +694,10 @@ async fn double_clicks_send_one_reply_and_open_one_ticket(db: PgPool) {
     );
     assert_eq!(app.count("tickets").await, 1);
     // Someone else typing the same words is not led to that ticket's private page.
-    let stranger = contact(
-        &app.client(),
-        "acme",
-        "d@example.com",
-        "Twice",
-        "Clicked twice",
-    )
-    .await;
+    let stranger = app
+        .client()
+        .contact("acme", "d@example.com", "Twice", "Clicked twice")
+        .await;
     assert_ne!(stranger.location(), first.location());
     assert_eq!(app.count("tickets").await, 2);
     let page = first.location().to_owned();
