@@ -10,8 +10,7 @@ use uuid::Uuid;
 
 use super::{
     db::{self, NewInvoice},
-    lines,
-    notice::Notice,
+    lines, notice,
     period::{Period, day_of},
 };
 use crate::{config::Config, format, mail};
@@ -136,7 +135,8 @@ async fn close_period(
         }
         let link = config.link(&format!("/app/billing/invoices/{id}"));
         for recipient in recipients {
-            let email = Notice::invoice(&recipient, &account.company, &issued, period, &link)?;
+            let email =
+                notice::invoice_issued(&recipient, &account.company, &issued, period, &link)?;
             mail::enqueue(&mut tx, account_id, &email).await?;
         }
         invoice = Some(issued);

@@ -1,10 +1,12 @@
 //! Outgoing email and webhook posts (Slack). A message is written to the `outbox` table in
 //! the same transaction as the change that causes it; `OutboxWorker` delivers it afterwards.
+mod notice;
 mod worker;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub use notice::{Footnote, Notice};
 pub use worker::OutboxWorker;
 
 /// A message ready to send: already rendered, in the recipient's language.

@@ -7,7 +7,6 @@
 //! the ticket's assignee. Never the agent who made the change, never a deleted
 //! agent. The email switches choose the events an agent is told of; their Slack webhook,
 //! when they have one, carries the same messages as their email.
-use askama::Template;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -18,7 +17,7 @@ use crate::{
     config::Config,
     i18n::Locale,
     live::{self, EventKind, TicketEvent},
-    mail::{self, Email, Threading},
+    mail::{self, Footnote, Notice, Threading},
 };
 
 /// What happened to a ticket.
@@ -71,18 +70,34 @@ pub async fn ticket_changed(
     };
     let actor_id = actor.map(|a| a.id);
     let recipients = db::recipients(conn, account_id, audience, actor_id).await?;
+    let link = config.link(&format!("/app/tickets/{}", ticket.number));
     for recipient in recipients.iter().filter(|r| wants(r, change)) {
+        let locale = recipient.language;
+        let line = describe(locale, change, &ticket, actor);
         let notice = Notice {
-            locale: recipient.language,
-            name: &recipient.name,
-            line: describe(recipient.language, change, &ticket, actor),
-            link: config.link(&format!("/app/tickets/{}", ticket.number)),
-            settings_link: config.link(super::SETTINGS_PATH),
+            locale,
+            paragraphs: vec![
+                locale.t_args("notify-greeting", &[("name", &recipient.name)]),
+                line.clone(),
+            ],
+            button: locale.t("notify-open"),
+            link: link.clone(),
+            footnote: Some(Footnote {
+                text: locale.t("notify-why"),
+                link: config.link(super::SETTINGS_PATH),
+            }),
         };
-        let email = notice.email(&recipient.email, subject(change, &ticket, recipient))?;
+        // Sent by a machine: out-of-office replies stay away.
+        let threading = Threading {
+            auto_submitted: true,
+            ..Threading::default()
+        };
+        let subject = subject(change, &ticket, recipient);
+        let email = notice.email(&recipient.email, subject, threading)?;
         mail::enqueue(conn, account_id, &email).await?;
         if let Some(url) = &recipient.slack_webhook_url {
-            mail::enqueue_webhook(conn, account_id, url, &notice.slack()).await?;
+            let message = slack_message(&line, &link, &notice.button);
+            mail::enqueue_webhook(conn, account_id, url, &message).await?;
         }
     }
     Ok(())
@@ -137,56 +152,10 @@ fn describe(
     )
 }
 
-/// One notification, as email and as Slack message.
-struct Notice<'a> {
-    locale: Locale,
-    name: &'a str,
-    line: String,
-    link: String,
-    settings_link: String,
-}
-
-#[derive(Template)]
-#[template(path = "notifications/email.txt")]
-struct NoticeText<'a> {
-    notice: &'a Notice<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "notifications/email.html")]
-struct NoticeHtml<'a> {
-    notice: &'a Notice<'a>,
-}
-
-impl Notice<'_> {
-    fn email(&self, to: &str, subject: String) -> Result<Email, AppError> {
-        Ok(Email {
-            to: to.to_owned(),
-            subject,
-            text: NoticeText { notice: self }
-                .render()
-                .map_err(anyhow::Error::from)?,
-            html: NoticeHtml { notice: self }
-                .render()
-                .map_err(anyhow::Error::from)?,
-            // Sent by a machine: out-of-office replies stay away.
-            threading: Threading {
-                auto_submitted: true,
-                ..Threading::default()
-            },
-        })
-    }
-
-    /// Slack's incoming-webhook message: `{"text": ...}` with a link in Slack's markup.
-    fn slack(&self) -> serde_json::Value {
-        let text = format!(
-            "{} <{}|{}>",
-            slack_escape(&self.line),
-            self.link,
-            slack_escape(&self.locale.t("notify-open"))
-        );
-        serde_json::json!({ "text": text })
-    }
+/// Slack's incoming-webhook message: `{"text": ...}` with a link in Slack's markup.
+fn slack_message(line: &str, link: &str, open: &str) -> serde_json::Value {
+    let text = format!("{} <{link}|{}>", slack_escape(line), slack_escape(open));
+    serde_json::json!({ "text": text })
 }
 
 /// Slack reads `&`, `<` and `>` as markup: user text escapes them.
