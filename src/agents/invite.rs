@@ -55,7 +55,7 @@ async fn invite_page(
     errors: FieldErrors,
 ) -> Result<InvitePage, AppError> {
     let mut conn = state.db.acquire().await?;
-    let plan = billing::db::plan(&mut conn, agent.account_id).await?;
+    let account = billing::db::account(&mut conn, agent.account_id).await?;
     let seats = billing::db::seats(&mut conn, agent.account_id).await?;
     let choices = FormChoices::load(
         &mut conn,
@@ -70,8 +70,8 @@ async fn invite_page(
         form,
         errors,
         choices,
-        cost: plan.cost(seats + 1),
-        charge: SeatCharge::now(&mut conn, agent.account_id, state.clock.now()).await?,
+        cost: account.plan.cost(seats + 1),
+        charge: SeatCharge::at(&account, state.clock.now()),
     })
 }
 

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     Plan, SeatCost, db,
-    lines::prorate,
+    lines::{History, prorate},
     period::{Period, day_of},
 };
 use crate::{departments, format};
@@ -25,26 +25,27 @@ pub struct PlanChange {
 }
 
 impl PlanChange {
-    pub async fn preview(
-        conn: &mut PgConnection,
-        account_id: Uuid,
-        account: &db::Account,
+    /// Moving `from` to `to` on `today`, in `period` with its `history` so far, for a team
+    /// of `seats`.
+    pub fn new(
+        from: Plan,
         to: Plan,
-        now: OffsetDateTime,
-    ) -> sqlx::Result<Self> {
-        let period = Period::containing(account.anchor(), day_of(now));
-        let history = db::history(conn, account_id, account, period).await?;
-        let days_left = period.days_left(day_of(now));
-        let difference = to.seat_price_cents() - account.plan.seat_price_cents();
-        Ok(Self {
-            from: account.plan,
+        period: Period,
+        history: &History,
+        seats: i64,
+        today: Date,
+    ) -> Self {
+        let days_left = period.days_left(today);
+        let difference = to.seat_price_cents() - from.seat_price_cents();
+        Self {
+            from,
             to,
             days_left,
             // Seats removed this period still count until it ends.
             prorated_cents: prorate(difference, history.seats_billed(), days_left, period.days()),
-            monthly: to.cost(db::seats(conn, account_id).await?),
+            monthly: to.cost(seats),
             next_period: period.end,
-        })
+        }
     }
 
     pub fn is_credit(&self) -> bool {
@@ -72,18 +73,13 @@ pub struct SeatCharge {
 }
 
 impl SeatCharge {
-    pub async fn now(
-        conn: &mut PgConnection,
-        account_id: Uuid,
-        now: OffsetDateTime,
-    ) -> sqlx::Result<Self> {
-        let account = db::account(conn, account_id).await?;
+    pub fn at(account: &db::Account, now: OffsetDateTime) -> Self {
         let period = Period::containing(account.anchor(), day_of(now));
         let days_left = period.days_left(day_of(now));
-        Ok(Self {
+        Self {
             cents: prorate(account.plan.seat_price_cents(), 1, days_left, period.days()),
             days_left,
-        })
+        }
     }
 
     pub fn amount(&self) -> String {

@@ -17,7 +17,7 @@ use super::{
     change::{Obstacle, PlanChange, obstacle},
     db,
     lines::{self, Line},
-    notice::Notice,
+    notice,
     period::{Period, day_of},
 };
 use crate::{
@@ -94,9 +94,14 @@ async fn overview_page(
         Some(to) if to != account.plan => {
             Some(match obstacle(&mut conn, agent.account_id, to).await? {
                 Some(obstacle) => Proposal::Refused { to, obstacle },
-                None => Proposal::Confirm(
-                    PlanChange::preview(&mut conn, agent.account_id, &account, to, now).await?,
-                ),
+                None => Proposal::Confirm(PlanChange::new(
+                    account.plan,
+                    to,
+                    period,
+                    &history,
+                    seats,
+                    day_of(now),
+                )),
             })
         }
         _ => None,
@@ -154,14 +159,17 @@ pub(super) async fn change_plan(
         let page = overview_page(&state, ctx, &agent, Some(to)).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    let change = PlanChange::preview(&mut tx, agent.account_id, &account, to, now).await?;
+    let period = Period::containing(account.anchor(), day_of(now));
+    let history = db::history(&mut tx, agent.account_id, &account, period).await?;
+    let seats = db::seats(&mut tx, agent.account_id).await?;
+    let change = PlanChange::new(account.plan, to, period, &history, seats, day_of(now));
     db::record_plan_change(&mut tx, agent.account_id, account.plan, to, agent.id, now).await?;
     let detail = format!("{} → {}", account.plan.as_str(), to.as_str());
     let entry = Entry::new(&agent, Action::PlanChanged, client).detail(&detail);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     let link = state.config.link("/app/billing");
     for owner in db::owners(&mut tx, agent.account_id).await? {
-        let email = Notice::plan_changed(&owner, &account.company, &agent.name, &change, &link)?;
+        let email = notice::plan_changed(&owner, &account.company, &agent.name, &change, &link)?;
         mail::enqueue(&mut tx, agent.account_id, &email).await?;
     }
     tx.commit().await?;
