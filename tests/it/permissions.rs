@@ -103,6 +103,12 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         Permission::OwnProfile,
         &[],
     ),
+    (
+        Method::Post,
+        "/app/profile/photo/delete",
+        Permission::OwnProfile,
+        &[],
+    ),
     (Method::Get, "/app/billing", Permission::Billing, &[]),
     (
         Method::Post,
