@@ -2,6 +2,8 @@
 //! agrees.
 use time::{Date, OffsetDateTime, macros::format_description};
 
+use crate::i18n::Locale;
+
 /// Integer cents as dollars: `$1,234.50`, `-$3.00`.
 pub fn money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -37,6 +39,28 @@ pub fn day(day: Date) -> String {
     day.format(&format).unwrap_or_default()
 }
 
+/// A length of time in its two largest units: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+pub fn duration(locale: Locale, seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let (days, hours, minutes) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
+    let text = |n: i64| n.to_string();
+    if seconds < 60 {
+        locale.t_args("duration-seconds", &[("seconds", &text(seconds))])
+    } else if seconds < 3600 {
+        locale.t_args("duration-minutes", &[("minutes", &text(minutes))])
+    } else if days == 0 {
+        locale.t_args(
+            "duration-hours",
+            &[("hours", &text(hours)), ("minutes", &text(minutes))],
+        )
+    } else {
+        locale.t_args(
+            "duration-days",
+            &[("days", &text(days)), ("hours", &text(hours))],
+        )
+    }
+}
+
 /// A size in bytes as people read it: `512 B`, `1.5 KB`, `2.0 MB`.
 pub fn bytes(size: i64) -> String {
     const KB: f64 = 1024.0;
@@ -69,6 +93,16 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KB");
         assert_eq!(bytes(2 * 1024 * 1024), "2.0 MB");
+    }
+
+    #[test]
+    fn durations_show_their_two_largest_units() {
+        let en = Locale::En;
+        assert_eq!(duration(en, 45), "45 s");
+        assert_eq!(duration(en, 12 * 60 + 59), "12 min");
+        assert_eq!(duration(en, 3 * 3600 + 5 * 60), "3 h 5 min");
+        assert_eq!(duration(en, 2 * 86_400 + 4 * 3600 + 59), "2 d 4 h");
+        assert_eq!(duration(Locale::ZhCn, 3 * 3600 + 5 * 60), "3 小时 5 分钟");
     }
 
     #[test]

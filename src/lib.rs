@@ -20,6 +20,7 @@ pub mod live;
 pub mod mail;
 pub mod notifications;
 pub mod profile;
+pub mod reports;
 pub mod router;
 pub mod seed;
 pub mod settings;

@@ -28,7 +28,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, live, notifications, profile, settings, signup, tickets,
+    billing, departments, health, live, notifications, profile, reports, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -42,11 +42,13 @@ pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// A link of the panel's navigation, shown to the roles that hold its permission.
+/// A link of the panel's navigation, shown to the roles that hold its permission (and not
+/// the one in `unless`, when another entry serves them better).
 pub struct NavEntry {
     pub path: &'static str,
     pub label_key: &'static str,
     pub permission: Permission,
+    pub unless: Option<Permission>,
 }
 
 pub const NAVIGATION: &[NavEntry] = &[
@@ -54,36 +56,55 @@ pub const NAVIGATION: &[NavEntry] = &[
         path: "/app",
         label_key: "nav-queue",
         permission: Permission::Tickets,
+        unless: None,
     },
     NavEntry {
         path: "/app/tickets",
         label_key: "nav-tickets",
         permission: Permission::Tickets,
+        unless: None,
+    },
+    NavEntry {
+        path: "/app/reports/me",
+        label_key: "nav-my-report",
+        permission: Permission::OwnProfile,
+        unless: Some(Permission::AllReports),
+    },
+    NavEntry {
+        path: "/app/reports",
+        label_key: "nav-reports",
+        permission: Permission::AllReports,
+        unless: None,
     },
     NavEntry {
         path: "/app/config/agents",
         label_key: "nav-agents",
         permission: Permission::Configuration,
+        unless: None,
     },
     NavEntry {
         path: "/app/config/departments",
         label_key: "nav-departments",
         permission: Permission::Configuration,
+        unless: None,
     },
     NavEntry {
         path: "/app/config/settings",
         label_key: "nav-settings",
         permission: Permission::Configuration,
+        unless: None,
     },
     NavEntry {
         path: "/app/config/audit",
         label_key: "nav-audit",
         permission: Permission::Configuration,
+        unless: None,
     },
     NavEntry {
         path: "/app/billing",
         label_key: "nav-billing",
         permission: Permission::Billing,
+        unless: None,
     },
 ];
 
@@ -114,6 +135,12 @@ pub fn app(state: AppState) -> Router {
             departments::router(),
         ))
         .merge(gated(&state, Permission::Configuration, audit::router()))
+        .merge(gated(&state, Permission::OwnProfile, reports::router()))
+        .merge(gated(
+            &state,
+            Permission::AllReports,
+            reports::team_router(),
+        ))
         .merge(gated(&state, Permission::Billing, billing::router()))
         .merge(gated(&state, Permission::OwnProfile, profile::router()));
 

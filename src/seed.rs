@@ -525,11 +525,11 @@ join (select ticket_id, string_agg(body_text, E'\n' order by created_at) as bodi
 order by t.created_at;
 
 insert into messages (account_id, id, ticket_id, kind, author_agent_id, author_name,
-                      body_text, message_id, created_at)
-select account_id, id, ticket_id, kind, author_agent_id, author_name, body_text, message_id,
-       created_at
-from load_message
-order by created_at;
+                      body_text, message_id, department_id, assignee_id, created_at)
+select m.account_id, m.id, m.ticket_id, m.kind, m.author_agent_id, m.author_name, m.body_text,
+       m.message_id, t.department_id, t.assignee_id, m.created_at
+from load_message m join load_ticket t on t.id = m.ticket_id
+order by m.created_at;
 "#;
 
 /// What the load-test tickets are made of. Templates and sentences are `format()` strings

@@ -7,12 +7,13 @@ pub struct StoredSettings {
     pub support_address: Option<String>,
     /// Every agent must use two-factor login.
     pub require_2fa: bool,
+    pub time_zone: String,
 }
 
 pub async fn settings(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<StoredSettings> {
     sqlx::query_as!(
         StoredSettings,
-        "select inbound_token, support_address, require_2fa from accounts where id = $1",
+        "select inbound_token, support_address, require_2fa, time_zone from accounts where id = $1",
         account_id
     )
     .fetch_one(conn)
@@ -25,15 +26,40 @@ pub async fn save(
     company: &str,
     support_address: Option<&str>,
     require_2fa: bool,
+    time_zone: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update accounts set company = $2, support_address = $3, require_2fa = $4 where id = $1",
+        "update accounts set company = $2, support_address = $3, require_2fa = $4, time_zone = coalesce($5, time_zone)
+         where id = $1",
         account_id,
         company,
         support_address,
         require_2fa,
+        time_zone,
     )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Whether `zone` is a time zone PostgreSQL knows by its IANA name.
+pub async fn zone_exists(conn: &mut PgConnection, zone: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from pg_timezone_names where name = $1) as "exists!""#,
+        zone
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The IANA names of time zones, for the settings' choice (the `posix/` and `right/`
+/// copies left out).
+pub async fn zone_names(conn: &mut PgConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select name as "name!" from pg_timezone_names
+           where name !~ '^(posix|right)/' and name ~ '^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$'
+           order by name"#
+    )
+    .fetch_all(conn)
+    .await
 }

@@ -1,6 +1,6 @@
 //! `/app/config/settings`: the workspace's own settings (admins and owners): its company
-//! name, its support address, whether every agent must use two-factor login, and where its
-//! mail provider posts inbound email.
+//! name, its support address, its time zone (the reports' days and hours), whether every
+//! agent must use two-factor login, and where its mail provider posts inbound email.
 mod db;
 
 use askama::Template;
@@ -19,7 +19,7 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::CurrentAgent,
-    input::{EmailAddress, FieldErrors, required_text},
+    input::{Choice, EmailAddress, FieldErrors, required_text},
     web::{PageContext, client::ClientAddr, flash},
 };
 
@@ -37,6 +37,9 @@ struct SettingsForm {
     company: String,
     #[serde(default)]
     support_address: String,
+    /// An IANA name, such as `Europe/Berlin`.
+    #[serde(default)]
+    time_zone: String,
     /// A checkbox: present when ticked.
     require_2fa: Option<String>,
 }
@@ -49,6 +52,7 @@ struct SettingsPage {
     form: SettingsForm,
     /// Where the workspace's mail provider posts inbound email.
     inbound_address: String,
+    time_zones: Vec<Choice>,
     errors: FieldErrors,
 }
 
@@ -59,12 +63,22 @@ async fn settings_page(
     form: Option<SettingsForm>,
     errors: FieldErrors,
 ) -> Result<SettingsPage, AppError> {
-    let stored = db::settings(&mut *state.db.acquire().await?, agent.account_id).await?;
+    let mut conn = state.db.acquire().await?;
+    let stored = db::settings(&mut conn, agent.account_id).await?;
     let form = form.unwrap_or_else(|| SettingsForm {
         company: agent.company.clone(),
         support_address: stored.support_address.unwrap_or_default(),
+        time_zone: stored.time_zone,
         require_2fa: stored.require_2fa.then(|| "on".to_owned()),
     });
+    let time_zones = db::zone_names(&mut conn)
+        .await?
+        .into_iter()
+        .map(|zone| {
+            let chosen = zone == form.time_zone;
+            Choice::new(&zone, zone.as_str(), chosen)
+        })
+        .collect();
     Ok(SettingsPage {
         ctx,
         agent,
@@ -72,6 +86,7 @@ async fn settings_page(
         inbound_address: state
             .config
             .link(&format!("/inbound/email/{}", stored.inbound_token)),
+        time_zones,
         errors,
     })
 }
@@ -109,7 +124,18 @@ async fn update_settings(
             )
             .map(Some),
     };
-    let (Some(company), Some(support_address)) = (company, support_address) else {
+    // Left out of the form, the zone stays as it is.
+    let time_zone = match form.time_zone.trim() {
+        "" => Some(None),
+        zone if db::zone_exists(&mut *state.db.acquire().await?, zone).await? => Some(Some(zone)),
+        _ => {
+            errors.add("time_zone", "settings-time-zone-unknown");
+            None
+        }
+    };
+    let (Some(company), Some(support_address), Some(time_zone)) =
+        (company, support_address, time_zone)
+    else {
         let page = settings_page(&state, ctx, agent, Some(form), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -123,6 +149,7 @@ async fn update_settings(
         &company,
         support_address,
         require_2fa,
+        time_zone,
     )
     .await?;
     let mut changes = Vec::new();
@@ -135,6 +162,9 @@ async fn update_settings(
             before.support_address.unwrap_or_default(),
             support_address.unwrap_or_default()
         ));
+    }
+    if let Some(zone) = time_zone.filter(|zone| *zone != before.time_zone) {
+        changes.push(format!("{} → {zone}", before.time_zone));
     }
     if before.require_2fa != require_2fa {
         changes.push(audit::require_2fa_detail(require_2fa).to_owned());

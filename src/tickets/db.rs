@@ -195,8 +195,10 @@ pub async fn insert_message(
 ) -> sqlx::Result<Option<Uuid>> {
     let inserted = sqlx::query_scalar!(
         "insert into messages (account_id, id, ticket_id, kind, author_agent_id, author_name,
-                               body_text, body_html, message_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                               body_text, body_html, message_id, department_id, assignee_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                 (select department_id from tickets where account_id = $1 and id = $3),
+                 (select assignee_id from tickets where account_id = $1 and id = $3))
          on conflict (account_id, message_id) where message_id is not null do nothing
          returning id",
         account_id,
@@ -230,7 +232,9 @@ pub async fn insert_message(
     Ok(inserted)
 }
 
-/// Records a change in the thread: `event` names what changed, `value` to what.
+/// Records a change in the thread, after the ticket took it: `event` names what changed,
+/// `value` to what. Like every message, the event keeps the ticket's department and
+/// assignee as they are now (reports count by them).
 pub async fn insert_event(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -240,8 +244,11 @@ pub async fn insert_event(
     value: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, event, event_value)
-         values ($1, $2, $3, 'event', $4, $5, $6)",
+        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, event, event_value,
+                               department_id, assignee_id)
+         values ($1, $2, $3, 'event', $4, $5, $6,
+                 (select department_id from tickets where account_id = $1 and id = $3),
+                 (select assignee_id from tickets where account_id = $1 and id = $3))",
         account_id,
         Uuid::now_v7(),
         ticket_id,

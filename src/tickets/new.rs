@@ -130,6 +130,18 @@ pub(super) async fn create(
         },
     )
     .await?;
+    // Taking it is an assignment like any other: the thread and the reports show it.
+    if assignee_id.is_some() {
+        db::insert_event(
+            &mut tx,
+            agent.account_id,
+            ticket.id,
+            Some(agent.id),
+            "assigned",
+            &agent.name,
+        )
+        .await?;
+    }
     let target = ReplyTarget {
         id: ticket.id,
         number: ticket.number,

@@ -83,7 +83,10 @@ impl FromRequestParts<AppState> for PageContext {
             .map(|agent| {
                 NAVIGATION
                     .iter()
-                    .filter(|entry| agent.role.can(entry.permission))
+                    .filter(|entry| {
+                        agent.role.can(entry.permission)
+                            && !entry.unless.is_some_and(|other| agent.role.can(other))
+                    })
                     .map(|entry| NavItem {
                         path: entry.path,
                         label_key: entry.label_key,

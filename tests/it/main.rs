@@ -19,6 +19,7 @@ mod outbox;
 mod password;
 mod permissions;
 mod profile;
+mod reports;
 mod reset;
 mod signup;
 mod stack;

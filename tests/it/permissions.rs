@@ -27,6 +27,20 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         &[],
     ),
     (Method::Get, "/app/tickets", Permission::Tickets, &[]),
+    (Method::Get, "/app/reports/me", Permission::OwnProfile, &[]),
+    (
+        Method::Get,
+        "/app/reports/me?period=week&format=csv",
+        Permission::OwnProfile,
+        &[],
+    ),
+    (Method::Get, "/app/reports", Permission::AllReports, &[]),
+    (
+        Method::Get,
+        "/app/reports?period=month&format=csv",
+        Permission::AllReports,
+        &[],
+    ),
     (Method::Get, "/app/tickets/new", Permission::Tickets, &[]),
     (
         Method::Get,
