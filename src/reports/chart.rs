@@ -6,7 +6,7 @@ const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 280.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 36.0;
+const TOP: f64 = 28.0;
 const BOTTOM: f64 = 52.0;
 /// Gridlines of the value axis, about.
 const Y_TICKS: usize = 4;
@@ -146,11 +146,6 @@ impl Chart {
             x_ticks,
             series,
         }
-    }
-
-    /// Where the legend's entry `index` starts.
-    pub fn legend_x(&self, index: &usize) -> f64 {
-        LEFT + *index as f64 * 150.0
     }
 }
 

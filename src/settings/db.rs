@@ -1,5 +1,6 @@
 //! Queries of the settings module.
 use sqlx::PgConnection;
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 pub struct StoredSettings {
@@ -42,24 +43,20 @@ pub async fn save(
     Ok(())
 }
 
-/// Whether `zone` is a time zone PostgreSQL knows by its IANA name.
-pub async fn zone_exists(conn: &mut PgConnection, zone: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select exists (select 1 from pg_timezone_names where name = $1) as "exists!""#,
-        zone
-    )
-    .fetch_one(conn)
-    .await
-}
-
-/// The IANA names of time zones, for the settings' choice (the `posix/` and `right/`
-/// copies left out).
-pub async fn zone_names(conn: &mut PgConnection) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"select name as "name!" from pg_timezone_names
-           where name !~ '^(posix|right)/' and name ~ '^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$'
-           order by name"#
-    )
-    .fetch_all(conn)
-    .await
+/// The IANA names of the time zones PostgreSQL knows (the `posix/` and `right/` copies
+/// left out), read once per process: the list is slow to read and never changes while the
+/// server runs.
+pub async fn zone_names(conn: &mut PgConnection) -> sqlx::Result<&'static [String]> {
+    static ZONES: OnceCell<Vec<String>> = OnceCell::const_new();
+    let zones = ZONES
+        .get_or_try_init(|| {
+            sqlx::query_scalar!(
+                r#"select name as "name!" from pg_timezone_names
+                   where name !~ '^(posix|right)/' and name ~ '^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$'
+                   order by name"#
+            )
+            .fetch_all(conn)
+        })
+        .await?;
+    Ok(zones)
 }

@@ -73,11 +73,8 @@ async fn settings_page(
     });
     let time_zones = db::zone_names(&mut conn)
         .await?
-        .into_iter()
-        .map(|zone| {
-            let chosen = zone == form.time_zone;
-            Choice::new(&zone, zone.as_str(), chosen)
-        })
+        .iter()
+        .map(|zone| Choice::new(zone, zone.as_str(), *zone == form.time_zone))
         .collect();
     Ok(SettingsPage {
         ctx,
@@ -127,7 +124,13 @@ async fn update_settings(
     // Left out of the form, the zone stays as it is.
     let time_zone = match form.time_zone.trim() {
         "" => Some(None),
-        zone if db::zone_exists(&mut *state.db.acquire().await?, zone).await? => Some(Some(zone)),
+        zone if db::zone_names(&mut *state.db.acquire().await?)
+            .await?
+            .iter()
+            .any(|known| known == zone) =>
+        {
+            Some(Some(zone))
+        }
         _ => {
             errors.add("time_zone", "settings-time-zone-unknown");
             None
