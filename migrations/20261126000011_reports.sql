@@ -44,4 +44,9 @@ create index messages_by_author on messages (account_id, author_agent_id, create
     where author_agent_id is not null;
 create index messages_assignments on messages (account_id, assignee_id, created_at)
     where kind = 'event' and event = 'assigned';
+-- The status changes of a resolved ticket, to take its postponed time out of its resolution
+-- time: read from the index alone.
+create index messages_status_changes on messages (account_id, ticket_id, created_at)
+    include (id, event, event_value)
+    where kind = 'event' and event in ('status', 'postponed', 'reopened');
 create index tickets_created on tickets (account_id, created_at);

@@ -180,11 +180,14 @@ pub async fn first_responses(
                   'first_response' as "timing!: Timing",
                   extract(epoch from m.created_at - t.created_at)::bigint as "seconds!"
            from messages m
-           join tickets t on t.account_id = m.account_id and t.id = m.ticket_id
+           -- One ticket looked up per reply (a plain join would read all the workspace's).
+           cross join lateral (select t.created_at from tickets t
+                               where t.account_id = m.account_id and t.id = m.ticket_id
+                                 and t.channel <> 'agent'
+                               limit 1) t
            where m.account_id = $1 and m.kind = 'reply' and m.created_at >= $2 and m.created_at < $3
              and ($6::uuid is null or m.author_agent_id = $6)
              and ($7::uuid is null or m.department_id = $7)
-             and t.channel <> 'agent'
              and not exists (select 1 from messages e
                              where e.account_id = m.account_id and e.ticket_id = m.ticket_id
                                and e.kind = 'reply' and (e.created_at, e.id) < (m.created_at, m.id))"#,
