@@ -193,13 +193,14 @@ async fn agent_report_page(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let span = db::window(&mut tx, &range, &zone).await?;
+    let (window, buckets) = db::window(&mut tx, &range, &zone).await?;
     let scope = Scope {
         agent_id: Some(subject.id),
         department_id: None,
     };
-    let (work, _) = report::work(&mut tx, viewer.account_id, &span, scope).await?;
+    let figures = report::figures(&mut tx, viewer.account_id, &window, scope).await?;
     tx.commit().await?;
+    let work = report::work(&figures, range.period, &buckets);
 
     if csv {
         let period = ctx.t(range.period.label_key());
@@ -295,10 +296,23 @@ async fn team_report(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let span = db::window(&mut tx, &range, &zone).await?;
-    let (work, team) =
-        report::team(&mut tx, ctx.locale, agent.account_id, &span, department_id).await?;
+    let (window, buckets) = db::window(&mut tx, &range, &zone).await?;
+    let scope = Scope {
+        agent_id: None,
+        department_id,
+    };
+    let mut figures = report::figures(&mut tx, agent.account_id, &window, scope).await?;
+    let team = report::team(
+        &mut tx,
+        ctx.locale,
+        agent.account_id,
+        &window,
+        department_id,
+        &mut figures,
+    )
+    .await?;
     tx.commit().await?;
+    let work = report::work(&figures, range.period, &buckets);
     let bucket_columns: Vec<&'static Column> = table::INCOMING.iter().chain(table::WORK).collect();
 
     if csv {

@@ -46,13 +46,13 @@ pub struct Work {
     pub total: Tally,
 }
 
-/// The work of `scope` in `window`, as one agent's report shows it.
-pub async fn work(
+/// The figures of `scope`'s work in `window`.
+pub async fn figures(
     conn: &mut PgConnection,
     account_id: Uuid,
-    (window, buckets): &(Window, Vec<Bucket>),
+    window: &Window,
     scope: Scope,
-) -> sqlx::Result<(Work, Figures)> {
+) -> sqlx::Result<Figures> {
     let mut figures = Figures::default();
     for row in db::activity(conn, account_id, window, scope).await? {
         let cell = Cell {
@@ -72,10 +72,11 @@ pub async fn work(
         };
         figures.time(cell, row.timing, row.seconds);
     }
-    Ok((work_of(&figures, window.period, buckets), figures))
+    Ok(figures)
 }
 
-fn work_of(figures: &Figures, period: Period, buckets: &[Bucket]) -> Work {
+/// The rows of `figures` by bucket, in order, and their total.
+pub fn work(figures: &Figures, period: Period, buckets: &[Bucket]) -> Work {
     let labels = bucket_labels(period, buckets);
     Work {
         period,
@@ -136,21 +137,16 @@ pub struct Team {
     pub hours: [[i64; 24]; 7],
 }
 
-/// The team's work in `window`, with new tickets and customers' hours; `department_id`
-/// narrows everything to one department.
+/// What the team's report adds to `figures` (the team's work in `window`): new tickets and
+/// customers' hours; `department_id` narrows them to one department.
 pub async fn team(
     conn: &mut PgConnection,
     locale: Locale,
     account_id: Uuid,
-    span: &(Window, Vec<Bucket>),
+    window: &Window,
     department_id: Option<Uuid>,
-) -> sqlx::Result<(Work, Team)> {
-    let scope = Scope {
-        agent_id: None,
-        department_id,
-    };
-    let (_, mut figures) = work(conn, account_id, span, scope).await?;
-    let (window, buckets) = span;
+    figures: &mut Figures,
+) -> sqlx::Result<Team> {
     let mut channels: HashMap<Channel, i64> = HashMap::new();
     let mut issue_types: HashMap<IssueType, i64> = HashMap::new();
     for row in db::new_tickets(conn, account_id, window, department_id).await? {
@@ -204,14 +200,13 @@ pub async fn team(
     if let Some(tally) = figures.departments.get(&None).filter(|t| !t.is_empty()) {
         departments.push(Row::new(locale.t("report-no-department"), tally.clone()));
     }
-    let team = Team {
+    Ok(Team {
         agents,
         departments,
         channels: sorted_counts(Channel::ALL, &channels),
         issue_types: sorted_counts(IssueType::ALL, &issue_types),
         hours,
-    };
-    Ok((work_of(&figures, window.period, buckets), team))
+    })
 }
 
 /// Every value with its count, in the values' own order.
