@@ -28,7 +28,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, live, notifications, profile, settings, signup, tickets,
+    billing, departments, health, kb, live, notifications, profile, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -61,6 +61,11 @@ pub const NAVIGATION: &[NavEntry] = &[
         permission: Permission::Tickets,
     },
     NavEntry {
+        path: "/app/kb",
+        label_key: "nav-kb",
+        permission: Permission::KnowledgeBase,
+    },
+    NavEntry {
         path: "/app/config/agents",
         label_key: "nav-agents",
         permission: Permission::Configuration,
@@ -91,6 +96,7 @@ pub fn app(state: AppState) -> Router {
     let panel = Router::new()
         .merge(gated(&state, Permission::Tickets, tickets::router()))
         .merge(gated(&state, Permission::Tickets, live::router()))
+        .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(
             &state,
             Permission::OwnProfile,
@@ -121,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         .merge(signup::router())
         .merge(auth::router())
         .merge(tickets::public_router())
+        .merge(kb::public_router())
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
