@@ -62,7 +62,16 @@ fn plain_text(markdown: &str) -> (String, String) {
                 }
                 text.push('\n');
             }
-            Event::End(_) => text.push('\n'),
+            // Blocks end a line; inline markup (emphasis, links) is part of its sentence.
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead,
+            ) => text.push('\n'),
             _ => {}
         }
     }
@@ -154,7 +163,10 @@ mod tests {
     fn xss_payloads_in_markdown_and_html_render_harmless() {
         // The check itself sees a payload that nothing sanitized.
         let raw = scraper::Html::parse_fragment("<a href=\" java\tscript:x\">a</a>");
-        let elements = raw.tree.nodes().filter_map(|node| node.value().as_element());
+        let elements = raw
+            .tree
+            .nodes()
+            .filter_map(|node| node.value().as_element());
         assert_eq!(elements.filter_map(danger).count(), 1);
         for payload in XSS {
             let html = render(payload).html;
@@ -182,8 +194,9 @@ mod tests {
 
     #[test]
     fn the_summary_is_the_first_paragraph_without_markup() {
-        let rendered = render("# Heading\n\nFirst *paragraph* here,\nwrapped.\n\nSecond one.");
-        assert_eq!(rendered.summary, "First paragraph here, wrapped.");
+        let rendered =
+            render("# Heading\n\nFirst *paragraph*, [linked](/x)\nwrapped.\n\nSecond one.");
+        assert_eq!(rendered.summary, "First paragraph, linked wrapped.");
         assert!(rendered.text.contains("Heading"));
         assert!(rendered.text.contains("Second one."));
         let long = render(&"word ".repeat(100)).summary;
