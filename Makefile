@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets prepare db
+.PHONY: run test check bench bench-tickets bench-kb prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -28,6 +28,11 @@ bench:
 # LOAD_TICKETS), in the database frontdesk_load, which the first run fills (a few minutes).
 bench-tickets:
 	scripts/bench-tickets.sh
+
+# The public help center at 1,000 workspaces with 10,000 articles in one, in the database
+# frontdesk_kb_load, which the first run fills (seconds).
+bench-kb:
+	bench/kb.sh
 
 # After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).
