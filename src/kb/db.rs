@@ -454,7 +454,8 @@ pub async fn related(
     .await
 }
 
-/// Up to `per_category` published articles of each category (and of none), by title.
+/// Up to `per_category` published articles of each category (and of none), by title: a
+/// walk of the category index per category, however many articles there are.
 pub async fn published_by_category(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -463,10 +464,19 @@ pub async fn published_by_category(
     sqlx::query_as!(
         ArticleLink,
         r#"select id as "id!", category_id, title as "title!", slug as "slug!" from (
-               select id, category_id, title, slug,
-                      row_number() over (partition by category_id order by title, id) as n
-               from kb_articles where account_id = $1 and status = 'published') ranked
-           where n <= $2 order by title"#,
+               select a.id, a.category_id, a.title, a.slug
+               from kb_categories c
+               cross join lateral (
+                   select id, category_id, title, slug from kb_articles
+                   where account_id = c.account_id and category_id = c.id
+                     and status = 'published'
+                   order by title limit $2) a
+               where c.account_id = $1
+               union all
+               (select id, category_id, title, slug from kb_articles
+                where account_id = $1 and category_id is null and status = 'published'
+                order by title limit $2)) shown
+           order by title"#,
         account_id,
         per_category,
     )
