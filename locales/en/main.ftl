@@ -677,3 +677,4 @@ contact-suggestions = These articles may answer your question:
 ticket-kb-legend = Knowledge base
 ticket-kb-search = Find an article to link
 ticket-kb-insert = Insert link
+help-category-all = All articles of this category

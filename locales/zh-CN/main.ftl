@@ -624,3 +624,4 @@ contact-suggestions = 这些文章也许能解答您的问题：
 ticket-kb-legend = 知识库
 ticket-kb-search = 查找要链接的文章
 ticket-kb-insert = 插入链接
+help-category-all = 查看此分类的全部文章

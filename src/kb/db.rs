@@ -484,6 +484,26 @@ pub async fn published_by_category(
     .await
 }
 
+/// The category's published articles, by title, at most `limit`.
+pub async fn published_in_category(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    category_id: Uuid,
+    limit: i64,
+) -> sqlx::Result<Vec<ArticleLink>> {
+    sqlx::query_as!(
+        ArticleLink,
+        "select id, category_id, title, slug from kb_articles
+         where account_id = $1 and category_id = $2 and status = 'published'
+         order by title, id limit $3",
+        account_id,
+        category_id,
+        limit,
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// Every published article's slug and last update, for the sitemap.
 pub async fn published_slugs(
     conn: &mut PgConnection,

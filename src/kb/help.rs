@@ -52,11 +52,20 @@ async fn workspace(conn: &mut PgConnection, slug: &str) -> Result<MailWorkspace,
     workspace_by_slug(conn, slug).await.found()
 }
 
-/// A category of the first page with its articles; `name` none for articles without one.
+/// A category of the first page with its articles; `id` and `name` none for articles
+/// without one.
 pub(super) struct Section {
+    id: Option<Uuid>,
     name: Option<String>,
     description: String,
     articles: Vec<ArticleLink>,
+}
+
+impl Section {
+    /// The first page shows only some of a category's articles: its own page has them all.
+    fn has_more(&self) -> bool {
+        self.id.is_some() && self.articles.len() as i64 >= PER_CATEGORY
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,17 +130,55 @@ async fn sections(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec
             articles: articles
                 .extract_if(.., |a| a.category_id == Some(category.id))
                 .collect(),
+            id: Some(category.id),
             name: Some(category.name),
             description: category.description,
         })
         .collect();
     sections.push(Section {
+        id: None,
         name: None,
         description: String::new(),
         articles,
     });
     sections.retain(|section| !section.articles.is_empty());
     Ok(sections)
+}
+
+/// Articles listed on a category's page, at most.
+const CATEGORY_LIMIT: i64 = 1000;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "kb/help_category.html")]
+pub(super) struct CategoryPage {
+    ctx: PageContext,
+    workspace: MailWorkspace,
+    canonical: String,
+    category: db::Category,
+    articles: Vec<ArticleLink>,
+}
+
+pub(super) async fn show_category(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((slug, raw_id)): Path<(String, String)>,
+) -> Result<CategoryPage, AppError> {
+    let id = raw_id.parse::<Uuid>().map_err(|_| AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    let workspace = workspace(&mut conn, &slug).await?;
+    let category = db::find_category(&mut conn, workspace.id, id)
+        .await
+        .found()?;
+    let articles = db::published_in_category(&mut conn, workspace.id, id, CATEGORY_LIMIT).await?;
+    Ok(CategoryPage {
+        canonical: state
+            .config
+            .link(&format!("/help/{}/categories/{id}", workspace.slug)),
+        ctx,
+        workspace,
+        category,
+        articles,
+    })
 }
 
 #[derive(Template, WebTemplate)]

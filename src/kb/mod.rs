@@ -71,6 +71,10 @@ pub fn public_router() -> Router<AppState> {
     Router::new()
         .route("/help/{workspace}", get(help::show_home))
         .route("/help/{workspace}/articles/{slug}", get(help::show_article))
+        .route(
+            "/help/{workspace}/categories/{id}",
+            get(help::show_category),
+        )
         .route("/help/{workspace}/articles/{slug}/vote", post(help::vote))
         .route("/help/{workspace}/suggestions", get(help::show_suggestions))
         .route("/help/{workspace}/sitemap.xml", get(help::sitemap))

@@ -687,3 +687,51 @@ async fn categories_are_named_ordered_and_deleted_leaving_their_articles(db: PgP
     let page = app.client().get("/help/acme").await;
     assert!(page.body.contains("More articles"));
 }
+
+#[sqlx::test]
+async fn a_large_category_shows_its_first_articles_and_links_its_own_page(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent
+        .post(
+            "/app/kb/categories",
+            &[("name", "Guides"), ("description", "How to")],
+        )
+        .await;
+    let guides: uuid::Uuid = sqlx::query_scalar("select id from kb_categories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let category = guides.to_string();
+    for n in 10..22 {
+        let title = format!("Guide {n}");
+        write_with(
+            &agent,
+            &[
+                ("title", &title),
+                ("category", &category),
+                ("body", "Steps."),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    }
+    let customer = app.client();
+    let home = customer.get("/help/acme").await;
+    assert!(home.body.contains(">Guide 19<"));
+    assert!(!home.body.contains(">Guide 20<"), "ten on the first page");
+    let page = format!("/help/acme/categories/{guides}");
+    assert!(home.body.contains(&format!("href=\"{page}\"")));
+    let all = customer.get(&page).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains(">Guide 21<") && all.body.contains(">Guide 10<"));
+    let elsewhere = app.workspace("globex").await;
+    assert_eq!(
+        customer
+            .get(&format!("/help/{}/categories/{guides}", elsewhere.slug))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
