@@ -43,8 +43,8 @@ from workspaces w, generate_series(1, 20) c
 join words word on word.n = c
 where w.n = 1 or c <= 2;
 
--- Title: four of the 48 topic words; body: 24 words of all 448. A topic word is in about
--- one title in twelve and one body in twenty.
+-- Title: four of the 48 topic words; body: 150 words of all 448, about a short help
+-- article's length. A topic word is in about one title in twelve and one body in four.
 insert into kb_articles (account_id, id, category_id, title, slug, body, body_html,
                          body_text, summary, status, updated_by, updated_at)
 select w.id, md5(w.n::text || '/' || a)::uuid,
@@ -59,7 +59,7 @@ cross join lateral (
     from (select i, (select word from words
                      where words.n = 1 + abs(hashint4(a * 131 + i * 7 + w.n))
                                          % case when i <= 4 then 48 else 448 end) as word
-          from generate_series(1, 28) i) picked
+          from generate_series(1, 154) i) picked
 ) t;
 
 commit;

@@ -569,7 +569,8 @@ pub struct Hit {
 }
 
 /// Articles matching `text` by full-text search, best first: title matches weigh more than
-/// body matches. Drafts only when `drafts` is set.
+/// body matches. Drafts only when `drafts` is set. Snippets come from the first 5,000
+/// characters of the body: `ts_headline` parses all it is given, for every hit shown.
 pub async fn search(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -580,7 +581,7 @@ pub async fn search(
     sqlx::query_as!(
         Hit,
         r#"select id as "id!", slug as "slug!", title as "title!", status as "status!: Status",
-                  ts_headline('english', left(body_text, 20000), query, $5) as "snippet!"
+                  ts_headline('english', left(body_text, 5000), query, $5) as "snippet!"
            from (select a.id, a.slug, a.title, a.status, a.body_text, q.query,
                         ts_rank(a.search, q.query) as rank, a.updated_at
                  from kb_articles a, websearch_to_tsquery('english', $2) q(query)
