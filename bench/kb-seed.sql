@@ -20,10 +20,10 @@ select row_number() over (), w from unnest(string_to_array(
     'notification order parcel password payment plan printer privacy profile receipt '
     'refund report reset return security settings shipping signup subscription '
     'support tax team tracking transfer upgrade voucher warranty', ' ')) w;
--- Everyday words besides the topics: 400 made-up ones.
+-- Everyday words besides the topics: 4,000 made-up ones.
 insert into words
 select 48 + k, translate(substr(md5('w' || k), 1, 7), '0123456789', 'ghijklmnop')
-from generate_series(1, 400) k;
+from generate_series(1, 4000) k;
 
 create temporary table workspaces on commit drop as
 select ids.id, n, format('kb-%s', lpad(n::text, 4, '0')) as slug
@@ -43,8 +43,8 @@ from workspaces w, generate_series(1, 20) c
 join words word on word.n = c
 where w.n = 1 or c <= 2;
 
--- Title: four of the 48 topic words; body: 150 words of all 448, about a short help
--- article's length. A topic word is in about one title in twelve and one body in four.
+-- Title: four of the 48 topic words; body: 150 words of all 4,048, about a short help
+-- article's length. A topic word is in about one title in twelve and one body in thirty.
 insert into kb_articles (account_id, id, category_id, title, slug, body, body_html,
                          body_text, summary, status, updated_by, updated_at)
 select w.id, md5(w.n::text || '/' || a)::uuid,
@@ -58,7 +58,7 @@ cross join lateral (
            string_agg(word, ' ' order by i) filter (where i > 4) || '.' as body
     from (select i, (select word from words
                      where words.n = 1 + abs(hashint4(a * 131 + i * 7 + w.n))
-                                         % case when i <= 4 then 48 else 448 end) as word
+                                         % case when i <= 4 then 48 else 4048 end) as word
           from generate_series(1, 154) i) picked
 ) t;
 
