@@ -47,6 +47,13 @@ create table kb_articles (
     foreign key (account_id, updated_by) references agents (account_id, id)
 );
 
+-- Ranking reads the search vector of every match: it stays in the row (lz4 when it must be
+-- compressed), and the text columns, which only the shown hits read, go to TOAST storage
+-- first.
+alter table kb_articles alter column search set storage main;
+alter table kb_articles alter column search set compression lz4;
+alter table kb_articles set (toast_tuple_target = 4096);
+
 create unique index kb_articles_slug_key on kb_articles (account_id, slug);
 create index kb_articles_updated on kb_articles (account_id, updated_at desc, id desc);
 create index kb_articles_category on kb_articles (account_id, category_id, title)

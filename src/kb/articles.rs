@@ -62,7 +62,7 @@ pub(super) async fn show_list(
     let categories = db::categories(&mut conn, agent.account_id).await?;
     let (articles, next, results) = match SearchText::parse(&query.q) {
         Some(text) => {
-            let results = search::find(&mut conn, agent.account_id, &text, true, 50).await?;
+            let results = search::find(&mut conn, agent.account_id, &text, true, PAGE_SIZE).await?;
             (Vec::new(), None, Some(results))
         }
         None => {

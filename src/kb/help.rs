@@ -32,7 +32,7 @@ use crate::{
 /// Articles shown per category on the help center's first page.
 const PER_CATEGORY: i64 = 10;
 /// Search results per page.
-const RESULTS: i64 = 20;
+const RESULTS: i64 = 10;
 /// Articles the contact form suggests.
 const SUGGESTIONS: i64 = 3;
 
