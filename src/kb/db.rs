@@ -564,13 +564,16 @@ pub struct Hit {
     pub slug: String,
     pub title: String,
     pub status: Status,
-    /// The matching passage, its matches between `search::MARK_START` and `MARK_END`.
-    pub snippet: String,
+    /// The beginning of the article's text, where the snippet is taken from.
+    pub text: String,
+    /// The search's words as the text search configuration stems them.
+    pub stems: Vec<String>,
 }
 
 /// Articles matching `text` by full-text search, best first: title matches weigh more than
-/// body matches. Drafts only when `drafts` is set. Snippets come from the first 5,000
-/// characters of the body: `ts_headline` parses all it is given, for every hit shown.
+/// body matches. Drafts only when `drafts` is set. The snippets are cut in Rust from the
+/// first 5,000 characters: `ts_headline` would parse and stem every word of every hit, the
+/// largest part of a search's cost.
 pub async fn search(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -580,21 +583,21 @@ pub async fn search(
 ) -> sqlx::Result<Vec<Hit>> {
     sqlx::query_as!(
         Hit,
-        r#"select id as "id!", slug as "slug!", title as "title!", status as "status!: Status",
-                  ts_headline('english', left(body_text, 5000), query, $5) as "snippet!"
-           from (select a.id, a.slug, a.title, a.status, a.body_text, q.query,
-                        ts_rank(a.search, q.query) as rank, a.updated_at
-                 from kb_articles a, websearch_to_tsquery('english', $2) q(query)
-                 where a.account_id = $1 and a.search @@ q.query
-                   and ($3 or a.status = 'published')
-                 order by rank desc, a.updated_at desc, a.id
+        r#"select a.id, a.slug, a.title, a.status as "status: Status",
+                  left(a.body_text, 5000) as "text!",
+                  tsvector_to_array(to_tsvector('english', $2)) as "stems!"
+           from (select id, ts_rank(search, q.query) as rank, updated_at
+                 from kb_articles, websearch_to_tsquery('english', $2) q(query)
+                 where account_id = $1 and search @@ q.query
+                   and ($3 or status = 'published')
+                 order by rank desc, updated_at desc, id
                  limit $4) best
-           order by rank desc, updated_at desc, id"#,
+           join kb_articles a on a.account_id = $1 and a.id = best.id
+           order by best.rank desc, best.updated_at desc, best.id"#,
         account_id,
         text.as_str(),
         drafts,
         limit,
-        super::search::HEADLINE_OPTIONS,
     )
     .fetch_all(conn)
     .await

@@ -10,11 +10,9 @@ use super::db::{self, ArticleLink, Hit};
 
 /// Longest search text used, in characters; the rest of a longer one is ignored.
 const SEARCH_LIMIT: usize = 200;
-/// Marks around the matches of a snippet: characters no article text can hold unnoticed,
-/// which stay apart from the text until it is escaped for HTML.
-const MARK_START: char = '\u{E000}';
-const MARK_END: char = '\u{E001}';
-pub const HEADLINE_OPTIONS: &str = "MaxFragments=2, MaxWords=24, MinWords=10, FragmentDelimiter=\" … \", StartSel=\u{E000}, StopSel=\u{E001}";
+/// Words of a snippet, and how many of them come before its first match.
+const SNIPPET_WORDS: usize = 32;
+const SNIPPET_LEAD: usize = 8;
 
 /// What a visitor typed, made fit for the queries: trimmed, without control characters
 /// (PostgreSQL refuses NUL in text), at most `SEARCH_LIMIT` characters.
@@ -26,7 +24,6 @@ impl SearchText {
         let text: String = raw
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
-            .filter(|c| *c != MARK_START && *c != MARK_END)
             .take(SEARCH_LIMIT)
             .collect();
         let text = text.trim();
@@ -79,35 +76,107 @@ pub async fn find(
 }
 
 impl Hit {
-    /// The snippet as HTML: its text escaped, its matches in `<mark>`.
+    /// A passage of the text around its first word that matches the search, as HTML: the
+    /// text escaped, the matching words in `<mark>`.
     pub fn snippet_html(&self) -> String {
-        let mut html = String::with_capacity(self.snippet.len() + 32);
-        for c in self.snippet.chars() {
-            match c {
-                MARK_START => html.push_str("<mark>"),
-                MARK_END => html.push_str("</mark>"),
-                '&' => html.push_str("&amp;"),
-                '<' => html.push_str("&lt;"),
-                '>' => html.push_str("&gt;"),
-                '"' => html.push_str("&quot;"),
-                '\'' => html.push_str("&#39;"),
-                c => html.push(c),
-            }
+        snippet_html(&self.text, &self.stems)
+    }
+}
+
+/// Whether a word of the text is one the search asked for: it starts with the stem, or,
+/// where the stemmer changed the last letter ("compani" of "company"), with all but it.
+fn matches(word: &str, stems: &[String]) -> bool {
+    let word = word.to_lowercase();
+    stems.iter().any(|stem| {
+        if word.starts_with(stem.as_str()) {
+            return true;
         }
-        html
+        let mut stem_chars = stem.chars();
+        stem_chars.next_back();
+        let shorter = stem_chars.as_str();
+        shorter.chars().count() >= 3 && word.starts_with(shorter)
+    })
+}
+
+fn snippet_html(text: &str, stems: &[String]) -> String {
+    // The words of the text with where each begins and ends.
+    let mut words = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (start, c.is_alphanumeric()) {
+            (None, true) => start = Some(at),
+            (Some(from), false) => {
+                words.push((from, at));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let first = words
+        .iter()
+        .position(|&(from, to)| matches(&text[from..to], stems))
+        .unwrap_or(0);
+    let shown_from = first.saturating_sub(SNIPPET_LEAD);
+    let shown_to = words.len().min(shown_from + SNIPPET_WORDS);
+    let shown = &words[shown_from..shown_to];
+    // From the text's very beginning, and to its very end, when the passage reaches them.
+    let begin = match shown_from {
+        0 => 0,
+        n => words[n].0,
+    };
+    let end = match shown.last() {
+        Some(_) if shown_to == words.len() => text.len(),
+        Some(&(_, to)) => to,
+        None => return String::new(),
+    };
+    let mut html = String::with_capacity(end - begin + 64);
+    if shown_from > 0 {
+        html.push_str("… ");
+    }
+    let mut at = begin;
+    for &(from, to) in shown {
+        escape_into(&mut html, &text[at..from]);
+        let word = &text[from..to];
+        if matches(word, stems) {
+            html.push_str("<mark>");
+            escape_into(&mut html, word);
+            html.push_str("</mark>");
+        } else {
+            escape_into(&mut html, word);
+        }
+        at = to;
+    }
+    escape_into(&mut html, &text[at..end]);
+    if shown_to < words.len() {
+        html.push_str(" …");
+    }
+    html
+}
+
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            // Line breaks of the plain text read as spaces in a snippet.
+            c if c.is_whitespace() => html.push(' '),
+            c => html.push(c),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::Status;
 
     #[test]
     fn search_text_drops_control_characters_and_is_bounded() {
         assert!(SearchText::parse("  \t\n ").is_none());
-        let text = SearchText::parse("a\0b\u{E000}c").map(|t| t.0);
-        assert_eq!(text.as_deref(), Some("a bc"));
+        let text = SearchText::parse("a\0b\u{7}c").map(|t| t.0);
+        assert_eq!(text.as_deref(), Some("a b c"));
         let long = SearchText::parse(&"ü".repeat(10_000)).map(|t| t.0.chars().count());
         assert_eq!(long, Some(SEARCH_LIMIT));
     }
@@ -120,16 +189,24 @@ mod tests {
 
     #[test]
     fn snippets_escape_the_text_and_mark_the_matches() {
-        let hit = Hit {
-            id: Uuid::nil(),
-            slug: "x".into(),
-            title: "x".into(),
-            status: Status::Published,
-            snippet: "<img src=x> \u{E000}refund\u{E001} & more".into(),
-        };
+        let stems = ["refund".to_owned(), "compani".to_owned()];
+        let html = snippet_html("<img src=x> Refunds & the company's refund.", &stems);
         assert_eq!(
-            hit.snippet_html(),
-            "&lt;img src=x&gt; <mark>refund</mark> &amp; more"
+            html,
+            "&lt;img src=x&gt; <mark>Refunds</mark> &amp; the <mark>company</mark>&#39;s <mark>refund</mark>."
         );
+    }
+
+    #[test]
+    fn snippets_start_shortly_before_the_first_match() {
+        let text = format!("{} needle {}", "hay ".repeat(50), "straw ".repeat(50));
+        let html = snippet_html(&text, &["needl".to_owned()]);
+        assert!(html.starts_with("… hay "), "{html}");
+        assert!(html.contains("<mark>needle</mark>"));
+        assert!(html.ends_with(" …"), "{html}");
+        assert_eq!(html.matches("hay").count(), SNIPPET_LEAD);
+        let unmatched = snippet_html("Just some words.", &["zebra".to_owned()]);
+        assert_eq!(unmatched, "Just some words.");
+        assert_eq!(snippet_html("", &[]), "");
     }
 }
