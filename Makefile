@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-reports prepare db
+.PHONY: run test check bench bench-tickets bench-reports bench-kb prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -33,6 +33,11 @@ bench-tickets:
 # frontdesk_reports, which the first run fills (about a minute).
 bench-reports:
 	bench/reports.sh
+
+# The public help center at 1,000 workspaces with 10,000 articles in one, in the database
+# frontdesk_kb_load, which the first run fills (seconds).
+bench-kb:
+	bench/kb.sh
 
 # After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).

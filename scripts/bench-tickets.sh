@@ -9,6 +9,7 @@
 # BENCH_CONNECTIONS (32), BENCH_PORT (3901).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 workspaces=${LOAD_WORKSPACES:-1000}
 tickets=${LOAD_TICKETS:-1000}
@@ -20,34 +21,16 @@ email=agent1@load.example
 password=load-test-password
 workspace=${BENCH_WORKSPACE:-$(printf 'load-%04d' $(((workspaces + 1) / 2)))}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing wrk with apt-get" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2 \
-      || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2; }
-  else
-    echo "wrk is not installed (apt-get install wrk)" >&2
-    exit 1
-  fi
-fi
+bench_require_wrk
 
-# The load data lives in its own database on the same server, so that tests and the demo
-# workspace never see it.
-main_url=$(scripts/db.sh)
-load_db=${LOAD_DATABASE:-frontdesk_load}
-DATABASE_URL=$(printf '%s' "$main_url" | sed -E "s#/[^/?]*(\?.*)?\$#/$load_db\1#")
-export DATABASE_URL
-psql_bin=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
-psql() { "$psql_bin" -X -v ON_ERROR_STOP=1 -tAq "$@"; }
-if [ -z "$(psql "$main_url" -c "select 1 from pg_database where datname = '$load_db'")" ]; then
-  psql "$main_url" -c "create database $load_db"
-fi
+# The load data lives in its own database on the same server.
+bench_load_database "${LOAD_DATABASE:-frontdesk_load}"
 
 export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
 cargo build --release --bin frontdesk
 bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
 
-echo "== seed: $workspaces workspaces x $tickets tickets into $load_db"
+echo "== seed: $workspaces workspaces x $tickets tickets"
 seed_started=$(date +%s)
 "$bin" seed --workspaces "$workspaces" --tickets "$tickets"
 echo "seed took $(($(date +%s) - seed_started)) s"
@@ -55,26 +38,10 @@ echo "database size: $(psql "$DATABASE_URL" -c "select pg_size_pretty(pg_databas
   "tickets: $(psql "$DATABASE_URL" -c "select count(*) from tickets")," \
   "messages: $(psql "$DATABASE_URL" -c "select count(*) from messages")"
 
-port=${BENCH_PORT:-3901}
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-base="http://127.0.0.1:$port"
-jar=$(mktemp)
-LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" RUST_LOG=warn "$bin" serve &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; rm -f "$jar"' EXIT
-for _ in $(seq 150); do
-  curl -fs "$base/healthz" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "frontdesk serve exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fs "$base/healthz" >/dev/null || { echo "frontdesk serve did not answer in 30 s" >&2; exit 1; }
+bench_serve "$bin" "${BENCH_PORT:-3901}"
 
 echo "== log in: workspace $workspace, $email (role agent)"
-token=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-curl -s -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" \
-  --data-urlencode "workspace=$workspace" --data-urlencode "email=$email" \
-  --data-urlencode "password=$password" "$base/login"
-cookie=$(awk '$6 == "frontdesk" {print "frontdesk=" $7}' "$jar")
+cookie=$(bench_log_in "$workspace" "$email" "$password")
 
 # A ticket the agent may open: the first of their list.
 number=$(curl -s -H "Cookie: $cookie" "$base/app/tickets" | grep -o 'href="/app/tickets/[0-9]*"' \
@@ -83,31 +50,9 @@ number=$(curl -s -H "Cookie: $cookie" "$base/app/tickets" | grep -o 'href="/app/
 
 paths=("/app" "/app/tickets" "/app/tickets?q=$query" "/app/tickets/$number")
 names=("queue" "list" "search" "ticket")
-# Every page answers 200 to this session, not a redirect to the login page.
-for path in "${paths[@]}"; do
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
-  [ "$status" = 200 ] || { echo "GET $path answered $status, not 200" >&2; exit 1; }
-done
+bench_check_ok "$cookie" "${paths[@]}"
 
-summary=$(mktemp)
-trap 'kill "$pid" 2>/dev/null; rm -f "$jar" "$summary"' EXIT
 for i in "${!paths[@]}"; do
-  path=${paths[$i]}
-  echo "== GET $path (${names[$i]}): wrk -t2 -c$connections -d$duration"
-  # A few seconds first, not counted: the pool opens its connections and prepares the
-  # page's statements, as a server that has been up a while has done.
-  wrk -t2 -c"$connections" -d3s -H "Cookie: $cookie" "$base$path" >/dev/null
-  out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Cookie: $cookie" "$base$path")
-  grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors" <<<"$out" || true
-  awk -v page="${names[$i]}" '
-    /Requests\/sec/ {rps = $2}
-    $1 == "50%" {p50 = $2}
-    $1 == "99%" {p99 = $2}
-    /Non-2xx/ {bad = $NF}
-    END {printf "%-8s %10s %10s %10s %8s\n", page, rps, p50, p99, bad + 0}' <<<"$out" >>"$summary"
+  bench_measure "${names[$i]}" "${paths[$i]}" "$cookie" "$connections" "$duration"
 done
-
-echo
-echo "== $workspaces workspaces x $tickets tickets, $connections connections, $(nproc) cores"
-printf '%-8s %10s %10s %10s %8s\n' page "req/s" p50 p99 non-2xx
-cat "$summary"
+bench_report "$workspaces workspaces x $tickets tickets, $connections connections"

@@ -5,25 +5,17 @@
 # Usage: scripts/bench.sh  (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+source bench/lib.sh
+bench_require_wrk
 
 DATABASE_URL="$(scripts/db.sh)"
 export DATABASE_URL
 cargo build --release --bin frontdesk
 target/release/frontdesk seed >/dev/null
 
-port=${BENCH_PORT:-3900}
-base="http://127.0.0.1:$port"
-LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" RUST_LOG=warn target/release/frontdesk serve &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; rm -f "$jar"' EXIT
+bench_serve target/release/frontdesk "${BENCH_PORT:-3900}"
 jar=$(mktemp)
-for _ in $(seq 150); do
-  curl -fs "$base/healthz" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { echo "frontdesk serve exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fs "$base/healthz" >/dev/null || { echo "frontdesk serve did not answer in 30 s" >&2; exit 1; }
+bench_files+=("$jar")
 sleep 2
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
 echo "idle RSS: $(rss)"

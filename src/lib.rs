@@ -16,6 +16,7 @@ pub mod format;
 pub mod health;
 pub mod i18n;
 pub mod input;
+pub mod kb;
 pub mod live;
 pub mod mail;
 pub mod notifications;

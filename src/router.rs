@@ -28,7 +28,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, live, notifications, profile, reports, settings, signup, tickets,
+    billing, departments, health, kb, live, notifications, profile, reports, settings, signup,
+    tickets,
     web::{self, csrf, error_page},
 };
 
@@ -77,6 +78,12 @@ pub const NAVIGATION: &[NavEntry] = &[
         unless: None,
     },
     NavEntry {
+        path: "/app/kb",
+        label_key: "nav-kb",
+        permission: Permission::KnowledgeBase,
+        unless: None,
+    },
+    NavEntry {
         path: "/app/config/agents",
         label_key: "nav-agents",
         permission: Permission::Configuration,
@@ -112,6 +119,7 @@ pub fn app(state: AppState) -> Router {
     let panel = Router::new()
         .merge(gated(&state, Permission::Tickets, tickets::router()))
         .merge(gated(&state, Permission::Tickets, live::router()))
+        .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(
             &state,
             Permission::OwnProfile,
@@ -148,6 +156,7 @@ pub fn app(state: AppState) -> Router {
         .merge(signup::router())
         .merge(auth::router())
         .merge(tickets::public_router())
+        .merge(kb::public_router())
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())

@@ -1,5 +1,5 @@
 //! `frontdesk seed`: a demo workspace on the small plan with an owner, an admin, two agents,
-//! two departments and three tickets, created once with the same queries the panel uses.
+//! two departments, three tickets and a few knowledge-base articles, created once with the same queries the panel uses.
 //! Their generated passwords are printed and kept in `var/demo-logins.txt` (git-ignored),
 //! so that later runs can print them again.
 use std::path::Path;
@@ -15,7 +15,7 @@ use crate::{
     config::Config,
     crypto, departments,
     i18n::Locale,
-    signup,
+    kb, signup,
     tickets::{self, Channel, IssueType, Status},
 };
 
@@ -94,6 +94,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
         "Log in at {} with workspace `{SLUG}` and one of:\n",
         config.link(&format!("/login?workspace={SLUG}"))
     );
+    let mut owner_id = None;
     for (name, email, role, departments) in PEOPLE {
         let generated = crypto::generated_password();
         let hash = password::hash(&generated).await?;
@@ -109,6 +110,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             created_at,
         };
         let agent_id = agents::db::insert_agent(&mut tx, account_id, &agent).await?;
+        owner_id = owner_id.or((role == Role::Owner).then_some(agent_id));
         let departments: Vec<_> = departments.iter().map(|&i| department_ids[i]).collect();
         agents::db::set_departments(&mut tx, account_id, agent_id, &departments).await?;
         logins.push_str(&format!(
@@ -135,6 +137,8 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
         let customer = tickets::db::NewMessage::customer(demo.customer, demo.message);
         tickets::add_customer_message(&mut tx, account_id, ticket.id, &customer).await?;
     }
+    let owner_id = owner_id.context("the demo has an owner")?;
+    kb::demo::seed(&mut tx, account_id, owner_id, created_at).await?;
     tx.commit().await?;
 
     // Printed first: should the file fail, the passwords are still on the screen.

@@ -30,6 +30,8 @@ pub enum Scope {
     Contact,
     /// Two-factor codes typed for one agent after their password.
     TwoFactor,
+    /// Helpful votes on knowledge-base articles from one client network.
+    Vote,
 }
 
 impl Scope {
@@ -41,6 +43,7 @@ impl Scope {
             Self::Reset => "reset",
             Self::Contact => "contact",
             Self::TwoFactor => "two_factor",
+            Self::Vote => "vote",
         }
     }
 
@@ -53,6 +56,7 @@ impl Scope {
             Self::Reset => 10,
             Self::Contact => 20,
             Self::TwoFactor => 10,
+            Self::Vote => 30,
         }
     }
 }

@@ -6,6 +6,7 @@ mod conversation;
 pub mod db;
 mod inbound;
 mod kinds;
+mod knowledge;
 mod new;
 mod page;
 mod public;
@@ -58,6 +59,10 @@ pub fn router() -> Router<AppState> {
         .route("/app/tickets/{number}", get(page::show_ticket))
         .route("/app/tickets/{number}/reply", post(page::reply))
         .route("/app/tickets/{number}/note", post(page::note))
+        .route(
+            "/app/tickets/{number}/articles",
+            post(knowledge::search_articles),
+        )
         .route(
             "/app/tickets/{number}/properties",
             post(page::set_properties),

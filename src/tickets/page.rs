@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::{
     IssueType, MessageKind, Priority, ReplyTarget, Status,
     db::{self, AttachmentInfo, Properties, ThreadMessage, Ticket, Viewer},
-    reply_to_customer,
+    knowledge, reply_to_customer,
 };
 use crate::{
     AppError, AppState, agents,
@@ -41,7 +41,7 @@ fn ticket_number(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-async fn visible(
+pub(super) async fn visible(
     conn: &mut PgConnection,
     agent: &CurrentAgent,
     raw: &str,
@@ -66,10 +66,12 @@ async fn visible_locked(
 /// What the agent typed, kept when the page comes back.
 #[derive(Debug, Default)]
 pub(super) struct Drafts {
-    reply: String,
-    note: String,
+    pub(super) reply: String,
+    pub(super) note: String,
     /// Replies by others since the page was opened: the agent confirms before sending.
-    replied_meanwhile: Vec<String>,
+    pub(super) replied_meanwhile: Vec<String>,
+    /// The agent's search of the knowledge base, for links to put in the reply.
+    pub(super) articles: knowledge::ArticleSearch,
 }
 
 #[derive(Template, WebTemplate)]
@@ -124,7 +126,7 @@ impl TicketPage {
     }
 }
 
-async fn ticket_page(
+pub(super) async fn ticket_page(
     state: &AppState,
     ctx: PageContext,
     agent: &CurrentAgent,

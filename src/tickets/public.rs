@@ -5,11 +5,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use sqlx::PgConnection;
 use tower_sessions::Session;
 
 use super::{
@@ -23,6 +24,7 @@ use crate::{
     crypto,
     error::Found,
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
+    kb,
     notifications::{self, Change},
     web::{PageContext, client::ClientAddr, csrf, flash},
 };
@@ -42,6 +44,9 @@ pub(super) struct ContactForm {
     issue_type: String,
     #[serde(default)]
     message: String,
+    /// Set by the button that looks for articles answering the subject: nothing is sent.
+    #[serde(default)]
+    suggest: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -51,38 +56,51 @@ pub(super) struct ContactPage {
     workspace: MailWorkspace,
     form: ContactForm,
     types: Vec<Choice>,
+    /// Knowledge-base articles that may answer the subject.
+    suggestions: Vec<kb::db::Hit>,
     errors: FieldErrors,
 }
 
-fn contact_page(
+async fn contact_page(
+    conn: &mut PgConnection,
     ctx: PageContext,
     workspace: MailWorkspace,
     form: ContactForm,
     errors: FieldErrors,
-) -> ContactPage {
+) -> Result<ContactPage, AppError> {
     let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
-    ContactPage {
+    let suggestions = kb::suggestions_for(conn, workspace.id, &form.subject).await?;
+    Ok(ContactPage {
         ctx,
         workspace,
         form,
         types,
+        suggestions,
         errors,
-    }
+    })
+}
+
+/// The contact form's link may carry a subject, as the help center's search gives it.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ContactPrefill {
+    #[serde(default)]
+    subject: String,
 }
 
 pub(super) async fn show_contact(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(slug): Path<String>,
+    Query(prefill): Query<ContactPrefill>,
 ) -> Result<ContactPage, AppError> {
-    let workspace = db::workspace_by_slug(&mut *state.db.acquire().await?, &slug)
-        .await
-        .found()?;
+    let mut conn = state.db.acquire().await?;
+    let workspace = db::workspace_by_slug(&mut conn, &slug).await.found()?;
     let form = ContactForm {
+        subject: prefill.subject.chars().take(300).collect(),
         issue_type: IssueType::Other.as_str().to_owned(),
         ..ContactForm::default()
     };
-    Ok(contact_page(ctx, workspace, form, FieldErrors::default()))
+    contact_page(&mut conn, ctx, workspace, form, FieldErrors::default()).await
 }
 
 pub(super) async fn contact(
@@ -93,9 +111,12 @@ pub(super) async fn contact(
     Path(slug): Path<String>,
     Form(form): Form<ContactForm>,
 ) -> Result<Response, AppError> {
-    let workspace = db::workspace_by_slug(&mut *state.db.acquire().await?, &slug)
-        .await
-        .found()?;
+    let mut conn = state.db.acquire().await?;
+    let workspace = db::workspace_by_slug(&mut conn, &slug).await.found()?;
+    if form.suggest.is_some() {
+        let page = contact_page(&mut conn, ctx, workspace, form, FieldErrors::default()).await?;
+        return Ok(page.into_response());
+    }
     let mut errors = FieldErrors::default();
     let name = errors.check("name", required_text(&form.name, 200));
     let email = errors.check("email", EmailAddress::parse(&form.email));
@@ -105,9 +126,10 @@ pub(super) async fn contact(
     let (Some(name), Some(email), Some(subject), Some(issue_type), Some(message)) =
         (name, email, subject, issue_type, message)
     else {
-        let page = contact_page(ctx, workspace, form, errors);
+        let page = contact_page(&mut conn, ctx, workspace, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
+    drop(conn);
     if !throttle::allow(&state.db, Scope::Contact, client).await? {
         return Err(AppError::TooManyAttempts);
     }

@@ -226,7 +226,7 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
     fill(&customer, "message", "Ordered two weeks ago.").await;
     click(
         &customer,
-        Locator::Css("form[action=\"/help/acme/contact\"] button[type=submit]"),
+        Locator::Css("form[action=\"/help/acme/contact\"] button.primary"),
     )
     .await;
 

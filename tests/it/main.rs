@@ -14,6 +14,7 @@ mod browser;
 mod departments;
 mod harness;
 mod inbound;
+mod kb;
 mod notifications;
 mod outbox;
 mod password;

@@ -42,6 +42,30 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         &[],
     ),
     (Method::Get, "/app/tickets/new", Permission::Tickets, &[]),
+    (Method::Get, "/app/kb", Permission::KnowledgeBase, &[]),
+    (
+        Method::Get,
+        "/app/kb/articles/new",
+        Permission::KnowledgeBase,
+        &[],
+    ),
+    // Each role's article gets its own slug, made from the same title.
+    (
+        Method::Post,
+        "/app/kb/articles/new",
+        Permission::KnowledgeBase,
+        &[
+            ("title", "Returns"),
+            ("body", "Send it back."),
+            ("status", "draft"),
+        ],
+    ),
+    (
+        Method::Get,
+        "/app/kb/categories",
+        Permission::KnowledgeBase,
+        &[],
+    ),
     (
         Method::Get,
         "/app/profile/notifications",
