@@ -30,6 +30,10 @@ pub enum Scope {
     Contact,
     /// Two-factor codes typed for one agent after their password.
     TwoFactor,
+    /// Chats started from one client network.
+    ChatStart,
+    /// Messages a visitor sends in one chat.
+    ChatMessage,
 }
 
 impl Scope {
@@ -41,6 +45,8 @@ impl Scope {
             Self::Reset => "reset",
             Self::Contact => "contact",
             Self::TwoFactor => "two_factor",
+            Self::ChatStart => "chat_start",
+            Self::ChatMessage => "chat_message",
         }
     }
 
@@ -53,6 +59,8 @@ impl Scope {
             Self::Reset => 10,
             Self::Contact => 20,
             Self::TwoFactor => 10,
+            Self::ChatStart => 10,
+            Self::ChatMessage => 300,
         }
     }
 }
@@ -108,8 +116,14 @@ async fn forget(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
 
 /// Counts one attempt of a client action; `false` if the client is over its limit.
 pub async fn allow(db: &PgPool, scope: Scope, client: Option<IpAddr>) -> sqlx::Result<bool> {
+    allow_key(db, scope, &client_key(client)).await
+}
+
+/// Counts one attempt of an action on `key` (a chat's token, ...); `false` if it is over
+/// its limit.
+pub async fn allow_key(db: &PgPool, scope: Scope, key: &str) -> sqlx::Result<bool> {
     let mut conn = db.acquire().await?;
-    let (id, allowed) = record(&mut conn, scope, &client_key(client)).await?;
+    let (id, allowed) = record(&mut conn, scope, key).await?;
     if !allowed {
         forget(&mut conn, &[id]).await?;
     }

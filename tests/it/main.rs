@@ -10,6 +10,7 @@
 mod agents;
 mod auth;
 mod billing;
+mod chat;
 mod browser;
 mod departments;
 mod harness;

@@ -1,0 +1,465 @@
+//! Live chat: visitors start chats and follow them as server-sent events, agents accept
+//! them (exactly one of two at once), answer with the ticket's reply form and end them;
+//! an unanswered chat becomes an email ticket; the transcript is mailed.
+use std::time::Duration;
+
+use frontdesk::{auth::Role, clock::Clock};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::harness::{self, Client, TestApp};
+
+/// Starts a chat in `slug` and returns the visitor's page path.
+async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> String {
+    visitor.get(&format!("/help/{slug}/chat")).await;
+    let page = visitor.post(&format!("/help/{slug}/chat"), fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let location = page.location().to_owned();
+    assert!(location.starts_with(&format!("/help/{slug}/chat/")), "{location}");
+    location
+}
+
+/// A chat's event stream, read one event at a time.
+struct ChatStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+/// One server-sent event: its name, id and data.
+struct ChatEvent {
+    name: String,
+    id: Option<String>,
+    data: Value,
+}
+
+impl ChatStream {
+    async fn open(url: &str, headers: &[(&str, &str)]) -> Self {
+        let mut request = reqwest::Client::new().get(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event with data, waiting up to ten seconds.
+    async fn next(&mut self) -> ChatEvent {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(|v| v.trim_start().to_owned())
+                };
+                if let Some(data) = field("data:") {
+                    return ChatEvent {
+                        name: field("event:").unwrap_or_default(),
+                        id: field("id:"),
+                        data: serde_json::from_str(&data).unwrap(),
+                    };
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .expect("no event in ten seconds")
+                .unwrap()
+                .expect("the stream ended");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next `line` event (state events skipped).
+    async fn next_line(&mut self) -> ChatEvent {
+        loop {
+            let event = self.next().await;
+            if event.name == "line" {
+                return event;
+            }
+        }
+    }
+}
+
+#[sqlx::test]
+async fn a_visitor_starts_a_chat_and_an_agent_accepts_and_answers_it(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    let chat = start_chat(
+        &visitor,
+        "acme",
+        &[
+            ("name", "Vera Visitor"),
+            ("email", ""),
+            ("message", "Hello, <b>anyone</b> there?"),
+        ],
+    )
+    .await;
+    let page = visitor.get(&chat).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Plain text, escaped.
+    assert!(page.body.contains("anyone"));
+    assert!(!page.body.contains("<b>anyone"), "{}", page.body);
+    assert!(page.body.contains("Waiting for an agent"));
+    assert_eq!(
+        app.count("tickets where channel = 'chat' and status = 'new'")
+            .await,
+        1
+    );
+
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let list = agent.get("/app/chats").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Vera Visitor"));
+    assert!(list.body.contains(r#"action="/app/chats/1/accept""#));
+    agent
+        .post("/app/chats/1/accept", &[])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let ticket = agent.get("/app/tickets/1").await;
+    assert!(ticket.body.contains(r#"data-chat-events="/app/chats/1/events""#));
+    assert!(ticket.body.contains(r#"action="/app/chats/1/end""#));
+
+    // A reply on the ticket's form reaches the visitor, with no email address needed.
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Yes, how can I help?")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let page = visitor.get(&chat).await;
+    assert!(page.body.contains("Yes, how can I help?"));
+    assert!(page.body.contains("You are chatting with agent of acme."));
+    visitor
+        .post(&chat, &[("message", "My order is late.")])
+        .await
+        .assert_redirects_to(&chat);
+    assert!(agent.get("/app/tickets/1").await.body.contains("My order is late."));
+    assert_eq!(app.count("chat_lines").await, 3);
+
+    agent
+        .post("/app/chats/1/end", &[])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let page = visitor.get(&chat).await;
+    assert!(page.body.contains("Ended"));
+    let refused = visitor.post(&chat, &[("message", "Hello?")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("chat_lines").await, 3);
+}
+
+#[sqlx::test]
+async fn two_agents_accepting_at_once_give_the_chat_to_exactly_one(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    start_chat(&app.client(), "acme", &[("message", "Help!")]).await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    agent.csrf_token().await;
+    admin.csrf_token().await;
+    let (first, second) = tokio::join!(
+        agent.post("/app/chats/1/accept", &[]),
+        admin.post("/app/chats/1/accept", &[]),
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let loser = if first.status == StatusCode::CONFLICT {
+        &first
+    } else {
+        &second
+    };
+    let winner_name = if first.status == StatusCode::SEE_OTHER {
+        "agent of acme"
+    } else {
+        "admin of acme"
+    };
+    assert!(
+        loser
+            .body
+            .contains(&format!("already taken by {winner_name}")),
+        "{}",
+        loser.body
+    );
+    assert_eq!(app.count("chats where state = 'active'").await, 1);
+    assert_eq!(
+        app.count("messages where kind = 'event' and event = 'accepted'")
+            .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn a_line_posted_through_one_serve_process_reaches_a_visitor_on_another(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    let chat = start_chat(&visitor, "acme", &[("message", "First")]).await;
+    let events_url = app.client().url(&format!("{chat}/events"));
+    let mut stream = ChatStream::open(&events_url, &[]).await;
+    let first = stream.next_line().await;
+    assert_eq!(first.id.as_deref(), Some("1"));
+    assert_eq!(first.data["body"], "First");
+    assert_eq!(first.data["author"], "");
+
+    // The agent works through a second process on the same database.
+    let (_, second) = harness::serve_with(app.db.clone(), Clock::System, |_| {}).await;
+    let agent = Client::new(&second);
+    agent
+        .log_in("acme", &acme.person(Role::Agent).email, harness::PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+    agent.post("/app/chats/1/accept", &[]).await;
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Hi from process two")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let reply = stream.next_line().await;
+    assert_eq!(reply.id.as_deref(), Some("2"));
+    assert_eq!(reply.data["body"], "Hi from process two");
+    assert_eq!(reply.data["author"], "agent of acme");
+    drop(stream);
+
+    // While the visitor is away two more lines come; reconnecting after line 2 brings
+    // exactly those, in order, nothing twice.
+    visitor.post(&chat, &[("message", "Third")]).await;
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Fourth")])
+        .await;
+    let mut resumed = ChatStream::open(&events_url, &[("last-event-id", "2")]).await;
+    let third = resumed.next_line().await;
+    assert_eq!(third.id.as_deref(), Some("3"));
+    assert_eq!(third.data["body"], "Third");
+    let fourth = resumed.next_line().await;
+    assert_eq!(fourth.id.as_deref(), Some("4"));
+    assert_eq!(fourth.data["body"], "Fourth");
+
+    // The agent's page follows the same lines.
+    let cookie = agent.session_cookie().unwrap();
+    let agent_url = format!("{second}/app/chats/1/events?after=3");
+    let mut agent_stream = ChatStream::open(&agent_url, &[("cookie", &cookie)]).await;
+    assert_eq!(agent_stream.next_line().await.data["body"], "Fourth");
+}
+
+#[sqlx::test]
+async fn an_unanswered_chat_becomes_an_email_ticket(db: PgPool) {
+    let start = OffsetDateTime::now_utc();
+    let app = TestApp::spawn_at(db, start).await;
+    app.workspace("acme").await;
+    let visitor = app.client();
+    let chat = start_chat(&visitor, "acme", &[("message", "Anyone?")]).await;
+    let page = visitor.get(&chat).await;
+    assert!(!page.body.contains("/leave"));
+    // Before the wait has passed the offer is refused.
+    let early = visitor
+        .post(&format!("{chat}/leave"), &[("email", "vera@example.com")])
+        .await;
+    assert_eq!(early.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("chats where state = 'waiting'").await, 1);
+
+    app.clock.set(start + time::Duration::minutes(2));
+    let page = visitor.get(&chat).await;
+    assert!(page.body.contains("Nobody is free right now"));
+    let bad = visitor
+        .post(&format!("{chat}/leave"), &[("email", "not an address")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    visitor
+        .post(&format!("{chat}/leave"), &[("email", "vera@example.com")])
+        .await
+        .assert_redirects_to(&chat);
+    assert_eq!(app.count("chats where state = 'missed'").await, 1);
+    assert_eq!(
+        app.count(
+            "tickets where channel = 'email' and customer_email = 'vera@example.com'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("messages where kind = 'event' and event = 'missed'")
+            .await,
+        1
+    );
+    assert!(visitor.get(&chat).await.body.contains("Left as a message"));
+}
+
+#[sqlx::test]
+async fn the_transcript_is_mailed_when_the_chat_ends_and_an_answer_threads_back(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    start_chat(
+        &visitor,
+        "acme",
+        &[
+            ("name", "Vera"),
+            ("email", "vera@example.com"),
+            ("message", "Where is my parcel?"),
+        ],
+    )
+    .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent.post("/app/chats/1/accept", &[]).await;
+    agent
+        .post("/app/tickets/1/reply", &[("body", "On its way.")])
+        .await;
+    agent
+        .post("/app/chats/1/end", &[])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let mail = app.mail.wait_for("vera@example.com").await;
+    assert!(mail.subject.starts_with("[#1]"), "{}", mail.subject);
+    assert!(mail.text.contains("Where is my parcel?"), "{}", mail.text);
+    assert!(mail.text.contains("On its way."));
+    // Only the transcript went out: the reply during the chat was not emailed.
+    assert_eq!(app.mail.all().len(), 1);
+
+    let answer = format!(
+        "From: Vera <vera@example.com>\r\nTo: support@acme.test\r\nSubject: Re: {}\r\n\
+         Message-ID: <answer-1@example.com>\r\nIn-Reply-To: {}\r\n\r\nThanks, one more thing.\r\n",
+        mail.subject, mail.message_id
+    );
+    let delivered = acme.deliver(&app, answer).await;
+    assert!(delivered.status.is_success(), "{}", delivered.body);
+    assert_eq!(app.count("tickets").await, 1);
+    assert!(
+        agent
+            .get("/app/tickets/1")
+            .await
+            .body
+            .contains("Thanks, one more thing.")
+    );
+}
+
+#[sqlx::test]
+async fn another_workspaces_agent_can_neither_see_nor_accept_a_chat(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let globex = app.workspace("globex").await;
+    start_chat(&app.client(), "acme", &[("message", "Hello")]).await;
+    let outsider = app.logged_in(&globex, Role::Owner).await;
+    assert!(!outsider.get("/app/chats").await.body.contains("Hello"));
+    let accept = outsider.post("/app/chats/1/accept", &[]).await;
+    assert_eq!(accept.status, StatusCode::NOT_FOUND);
+    let end = outsider.post("/app/chats/1/end", &[]).await;
+    assert_eq!(end.status, StatusCode::NOT_FOUND);
+    let events = outsider.get("/app/chats/1/events").await;
+    assert_eq!(events.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("chats where state = 'waiting'").await, 1);
+    // A made-up token is no chat.
+    let guess = app.client().get("/help/acme/chat/not-a-token").await;
+    assert_eq!(guess.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn chat_messages_have_a_maximum_length(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let visitor = app.client();
+    visitor.get("/help/acme/chat").await;
+    let long = "x".repeat(2_001);
+    let page = visitor
+        .post("/help/acme/chat", &[("message", long.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("chats").await, 0);
+}
+
+#[sqlx::test]
+async fn a_visitor_and_an_agent_chat_both_ways_in_two_browsers(db: PgPool) {
+    use fantoccini::Locator;
+
+    use crate::browser::{Driver, click, fill, log_in};
+
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let visitor = driver.browser().await;
+    visitor
+        .goto(&format!("{}/help/acme/chat", app.base_url))
+        .await
+        .unwrap();
+    fill(&visitor, "name", "Vera").await;
+    fill(&visitor, "message", "Hello from the browser").await;
+    click(&visitor, Locator::Css("form button[type=submit]")).await;
+    visitor
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-chat-form]"))
+        .await
+        .unwrap();
+
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    agent
+        .goto(&format!("{}/app/chats", app.base_url))
+        .await
+        .unwrap();
+    click(
+        &agent,
+        Locator::Css("form[action=\"/app/chats/1/accept\"] button"),
+    )
+    .await;
+    agent
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("form[action=\"/app/chats/1/end\"]"))
+        .await
+        .unwrap();
+
+    // The agent answers with the ticket's reply form; the visitor's page shows it live.
+    fill(&agent, "body", "Hello Vera, agent here").await;
+    click(
+        &agent,
+        Locator::Css("form[action=\"/app/tickets/1/reply\"] button[type=submit]"),
+    )
+    .await;
+    visitor
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//article[contains(., 'Hello Vera, agent here')]",
+        ))
+        .await
+        .unwrap();
+
+    // The visitor writes back without leaving the page; the agent's page shows it live.
+    agent
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-chat-lines]"))
+        .await
+        .unwrap();
+    fill(&visitor, "message", "Thanks, that helps").await;
+    click(&visitor, Locator::Css("[data-chat-form] button[type=submit]")).await;
+    agent
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[@data-chat-lines]//article[contains(., 'Thanks, that helps')]",
+        ))
+        .await
+        .unwrap();
+    // Sent by script: the visitor's page did not reload, and the field is empty again.
+    let message = visitor
+        .find(Locator::Css("[data-chat-form] textarea"))
+        .await
+        .unwrap();
+    assert_eq!(message.prop("value").await.unwrap().as_deref(), Some(""));
+}
