@@ -28,7 +28,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, chat, departments, health, live, notifications, profile, reports, settings, signup, tickets,
+    billing, chat, departments, health, live, notifications, profile, reports, settings, signup,
+    tickets,
     web::{self, csrf, error_page},
 };
 
@@ -135,7 +136,11 @@ pub fn app(state: AppState) -> Router {
             auth::two_factor::own_router(),
         ))
         .merge(gated(&state, Permission::Configuration, settings::router()))
-        .merge(gated(&state, Permission::Configuration, chat::config_router()))
+        .merge(gated(
+            &state,
+            Permission::Configuration,
+            chat::config_router(),
+        ))
         .merge(gated(&state, Permission::Configuration, agents::router()))
         .merge(gated(
             &state,

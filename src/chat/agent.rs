@@ -201,8 +201,7 @@ async fn mail_transcript(
         };
         text.push_str(&format!("\n\n[{}] {author}:\n{}", line.when(), line.body));
     }
-    let (shown_name, _) =
-        tickets::db::reply_identity(conn, agent.account_id, agent.id).await?;
+    let (shown_name, _) = tickets::db::reply_identity(conn, agent.account_id, agent.id).await?;
     let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);
     let transcript = TicketMail {
         locale,

@@ -17,7 +17,10 @@ async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> St
     let page = visitor.post(&format!("/help/{slug}/chat"), fields).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let location = page.location().to_owned();
-    assert!(location.starts_with(&format!("/help/{slug}/chat/")), "{location}");
+    assert!(
+        location.starts_with(&format!("/help/{slug}/chat/")),
+        "{location}"
+    );
     location
 }
 
@@ -132,7 +135,11 @@ async fn a_visitor_starts_a_chat_and_an_agent_accepts_and_answers_it(db: PgPool)
         .await
         .assert_redirects_to("/app/tickets/1");
     let ticket = agent.get("/app/tickets/1").await;
-    assert!(ticket.body.contains(r#"data-chat-events="/app/chats/1/events""#));
+    assert!(
+        ticket
+            .body
+            .contains(r#"data-chat-events="/app/chats/1/events""#)
+    );
     assert!(ticket.body.contains(r#"action="/app/chats/1/end""#));
 
     // A reply on the ticket's form reaches the visitor, with no email address needed.
@@ -147,7 +154,13 @@ async fn a_visitor_starts_a_chat_and_an_agent_accepts_and_answers_it(db: PgPool)
         .post(&chat, &[("message", "My order is late.")])
         .await
         .assert_redirects_to(&chat);
-    assert!(agent.get("/app/tickets/1").await.body.contains("My order is late."));
+    assert!(
+        agent
+            .get("/app/tickets/1")
+            .await
+            .body
+            .contains("My order is late.")
+    );
     assert_eq!(app.count("chat_lines").await, 3);
 
     agent
@@ -236,9 +249,16 @@ async fn a_line_posted_through_one_serve_process_reaches_a_visitor_on_another(db
     // While the visitor is away two more lines come; reconnecting after line 2 brings
     // exactly those, in order, nothing twice.
     visitor.post(&chat, &[("message", "Third")]).await;
+    // The reply form says what the agent had seen: a reply of their own came before.
+    let page = agent.get("/app/tickets/1").await;
+    let seen = harness::input_value(&page.body, "last_seen").unwrap();
     agent
-        .post("/app/tickets/1/reply", &[("body", "Fourth")])
-        .await;
+        .post(
+            "/app/tickets/1/reply",
+            &[("body", "Fourth"), ("last_seen", seen.as_str())],
+        )
+        .await
+        .assert_redirects_to("/app/tickets/1");
     let mut resumed = ChatStream::open(&events_url, &[("last-event-id", "2")]).await;
     let third = resumed.next_line().await;
     assert_eq!(third.id.as_deref(), Some("3"));
@@ -283,10 +303,8 @@ async fn an_unanswered_chat_becomes_an_email_ticket(db: PgPool) {
         .assert_redirects_to(&chat);
     assert_eq!(app.count("chats where state = 'missed'").await, 1);
     assert_eq!(
-        app.count(
-            "tickets where channel = 'email' and customer_email = 'vera@example.com'"
-        )
-        .await,
+        app.count("tickets where channel = 'email' and customer_email = 'vera@example.com'")
+            .await,
         1
     );
     assert_eq!(
@@ -447,7 +465,11 @@ async fn a_visitor_and_an_agent_chat_both_ways_in_two_browsers(db: PgPool) {
         .await
         .unwrap();
     fill(&visitor, "message", "Thanks, that helps").await;
-    click(&visitor, Locator::Css("[data-chat-form] button[type=submit]")).await;
+    click(
+        &visitor,
+        Locator::Css("[data-chat-form] button[type=submit]"),
+    )
+    .await;
     agent
         .wait()
         .at_most(Duration::from_secs(10))

@@ -10,8 +10,8 @@
 mod agents;
 mod auth;
 mod billing;
-mod chat;
 mod browser;
+mod chat;
 mod departments;
 mod harness;
 mod inbound;
