@@ -299,7 +299,11 @@ async fn team_report(
     let (work, team) =
         report::team(&mut tx, ctx.locale, agent.account_id, &span, department_id).await?;
     tx.commit().await?;
-    let bucket_columns: Vec<&'static Column> = table::INCOMING.iter().chain(table::WORK).collect();
+    let bucket_columns: Vec<&'static Column> = table::INCOMING
+        .iter()
+        .chain(table::WORK)
+        .chain(table::CHATS_INCOMING)
+        .collect();
 
     if csv {
         return Ok(csv_response(

@@ -74,6 +74,10 @@ pub const WORK: &[Column] = &[
 pub const INCOMING: &[Column] = &[
     Column::count("report-new-tickets", |t| t.new_tickets),
     Column::count("report-customer-messages", |t| t.customer_messages),
+];
+
+/// Chats that came in, after the team's work (an agent's own report has no use for them).
+pub const CHATS_INCOMING: &[Column] = &[
     Column::count("report-chats-received", |t| t.chats_received),
     Column::count("report-chats-missed", |t| t.chats_missed),
 ];

@@ -485,3 +485,166 @@ async fn a_visitor_and_an_agent_chat_both_ways_in_two_browsers(db: PgPool) {
         .unwrap();
     assert_eq!(message.prop("value").await.unwrap().as_deref(), Some(""));
 }
+
+#[sqlx::test]
+async fn the_widget_opens_the_chat_that_only_listed_origins_may_frame(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    let script = visitor.get("/widget/acme.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    assert!(script.body.contains("frontdesk-chat-button"));
+    assert_eq!(
+        visitor.get("/widget/nobody.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let start = visitor.get("/help/acme/chat").await;
+    assert!(
+        start
+            .header("content-security-policy")
+            .ends_with("frame-ancestors 'none'")
+    );
+
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let settings = admin.get("/app/config/settings").await;
+    let snippet = format!("{}/widget/acme.js", app.base_url);
+    assert!(settings.body.contains(&snippet), "{}", settings.body);
+    assert!(settings.body.contains(r#"href="/app/config/chat""#));
+    let wrong = admin
+        .post(
+            "/app/config/chat",
+            &[
+                ("chat_wait_minutes", "3"),
+                ("chat_origins", "https://shop.example.com/path"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("https://shop.example.com/path"));
+    admin
+        .post(
+            "/app/config/chat",
+            &[
+                ("chat_wait_minutes", "3"),
+                (
+                    "chat_origins",
+                    "https://shop.example.com\nhttp://localhost:8080",
+                ),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/config/chat");
+    let chat = start_chat(&visitor, "acme", &[("message", "From the shop")]).await;
+    for path in ["/help/acme/chat", chat.as_str()] {
+        let page = visitor.get(path).await;
+        assert!(
+            page.header("content-security-policy")
+                .ends_with("frame-ancestors https://shop.example.com http://localhost:8080"),
+            "{path}"
+        );
+    }
+    // Every other page still refuses frames.
+    for path in ["/help/acme/contact", "/login", "/app/chats"] {
+        let page = admin.get(path).await;
+        assert!(
+            page.header("content-security-policy")
+                .ends_with("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+    assert_eq!(app.count("accounts where chat_wait_seconds = 180").await, 1);
+}
+
+#[sqlx::test]
+async fn starting_chats_is_limited_per_client_address(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let visitor = app.client();
+    for _ in 0..10 {
+        start_chat(&visitor, "acme", &[("message", "Hello")]).await;
+    }
+    let refused = visitor
+        .post("/help/acme/chat", &[("message", "Hello")])
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.count("chats").await, 10);
+}
+
+#[sqlx::test]
+async fn a_new_chat_rings_the_online_agents_who_may_see_it(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent
+        .post("/app/availability", &[("availability", "online")])
+        .await
+        .assert_redirects_to("/app/chats");
+    let cookie = agent.session_cookie().unwrap();
+    let url = agent.url("/app/events");
+    let mut panel = ChatStream::open(&url, &[("cookie", &cookie)]).await;
+    assert_eq!(panel.next().await.data["kind"], "hello");
+    start_chat(&app.client(), "acme", &[("message", "Ring ring")]).await;
+    let rung = panel.next().await;
+    assert_eq!(rung.data["kind"], "new_chat");
+    assert_eq!(rung.data["number"], 1);
+    assert_eq!(rung.data["sound"], "new_chat");
+
+    agent
+        .post("/app/availability", &[("availability", "away")])
+        .await;
+    start_chat(&app.client(), "acme", &[("message", "Again")]).await;
+    let quiet = panel.next().await;
+    assert_eq!(quiet.data["kind"], "new_chat");
+    assert_eq!(quiet.data["sound"], Value::Null);
+    assert!(
+        agent
+            .get("/app/chats")
+            .await
+            .body
+            .contains(r#"value="away" selected"#)
+    );
+}
+
+#[sqlx::test]
+async fn reports_count_chats_received_accepted_and_missed(db: PgPool) {
+    let start = OffsetDateTime::now_utc();
+    let app = TestApp::spawn_at(db, start).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    start_chat(&visitor, "acme", &[("message", "One")]).await;
+    let missed = start_chat(&visitor, "acme", &[("message", "Two")]).await;
+    app.clock.set(start + time::Duration::seconds(90));
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent.post("/app/chats/1/accept", &[]).await;
+    app.clock.set(start + time::Duration::minutes(3));
+    visitor
+        .post(&format!("{missed}/leave"), &[("email", "vera@example.com")])
+        .await
+        .assert_redirects_to(&missed);
+
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    let csv = owner.get("/app/reports?period=day&format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<Vec<&str>> = csv.body.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| lines[0].iter().position(|h| *h == name).unwrap();
+    let total = lines.iter().find(|l| l[0] == "Total").unwrap();
+    assert_eq!(total[column("Chats received")], "2");
+    assert_eq!(total[column("Chats accepted")], "1");
+    assert_eq!(total[column("Chats missed")], "1");
+    assert_eq!(total[column("Time to accept a chat (median)")], "90");
+    let agent_row = lines
+        .iter()
+        .find(|l| l[0] == "Agent" && l[1] == "agent of acme")
+        .unwrap();
+    assert_eq!(agent_row[column("Chats accepted")], "1");
+
+    let own = agent.get("/app/reports/me?period=day&format=csv").await;
+    let lines: Vec<Vec<&str>> = own.body.lines().map(|l| l.split(',').collect()).collect();
+    let column = lines[0]
+        .iter()
+        .position(|h| *h == "Chats accepted")
+        .unwrap();
+    let total = lines.iter().find(|l| l[0] == "Total").unwrap();
+    assert_eq!(total[column], "1");
+}
