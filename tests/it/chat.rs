@@ -9,7 +9,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::harness::{self, Client, TestApp};
+use crate::harness::{self, Client, SseEvent, SseStream, TestApp};
 
 /// Starts a chat in `slug` and returns the visitor's page path.
 async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> String {
@@ -24,71 +24,20 @@ async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> St
     location
 }
 
-/// A chat's event stream, read one event at a time.
-struct ChatStream {
-    response: reqwest::Response,
-    buffer: String,
-}
-
-/// One server-sent event: its name, id and data.
-struct ChatEvent {
-    name: String,
-    id: Option<String>,
-    data: Value,
-}
+/// A chat's event stream: the visitor's or an agent's.
+struct ChatStream(SseStream);
 
 impl ChatStream {
     async fn open(url: &str, headers: &[(&str, &str)]) -> Self {
-        let mut request = reqwest::Client::new().get(url);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        assert!(
-            response.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/event-stream")
-        );
-        Self {
-            response,
-            buffer: String::new(),
-        }
+        Self(SseStream::open(url, headers).await)
     }
 
-    /// The next event with data, waiting up to ten seconds.
-    async fn next(&mut self) -> ChatEvent {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .find_map(|l| l.strip_prefix(name))
-                        .map(|v| v.trim_start().to_owned())
-                };
-                if let Some(data) = field("data:") {
-                    return ChatEvent {
-                        name: field("event:").unwrap_or_default(),
-                        id: field("id:"),
-                        data: serde_json::from_str(&data).unwrap(),
-                    };
-                }
-                continue;
-            }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
-                .await
-                .expect("no event in ten seconds")
-                .unwrap()
-                .expect("the stream ended");
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
+    async fn next(&mut self) -> SseEvent {
+        self.0.next().await
     }
 
     /// The next `line` event (state events skipped).
-    async fn next_line(&mut self) -> ChatEvent {
+    async fn next_line(&mut self) -> SseEvent {
         loop {
             let event = self.next().await;
             if event.name == "line" {
