@@ -730,3 +730,5 @@ report-chats-received = Chats received
 report-chats-missed = Chats missed
 report-chats-accepted = Chats accepted
 report-chat-accept-median = Time to accept a chat (median)
+chat-came-from = Came from
+chat-earlier-tickets = Earlier tickets

@@ -680,3 +680,5 @@ report-chats-received = 收到的聊天
 report-chats-missed = 未接入的聊天
 report-chats-accepted = 接入的聊天
 report-chat-accept-median = 接入聊天用时（中位数）
+chat-came-from = 来源页面
+chat-earlier-tickets = 以往工单

@@ -153,24 +153,53 @@ async fn announce(
     live::publish(conn, &event).await
 }
 
-/// Ticket `ticket_id` as a chat on its agent's page: its last line, when it is a chat
-/// still waiting or going on (replies then go to the visitor live, not by email).
-pub async fn live_line(
+/// A chat still waiting or going on, as its ticket's page shows it.
+pub struct LiveChat {
+    /// The last line: the page's live thread shows the lines after it.
+    pub last_line: i64,
+    /// The page of the company's site the visitor came from.
+    pub page_url: String,
+    /// The visitor's earlier tickets (by their email address), newest first.
+    pub earlier: Vec<(i64, String)>,
+}
+
+/// Ticket `ticket_id` as a live chat, if it is one (replies then go to the visitor as
+/// lines, not by email).
+pub async fn live_chat(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        "select last_line from chats
-         where account_id = $1 and id = $2 and state in ('waiting', 'active')",
+) -> sqlx::Result<Option<LiveChat>> {
+    let Some(chat) = sqlx::query!(
+        "select c.last_line, c.page_url, t.customer_email from chats c
+         join tickets t on t.account_id = c.account_id and t.id = c.id
+         where c.account_id = $1 and c.id = $2 and c.state in ('waiting', 'active')",
         account_id,
         ticket_id,
     )
-    .fetch_optional(conn)
-    .await
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let earlier = sqlx::query!(
+        "select number, subject from tickets
+         where account_id = $1 and customer_email = $2 and id <> $3 and $2 <> ''
+         order by created_at desc limit 10",
+        account_id,
+        chat.customer_email,
+        ticket_id,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(Some(LiveChat {
+        last_line: chat.last_line,
+        page_url: chat.page_url,
+        earlier: earlier.into_iter().map(|t| (t.number, t.subject)).collect(),
+    }))
 }
 
-/// An agent's reply on a live chat (see `live_line`): it reaches the visitor as a chat
+/// An agent's reply on a live chat (see `live_chat`): it reaches the visitor as a chat
 /// line instead of an email; the transcript is mailed when the chat ends.
 pub async fn reply(
     conn: &mut PgConnection,

@@ -90,8 +90,9 @@ pub(super) struct TicketPage {
     types: Vec<Choice>,
     departments: Vec<Choice>,
     assignees: Vec<Choice>,
-    /// A chat still going on: its last line, after which its live lines are shown.
-    chat_line: Option<i64>,
+    /// A chat still going on: its live thread, where the visitor came from, their
+    /// earlier tickets.
+    chat: Option<chat::LiveChat>,
 }
 
 impl TicketPage {
@@ -154,9 +155,9 @@ async fn ticket_page(
     let statuses = Status::choices(ctx.locale, Some(ticket.status));
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
-    let chat_line = chat::live_line(&mut conn, agent.account_id, ticket.id).await?;
+    let chat = chat::live_chat(&mut conn, agent.account_id, ticket.id).await?;
     Ok(TicketPage {
-        chat_line,
+        chat,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,
         ticket,
@@ -214,7 +215,7 @@ pub(super) async fn reply(
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
     let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
-    let live_chat = chat::live_line(&mut tx, agent.account_id, ticket.id)
+    let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
         .await?
         .is_some();
     if !live_chat && !ticket.customer_email.contains('@') {

@@ -597,3 +597,45 @@ async fn reports_count_chats_received_accepted_and_missed(db: PgPool) {
     let total = lines.iter().find(|l| l[0] == "Total").unwrap();
     assert_eq!(total[column], "1");
 }
+
+#[sqlx::test]
+async fn the_agent_sees_where_the_visitor_came_from_and_their_earlier_tickets(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let visitor = app.client();
+    visitor
+        .contact("acme", "vera@example.com", "My earlier question", "Hello")
+        .await;
+    let start = visitor
+        .get("/help/acme/chat?page=https%3A%2F%2Fshop.example.com%2Fcart")
+        .await;
+    assert!(
+        start
+            .body
+            .contains(r#"value="https://shop.example.com/cart""#)
+    );
+    start_chat(
+        &visitor,
+        "acme",
+        &[
+            ("email", "vera@example.com"),
+            ("page", "https://shop.example.com/cart"),
+            ("message", "About my cart"),
+        ],
+    )
+    .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    assert!(
+        agent
+            .get("/app/chats")
+            .await
+            .body
+            .contains("https://shop.example.com/cart")
+    );
+    let page = agent.get("/app/tickets/2").await;
+    assert!(page.body.contains("https://shop.example.com/cart"));
+    assert!(
+        page.body
+            .contains(r#"<a href="/app/tickets/1">#1 My earlier question</a>"#)
+    );
+}
