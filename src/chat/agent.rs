@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -35,15 +35,8 @@ use crate::{
 pub(super) struct ChatsPage {
     ctx: PageContext,
     chats: Vec<db::OpenChat>,
-    availability: Availability,
     /// Why the last accept failed: "already taken by …".
     refusal: Option<String>,
-}
-
-impl ChatsPage {
-    pub fn availabilities(&self) -> Vec<crate::input::Choice> {
-        Availability::choices(self.ctx.locale, Some(self.availability))
-    }
 }
 
 async fn chats_page(
@@ -54,11 +47,9 @@ async fn chats_page(
 ) -> Result<ChatsPage, AppError> {
     let mut conn = state.db.acquire().await?;
     let chats = db::open_chats(&mut conn, &Viewer::of(agent)).await?;
-    let availability = db::availability(&mut conn, agent.account_id, agent.id).await?;
     Ok(ChatsPage {
         ctx,
         chats,
-        availability,
         refusal,
     })
 }
@@ -230,10 +221,11 @@ pub(super) struct AvailabilityForm {
     availability: String,
 }
 
-/// The chats page's small form.
+/// The header's small form; back to the panel page it was sent from.
 pub(super) async fn set_availability(
     State(state): State<AppState>,
     agent: CurrentAgent,
+    headers: HeaderMap,
     Form(form): Form<AvailabilityForm>,
 ) -> Result<Response, AppError> {
     let availability = Availability::parse(&form.availability).map_err(|_| AppError::NotFound)?;
@@ -244,5 +236,41 @@ pub(super) async fn set_availability(
         availability,
     )
     .await?;
-    Ok(Redirect::to("/app/chats").into_response())
+    Ok(Redirect::to(&back_to(&state.config.base_url, &headers)).into_response())
+}
+
+/// The path of the panel page that sent a form (its Referer, when that is one of our
+/// `/app` pages), else `/app/chats`.
+fn back_to(base_url: &str, headers: &HeaderMap) -> String {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| referer.strip_prefix(base_url))
+        .filter(|path| path.starts_with("/app") && !path.contains("//") && !path.contains('\\'))
+        .unwrap_or("/app/chats")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn the_availability_form_returns_only_to_our_own_panel_pages() {
+        let back = |referer: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::REFERER, HeaderValue::from_str(referer).unwrap());
+            back_to("https://desk.example", &headers)
+        };
+        assert_eq!(back("https://desk.example/app/tickets/7"), "/app/tickets/7");
+        assert_eq!(back("https://desk.example/help/acme"), "/app/chats");
+        assert_eq!(back("https://evil.example/app"), "/app/chats");
+        assert_eq!(back("https://desk.example//evil.example/app"), "/app/chats");
+        assert_eq!(
+            back_to("https://desk.example", &HeaderMap::new()),
+            "/app/chats"
+        );
+    }
 }
