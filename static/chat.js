@@ -52,6 +52,17 @@
     }
   });
 
+  // Nobody accepted the chat in time: the page then offers to leave a message.
+  var waiting = document.querySelector('[data-wait-left]');
+  if (waiting) {
+    var seconds = parseInt(waiting.dataset.waitLeft, 10);
+    if (seconds >= 0) {
+      window.setTimeout(function () {
+        window.location.reload();
+      }, (seconds + 1) * 1000);
+    }
+  }
+
   var form = document.querySelector('[data-chat-form]');
   if (!form || !window.fetch || !window.URLSearchParams) {
     return;

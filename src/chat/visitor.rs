@@ -200,6 +200,8 @@ pub(super) struct ChatPage {
     last_line: i64,
     /// Nobody accepted it within the wait: the visitor may leave an address instead.
     offer_message: bool,
+    /// Seconds until that offer, while the chat waits (the script reloads the page then).
+    wait_left: i64,
     message: String,
     email: String,
     errors: FieldErrors,
@@ -216,9 +218,10 @@ async fn chat_page(
     let chat = db::by_token(&mut conn, &workspace, &token).await.found()?;
     let lines = db::lines_after(&mut conn, chat.account_id, chat.id, 0, PAGE_LINES).await?;
     let waited = state.clock.now() - chat.created_at;
-    let offer_message = chat.state == ChatState::Waiting
-        && waited >= Duration::seconds(i64::from(chat.wait_seconds));
+    let wait_left = (i64::from(chat.wait_seconds) - waited.whole_seconds()).max(0);
+    let offer_message = chat.state == ChatState::Waiting && wait_left == 0;
     Ok(ChatPage {
+        wait_left,
         last_line: lines.last().map_or(0, |l| l.line),
         ctx,
         workspace,

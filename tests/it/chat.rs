@@ -232,6 +232,8 @@ async fn an_unanswered_chat_becomes_an_email_ticket(db: PgPool) {
     let chat = start_chat(&visitor, "acme", &[("message", "Anyone?")]).await;
     let page = visitor.get(&chat).await;
     assert!(!page.body.contains("/leave"));
+    // The page's script reloads it when the wait is over.
+    assert!(page.body.contains(r#"data-wait-left="120""#));
     // Before the wait has passed the offer is refused.
     let early = visitor
         .post(&format!("{chat}/leave"), &[("email", "vera@example.com")])
