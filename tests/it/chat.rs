@@ -641,3 +641,40 @@ async fn the_agent_sees_where_the_visitor_came_from_and_their_earlier_tickets(db
             .contains(r#"<a href="/app/tickets/1">#1 My earlier question</a>"#)
     );
 }
+
+#[sqlx::test]
+async fn a_chat_transferred_on_the_ticket_goes_on_with_the_new_agent(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let sales = app
+        .department(&acme, "Sales", &[acme.person(Role::Admin).id])
+        .await;
+    let visitor = app.client();
+    let chat = start_chat(&visitor, "acme", &[("message", "Pricing?")]).await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    agent.post("/app/chats/1/accept", &[]).await;
+    let sales_field = sales.to_string();
+    let admin_field = acme.person(Role::Admin).id.to_string();
+    agent
+        .post(
+            "/app/tickets/1/properties",
+            &[
+                ("department", sales_field.as_str()),
+                ("assignee", admin_field.as_str()),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/tickets");
+    // Out of the agent's departments: the chat is out of their sight.
+    assert_eq!(
+        agent.post("/app/chats/1/end", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    assert!(admin.get("/app/chats").await.body.contains("Sales"));
+    admin
+        .post("/app/tickets/1/reply", &[("body", "Sales here")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert!(visitor.get(&chat).await.body.contains("Sales here"));
+}
