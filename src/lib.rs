@@ -7,6 +7,7 @@ pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod chat;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -28,8 +28,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, departments, health, kb, live, notifications, profile, reports, settings, signup,
-    tickets,
+    billing, chat, departments, health, kb, live, notifications, profile, reports, settings,
+    signup, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -41,7 +41,7 @@ pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 /// The only routes that take `multipart/form-data`; elsewhere it is refused unread.
 pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// A link of the panel's navigation, shown to the roles that hold its permission (and not
 /// the one in `unless`, when another entry serves them better).
@@ -62,6 +62,12 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry {
         path: "/app/tickets",
         label_key: "nav-tickets",
+        permission: Permission::Tickets,
+        unless: None,
+    },
+    NavEntry {
+        path: "/app/chats",
+        label_key: "nav-chats",
         permission: Permission::Tickets,
         unless: None,
     },
@@ -120,6 +126,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(&state, Permission::Tickets, tickets::router()))
         .merge(gated(&state, Permission::Tickets, live::router()))
         .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
+        .merge(gated(&state, Permission::Tickets, chat::router()))
         .merge(gated(
             &state,
             Permission::OwnProfile,
@@ -136,6 +143,11 @@ pub fn app(state: AppState) -> Router {
             auth::two_factor::own_router(),
         ))
         .merge(gated(&state, Permission::Configuration, settings::router()))
+        .merge(gated(
+            &state,
+            Permission::Configuration,
+            chat::config_router(),
+        ))
         .merge(gated(&state, Permission::Configuration, agents::router()))
         .merge(gated(
             &state,
@@ -157,6 +169,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(tickets::public_router())
         .merge(kb::public_router())
+        .merge(chat::public_router(&state))
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())

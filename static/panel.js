@@ -152,7 +152,8 @@
       document.body.dataset.sounds = (data.sounds || []).join(' ');
       return;
     }
-    if (data.kind === 'new_ticket' || data.kind === 'new_message' || data.kind === 'assigned') {
+    if (data.kind === 'new_ticket' || data.kind === 'new_message' || data.kind === 'assigned' ||
+        data.kind === 'new_chat') {
       showActivity();
     }
     sound(data.sound);

@@ -40,6 +40,8 @@ pub struct CurrentAgent {
     /// The workspace requires two-factor login and the agent has not set it up: every
     /// other `/app` page leads to its enrolment page.
     pub must_set_up_two_factor: bool,
+    /// Whether they are rung for new chats (set in the panel's header).
+    pub availability: crate::chat::Availability,
 }
 
 impl FromRequestParts<AppState> for CurrentAgent {

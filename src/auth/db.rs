@@ -20,7 +20,8 @@ pub async fn current_agent(
                   w.slug as workspace_slug, w.company, w.plan as "plan: Plan",
                   a.temporary_password_expires_at is not null as "must_change_password!",
                   a.theme as "theme: Theme", a.photo_updated_at,
-                  w.require_2fa and a.totp_secret is null as "must_set_up_two_factor!"
+                  w.require_2fa and a.totp_secret is null as "must_set_up_two_factor!",
+                  a.availability as "availability: crate::chat::Availability"
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id

@@ -32,6 +32,10 @@ pub enum Scope {
     TwoFactor,
     /// Helpful votes on knowledge-base articles from one client network.
     Vote,
+    /// Chats started from one client network.
+    ChatStart,
+    /// Messages a visitor sends in one chat.
+    ChatMessage,
 }
 
 impl Scope {
@@ -44,6 +48,8 @@ impl Scope {
             Self::Contact => "contact",
             Self::TwoFactor => "two_factor",
             Self::Vote => "vote",
+            Self::ChatStart => "chat_start",
+            Self::ChatMessage => "chat_message",
         }
     }
 
@@ -57,6 +63,8 @@ impl Scope {
             Self::Contact => 20,
             Self::TwoFactor => 10,
             Self::Vote => 30,
+            Self::ChatStart => 10,
+            Self::ChatMessage => 300,
         }
     }
 }
@@ -112,8 +120,14 @@ async fn forget(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<()> {
 
 /// Counts one attempt of a client action; `false` if the client is over its limit.
 pub async fn allow(db: &PgPool, scope: Scope, client: Option<IpAddr>) -> sqlx::Result<bool> {
+    allow_key(db, scope, &client_key(client)).await
+}
+
+/// Counts one attempt of an action on `key` (a chat's token, ...); `false` if it is over
+/// its limit.
+pub async fn allow_key(db: &PgPool, scope: Scope, key: &str) -> sqlx::Result<bool> {
     let mut conn = db.acquire().await?;
-    let (id, allowed) = record(&mut conn, scope, &client_key(client)).await?;
+    let (id, allowed) = record(&mut conn, scope, key).await?;
     if !allowed {
         forget(&mut conn, &[id]).await?;
     }

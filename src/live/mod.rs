@@ -36,6 +36,10 @@ pub enum EventKind {
     Assigned,
     /// Status, priority, department, ...: counts may change, nobody is called.
     Updated,
+    /// A visitor started a chat: the online agents who may see it are rung.
+    NewChat,
+    /// A chat has a new line: its visitor's and its agent's pages show it.
+    ChatLine,
 }
 
 /// What a process's listener hands its streams.
@@ -102,7 +106,7 @@ impl Events {
         self.stopping.send_replace(true);
     }
 
-    fn stopping(&self) -> watch::Receiver<bool> {
+    pub fn stopping(&self) -> watch::Receiver<bool> {
         self.stopping.subscribe()
     }
 }

@@ -192,12 +192,27 @@ impl Feed {
                 sounds: None,
             }));
         };
-        if !self.may_see(ticket_event).await? {
+        // A chat's lines concern the agent who has it; the others' counts do not change.
+        let elsewhere = ticket_event.kind == EventKind::ChatLine
+            && ticket_event.assignee_id != Some(self.agent.id);
+        if elsewhere || !self.may_see(ticket_event).await? {
             return Ok(Outcome::Skip);
         }
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
         // Read when a sound is asked for: a switch turned off holds from the next event.
         let sound = match self.sound_of(ticket_event) {
+            // Only agents who are online are rung for new chats.
+            Some(Sound::NewChat)
+                if crate::chat::db::availability(
+                    &mut *self.db.acquire().await?,
+                    self.agent.account_id,
+                    self.agent.id,
+                )
+                .await?
+                    != crate::chat::Availability::Online =>
+            {
+                None
+            }
             Some(sound)
                 if notifications::db::preferences(
                     &self.db,
@@ -250,6 +265,8 @@ impl Feed {
             EventKind::Assigned if ticket_event.assignee_id == Some(self.agent.id) => {
                 Some(Sound::NewSystemMessage)
             }
+            EventKind::NewChat => Some(Sound::NewChat),
+            EventKind::ChatLine => Some(Sound::NewMessage),
             EventKind::Assigned | EventKind::Updated => None,
         }
     }
@@ -261,6 +278,8 @@ fn kind_name(kind: EventKind) -> &'static str {
         EventKind::NewMessage => "new_message",
         EventKind::Assigned => "assigned",
         EventKind::Updated => "updated",
+        EventKind::NewChat => "new_chat",
+        EventKind::ChatLine => "chat_line",
     }
 }
 

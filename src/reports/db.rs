@@ -123,7 +123,7 @@ pub struct ActivityRow {
 }
 
 /// Messages counted in the window: customers' messages, replies and notes by their author,
-/// assignments by their assignee. An agent's scope leaves customers' messages out.
+/// assignments and accepted chats by their assignee, chats started and missed. An agent's scope leaves customers' messages out.
 pub async fn activity(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -135,14 +135,20 @@ pub async fn activity(
         r#"select report_bucket(m.created_at, $4, $5) as "bucket!",
                   case when m.kind = 'event' then m.assignee_id else m.author_agent_id end as agent_id,
                   m.department_id,
-                  case when m.kind = 'event' then 'assigned' else m.kind end as "activity!: Activity",
+                  case when m.kind <> 'event' then m.kind
+                       when m.event = 'chat' then 'chat_received'
+                       when m.event = 'accepted' then 'chat_accepted'
+                       when m.event = 'missed' then 'chat_missed'
+                       else 'assigned' end as "activity!: Activity",
                   count(*) as "count!"
            from messages m
            where m.account_id = $1 and m.created_at >= $2 and m.created_at < $3
-             and (m.kind in ('customer', 'reply', 'note') or (m.kind = 'event' and m.event = 'assigned'))
+             and (m.kind in ('customer', 'reply', 'note')
+                  or (m.kind = 'event' and m.event in ('assigned', 'chat', 'accepted', 'missed')))
              and ($6::uuid is null
                   or (m.kind in ('reply', 'note') and m.author_agent_id = $6)
-                  or (m.kind = 'event' and m.event = 'assigned' and m.assignee_id = $6))
+                  or (m.kind = 'event' and m.event in ('assigned', 'accepted')
+                      and m.assignee_id = $6))
              and ($7::uuid is null or m.department_id = $7)
            group by 1, 2, 3, 4"#,
         account_id,
@@ -191,6 +197,38 @@ pub async fn first_responses(
              and not exists (select 1 from messages e
                              where e.account_id = m.account_id and e.ticket_id = m.ticket_id
                                and e.kind = 'reply' and (e.created_at, e.id) < (m.created_at, m.id))"#,
+        account_id,
+        window.start,
+        window.end,
+        window.period.as_str(),
+        window.zone,
+        scope.agent_id,
+        scope.department_id,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Chats accepted in the window, timed from the chat's start to its acceptance (both by
+/// the application's clock), for the accepting agent.
+pub async fn chat_accepts(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    window: &Window,
+    scope: Scope,
+) -> sqlx::Result<Vec<TimingRow>> {
+    sqlx::query_as!(
+        TimingRow,
+        r#"select report_bucket(m.created_at, $4, $5) as "bucket!",
+                  m.assignee_id as agent_id, m.department_id,
+                  'chat_accept' as "timing!: Timing",
+                  extract(epoch from c.accepted_at - c.created_at)::bigint as "seconds!"
+           from messages m
+           join chats c on c.account_id = m.account_id and c.id = m.ticket_id
+           where m.account_id = $1 and m.kind = 'event' and m.event = 'accepted'
+             and m.created_at >= $2 and m.created_at < $3 and c.accepted_at is not null
+             and ($6::uuid is null or m.assignee_id = $6)
+             and ($7::uuid is null or m.department_id = $7)"#,
         account_id,
         window.start,
         window.end,

@@ -17,6 +17,12 @@ pub enum Activity {
     Assigned,
     /// A message from a customer.
     Customer,
+    /// A visitor started a chat.
+    ChatReceived,
+    /// A chat accepted, by the accepting agent.
+    ChatAccepted,
+    /// A chat nobody accepted in time, left as a message.
+    ChatMissed,
 }
 
 /// How long something took, in seconds.
@@ -28,6 +34,8 @@ pub enum Timing {
     /// From the ticket's creation to a resolution, less the time it was postponed or
     /// resolved before; for the resolving agent.
     Resolution,
+    /// From a chat's start to its acceptance, for the accepting agent.
+    ChatAccept,
 }
 
 /// The figures of one cell of a report: a bucket, an agent, a department or all of them.
@@ -38,8 +46,12 @@ pub struct Tally {
     pub replies: i64,
     pub notes: i64,
     pub assigned: i64,
+    pub chats_received: i64,
+    pub chats_accepted: i64,
+    pub chats_missed: i64,
     pub first_responses: Vec<i64>,
     pub resolutions: Vec<i64>,
+    pub chat_accepts: Vec<i64>,
 }
 
 impl Tally {
@@ -49,6 +61,9 @@ impl Tally {
             Activity::Note => self.notes += count,
             Activity::Assigned => self.assigned += count,
             Activity::Customer => self.customer_messages += count,
+            Activity::ChatReceived => self.chats_received += count,
+            Activity::ChatAccepted => self.chats_accepted += count,
+            Activity::ChatMissed => self.chats_missed += count,
         }
     }
 
@@ -56,6 +71,7 @@ impl Tally {
         match timing {
             Timing::FirstResponse => self.first_responses.push(seconds),
             Timing::Resolution => self.resolutions.push(seconds),
+            Timing::ChatAccept => self.chat_accepts.push(seconds),
         }
     }
 
@@ -74,6 +90,10 @@ impl Tally {
 
     pub fn resolution(&self) -> Spread {
         Spread::of(&self.resolutions)
+    }
+
+    pub fn chat_accept(&self) -> Spread {
+        Spread::of(&self.chat_accepts)
     }
 }
 

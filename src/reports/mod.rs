@@ -313,7 +313,11 @@ async fn team_report(
     .await?;
     tx.commit().await?;
     let work = report::work(&figures, range.period, &buckets);
-    let bucket_columns: Vec<&'static Column> = table::INCOMING.iter().chain(table::WORK).collect();
+    let bucket_columns: Vec<&'static Column> = table::INCOMING
+        .iter()
+        .chain(table::WORK)
+        .chain(table::CHATS_INCOMING)
+        .collect();
 
     if csv {
         return Ok(csv_response(

@@ -64,7 +64,12 @@ pub async fn figures(
     }
     let first_responses = db::first_responses(conn, account_id, window, scope).await?;
     let resolutions = db::resolutions(conn, account_id, window, scope).await?;
-    for row in first_responses.into_iter().chain(resolutions) {
+    let chat_accepts = db::chat_accepts(conn, account_id, window, scope).await?;
+    for row in first_responses
+        .into_iter()
+        .chain(resolutions)
+        .chain(chat_accepts)
+    {
         let cell = Cell {
             bucket: row.bucket,
             agent_id: row.agent_id,

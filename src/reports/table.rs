@@ -66,12 +66,20 @@ pub const WORK: &[Column] = &[
     Column::duration("report-first-response-p90", |t| t.first_response().p90),
     Column::duration("report-resolution-median", |t| t.resolution().median),
     Column::duration("report-resolution-p90", |t| t.resolution().p90),
+    Column::count("report-chats-accepted", |t| t.chats_accepted),
+    Column::duration("report-chat-accept-median", |t| t.chat_accept().median),
 ];
 
 /// What comes in, before the team's work.
 pub const INCOMING: &[Column] = &[
     Column::count("report-new-tickets", |t| t.new_tickets),
     Column::count("report-customer-messages", |t| t.customer_messages),
+];
+
+/// Chats that came in, after the team's work (an agent's own report has no use for them).
+pub const CHATS_INCOMING: &[Column] = &[
+    Column::count("report-chats-received", |t| t.chats_received),
+    Column::count("report-chats-missed", |t| t.chats_missed),
 ];
 
 /// A CSV file: a header and rows of cells, each row a section's name, a row's name and the
@@ -176,8 +184,9 @@ mod tests {
             lines[0],
             "Day,Replies sent,Internal notes,Tickets assigned,Tickets resolved,\
              First response (median),First response (90th percentile),\
-             Resolution (median),Resolution (90th percentile)"
+             Resolution (median),Resolution (90th percentile),\
+             Chats accepted,Time to accept a chat (median)"
         );
-        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,");
+        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,,0,");
     }
 }

@@ -52,6 +52,8 @@ struct SettingsPage {
     form: SettingsForm,
     /// Where the workspace's mail provider posts inbound email.
     inbound_address: String,
+    /// The line that puts the chat button on the company's site.
+    chat_snippet: String,
     time_zones: Vec<Choice>,
     errors: FieldErrors,
 }
@@ -77,6 +79,7 @@ async fn settings_page(
         .map(|zone| Choice::new(zone, zone.as_str(), *zone == form.time_zone))
         .collect();
     Ok(SettingsPage {
+        chat_snippet: crate::chat::snippet(&state.config, &agent.workspace_slug),
         ctx,
         agent,
         form,

@@ -2,7 +2,7 @@
 //! agents work the queue (`queue`), answer on the ticket's page (`page`) and start tickets
 //! themselves (`new`). Replies and acknowledgements go out through the outbox in the same
 //! transaction as the change (`conversation`); `threading` leads answers back.
-mod conversation;
+pub mod conversation;
 pub mod db;
 mod inbound;
 mod kinds;

@@ -24,6 +24,7 @@ use super::{
 use crate::{
     AppError, AppState, agents,
     auth::CurrentAgent,
+    chat,
     config::Config,
     departments,
     error::Found,
@@ -91,6 +92,9 @@ pub(super) struct TicketPage {
     types: Vec<Choice>,
     departments: Vec<Choice>,
     assignees: Vec<Choice>,
+    /// A chat still going on: its live thread, where the visitor came from, their
+    /// earlier tickets.
+    chat: Option<chat::LiveChat>,
 }
 
 impl TicketPage {
@@ -117,6 +121,10 @@ impl TicketPage {
             "assigned" => ("event-assigned", Ok(value.to_owned())),
             "unassigned" => ("event-unassigned", Ok(String::new())),
             "postponed" => ("event-postponed", Ok(value.to_owned())),
+            "chat" => ("event-chat", Ok(String::new())),
+            "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
+            "ended" => ("event-chat-ended", Ok(value.to_owned())),
+            "missed" => ("event-chat-missed", Ok(value.to_owned())),
             _ => ("event-other", Ok(value.to_owned())),
         };
         self.ctx.t_args(
@@ -149,7 +157,9 @@ pub(super) async fn ticket_page(
     let statuses = Status::choices(ctx.locale, Some(ticket.status));
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
+    let chat = chat::live_chat(&mut conn, agent.account_id, ticket.id).await?;
     Ok(TicketPage {
+        chat,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,
         ticket,
@@ -207,7 +217,10 @@ pub(super) async fn reply(
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
     let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
-    if !ticket.customer_email.contains('@') {
+    let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
+        .await?
+        .is_some();
+    if !live_chat && !ticket.customer_email.contains('@') {
         errors.add("body", "ticket-no-customer-address");
     }
     let seen = form.last_seen.parse::<Uuid>().ok();
@@ -236,7 +249,11 @@ pub(super) async fn reply(
         customer_email: &ticket.customer_email,
         customer_token: &ticket.customer_token,
     };
-    reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    if live_chat {
+        chat::reply(&mut tx, &agent, ticket.id, &body).await?;
+    } else {
+        reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    }
     // A reply answers the ticket, and whoever answers an unassigned ticket takes it.
     let properties = Properties {
         status: Status::Answered,

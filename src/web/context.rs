@@ -8,8 +8,9 @@ use axum::{
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    chat::Availability,
     i18n::Locale,
-    input::FieldErrors,
+    input::{Choice, FieldErrors},
     profile::{Avatar, Theme},
     router::NAVIGATION,
     web::{self, csrf, flash, flash::Flash},
@@ -29,6 +30,8 @@ pub struct AgentBadge {
     pub company: String,
     pub avatar: Avatar,
     pub theme: Theme,
+    /// The header's availability form (online, away, offline), the current one selected.
+    pub availability: Vec<Choice>,
 }
 
 pub struct NavItem {
@@ -113,6 +116,7 @@ impl FromRequestParts<AppState> for PageContext {
                 company: agent.company.clone(),
                 avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),
                 theme: agent.theme,
+                availability: Availability::choices(agent.language, Some(agent.availability)),
             }),
             nav,
             flashes,

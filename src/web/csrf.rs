@@ -36,8 +36,12 @@ pub async fn rotate(session: &Session) -> Result<(), AppError> {
 }
 
 /// Routes that authenticate the caller by a secret of their own, not by a browser session.
+/// The visitor's chat pages too: framed on the company's site (the widget), the browser
+/// sends them no `SameSite=Lax` cookie, so no session could hold a token. Their posts
+/// need no login and act only on the chat whose unguessable token is in the path;
+/// starting a chat is an anonymous request anyone can make, rate-limited per address.
 fn is_exempt(path: &str) -> bool {
-    path.starts_with("/inbound/")
+    path.starts_with("/inbound/") || crate::chat::is_visitor_path(path)
 }
 
 pub async fn verify(session: Session, request: Request, next: Next) -> Result<Response, AppError> {

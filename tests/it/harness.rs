@@ -647,3 +647,69 @@ fn parse_mail(raw: &[u8]) -> ReceivedMail {
             .to_owned(),
     }
 }
+
+/// A server-sent event stream read one event at a time, as `EventSource` would.
+pub struct SseStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+/// One server-sent event with data: its name, id and data (JSON).
+pub struct SseEvent {
+    pub name: String,
+    pub id: Option<String>,
+    pub data: serde_json::Value,
+}
+
+impl SseStream {
+    /// Opens `url` with extra `headers` (a cookie, `Last-Event-ID`); it must be a stream.
+    pub async fn open(url: &str, headers: &[(&str, &str)]) -> Self {
+        let mut request = reqwest::Client::new().get(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let content_type = response.headers()["content-type"].to_str().unwrap();
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event with data, waiting up to ten seconds; comments are skipped.
+    pub async fn next(&mut self) -> SseEvent {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    let values: Vec<&str> = block
+                        .lines()
+                        .filter_map(|line| line.strip_prefix(name))
+                        .map(str::trim_start)
+                        .collect();
+                    (!values.is_empty()).then(|| values.join("\n"))
+                };
+                if let Some(data) = field("data:") {
+                    return SseEvent {
+                        name: field("event:").unwrap_or_default(),
+                        id: field("id:"),
+                        data: serde_json::from_str(&data).unwrap(),
+                    };
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .expect("no event in ten seconds")
+                .unwrap()
+                .expect("the stream ended");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}

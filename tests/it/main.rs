@@ -11,6 +11,7 @@ mod agents;
 mod auth;
 mod billing;
 mod browser;
+mod chat;
 mod departments;
 mod harness;
 mod inbound;

@@ -24,7 +24,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::harness::{self, Client, PASSWORD, TestApp, Workspace};
+use crate::harness::{self, Client, PASSWORD, SseStream, TestApp, Workspace};
 
 const SETTINGS: &str = "/app/profile/notifications";
 
@@ -388,54 +388,18 @@ async fn a_slack_webhook_is_posted_and_retried_after_a_failure(db: PgPool) {
 }
 
 /// The body of `/app/events`, read as it streams.
-struct EventStream {
-    response: reqwest::Response,
-    buffer: String,
-}
+/// An agent's live panel stream.
+struct EventStream(SseStream);
 
 impl EventStream {
     async fn open(base_url: &str, cookie: &str) -> Self {
-        let response = reqwest::Client::new()
-            .get(format!("{base_url}/app/events"))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let content_type = response.headers()["content-type"].to_str().unwrap();
-        assert!(
-            content_type.starts_with("text/event-stream"),
-            "{content_type}"
-        );
-        Self {
-            response,
-            buffer: String::new(),
-        }
+        let url = format!("{base_url}/app/events");
+        Self(SseStream::open(&url, &[("cookie", cookie)]).await)
     }
 
-    /// The next event's data, waiting up to ten seconds; keep-alive comments are skipped.
+    /// The next event's data, waiting up to ten seconds.
     async fn next(&mut self) -> Value {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let data: Vec<&str> = block
-                    .lines()
-                    .filter_map(|line| line.strip_prefix("data:"))
-                    .map(str::trim_start)
-                    .collect();
-                if !data.is_empty() {
-                    return serde_json::from_str(&data.join("\n")).unwrap();
-                }
-                continue;
-            }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
-                .await
-                .expect("no event in ten seconds")
-                .unwrap()
-                .expect("the stream ended");
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
+        self.0.next().await.data
     }
 }
 

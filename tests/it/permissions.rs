@@ -27,6 +27,19 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
         &[],
     ),
     (Method::Get, "/app/tickets", Permission::Tickets, &[]),
+    (Method::Get, "/app/chats", Permission::Tickets, &[]),
+    (
+        Method::Get,
+        "/app/config/chat",
+        Permission::Configuration,
+        &[],
+    ),
+    (
+        Method::Post,
+        "/app/availability",
+        Permission::Tickets,
+        &[("availability", "online")],
+    ),
     (Method::Get, "/app/reports/me", Permission::OwnProfile, &[]),
     (
         Method::Get,

@@ -194,7 +194,8 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
     assert!(page.body.contains("<svg"));
     let rows = table(&page.body, "buckets");
     // Day, replies, notes, assigned, resolved, first response median and p90, resolution
-    // median and p90: an empty day shows zeros and dashes.
+    // median and p90, chats accepted and their time to accept: an empty day shows zeros and
+    // dashes.
     assert_eq!(
         rows,
         [
@@ -207,9 +208,23 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "1 h 30 min",
                 "1 h 30 min",
                 "–",
+                "–",
+                "0",
                 "–"
             ],
-            ["2026-03-07", "0", "0", "0", "0", "–", "–", "–", "–"],
+            [
+                "2026-03-07",
+                "0",
+                "0",
+                "0",
+                "0",
+                "–",
+                "–",
+                "–",
+                "–",
+                "0",
+                "–"
+            ],
             [
                 "2026-03-08",
                 "0",
@@ -219,9 +234,23 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "–",
                 "3 h 0 min",
-                "3 h 0 min"
+                "3 h 0 min",
+                "0",
+                "–"
             ],
-            ["2026-03-09", "0", "0", "0", "0", "–", "–", "–", "–"],
+            [
+                "2026-03-09",
+                "0",
+                "0",
+                "0",
+                "0",
+                "–",
+                "–",
+                "–",
+                "–",
+                "0",
+                "–"
+            ],
             [
                 "Total",
                 "1",
@@ -231,7 +260,9 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "1 h 30 min",
                 "1 h 30 min",
                 "3 h 0 min",
-                "3 h 0 min"
+                "3 h 0 min",
+                "0",
+                "–"
             ],
         ]
     );
