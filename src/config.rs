@@ -99,6 +99,13 @@ impl Config {
         self.base_url.starts_with("https://")
     }
 
+    /// The `Origin` browsers name for our pages (`https://help.example.com`).
+    pub fn origin(&self) -> Option<String> {
+        url::Url::parse(&self.base_url)
+            .ok()
+            .map(|url| url.origin().ascii_serialization())
+    }
+
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }

@@ -173,7 +173,7 @@ pub fn app(state: AppState) -> Router {
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
-        .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))
         // csrf::verify holds other bodies to BODY_LIMIT.
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(middleware::from_fn(error_page::render))

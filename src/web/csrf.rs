@@ -3,15 +3,17 @@
 //! `X-CSRF-Token` header), or it is refused with 403 before any handler runs.
 use axum::{
     body::Body,
-    extract::Request,
-    http::{Method, header},
+    extract::{Request, State},
+    http::{Method, header, request::Parts},
     middleware::Next,
     response::Response,
 };
 use tower_sessions::Session;
 
 use crate::{
-    AppError, crypto,
+    AppError, AppState,
+    config::Config,
+    crypto,
     router::{BODY_LIMIT, UPLOAD_LIMIT, UPLOAD_PATHS},
 };
 
@@ -36,15 +38,29 @@ pub async fn rotate(session: &Session) -> Result<(), AppError> {
 }
 
 /// Routes that authenticate the caller by a secret of their own, not by a browser session.
-/// The visitor's chat pages too: framed on the company's site (the widget), the browser
-/// sends them no `SameSite=Lax` cookie, so no session could hold a token. Their posts
-/// need no login and act only on the chat whose unguessable token is in the path;
-/// starting a chat is an anonymous request anyone can make, rate-limited per address.
 fn is_exempt(path: &str) -> bool {
-    path.starts_with("/inbound/") || crate::chat::is_visitor_path(path)
+    path.starts_with("/inbound/")
 }
 
-pub async fn verify(session: Session, request: Request, next: Next) -> Result<Response, AppError> {
+/// Whether a post without a session token may still pass: a visitor's chat page framed on
+/// the company's site (the widget) gets no `SameSite=Lax` cookie, so no session can hold
+/// its token. Such a post must come from our own page, as its `Origin` says; a form on
+/// another site, or a request that names no origin, is refused like any other.
+fn framed_from_our_page(parts: &Parts, config: &Config) -> bool {
+    crate::chat::is_visitor_path(parts.uri.path())
+        && parts
+            .headers
+            .get(header::ORIGIN)
+            .and_then(|origin| origin.to_str().ok())
+            .is_some_and(|origin| Some(origin) == config.origin().as_deref())
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -52,13 +68,17 @@ pub async fn verify(session: Session, request: Request, next: Next) -> Result<Re
     if safe || is_exempt(request.uri().path()) {
         return Ok(next.run(request).await);
     }
+    let expected = session.get::<String>(SESSION_KEY).await?;
+    let (parts, body) = request.into_parts();
+    if expected.is_none() && framed_from_our_page(&parts, &state.config) {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    }
     // A session that was never given a token cannot present it: refused before its body
     // is read.
-    let Some(expected) = session.get::<String>(SESSION_KEY).await? else {
+    let Some(expected) = expected else {
         tracing::info!("refused a request from a session without a CSRF token");
         return Err(AppError::Csrf);
     };
-    let (parts, body) = request.into_parts();
     let header_token = parts
         .headers
         .get(HEADER)

@@ -396,7 +396,7 @@ async fn a_visitor_and_an_agent_chat_both_ways_in_two_browsers(db: PgPool) {
     fill(&agent, "body", "Hello Vera, agent here").await;
     click(
         &agent,
-        Locator::Css("form[action=\"/app/tickets/1/reply\"] button[type=submit]"),
+        Locator::Css("form[action=\"/app/tickets/1/reply\"] button.primary"),
     )
     .await;
     visitor
@@ -677,4 +677,51 @@ async fn a_chat_transferred_on_the_ticket_goes_on_with_the_new_agent(db: PgPool)
         .await
         .assert_redirects_to("/app/tickets/1");
     assert!(visitor.get(&chat).await.body.contains("Sales here"));
+}
+
+/// A visitor's chat post needs the session's CSRF token, unless it comes from our own page
+/// without a session at all (framed on the company's site, where the browser keeps the
+/// cookie back): then its `Origin` must be ours.
+#[sqlx::test]
+async fn chat_posts_need_the_session_token_or_our_own_origin(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let path = format!("/help/{}/chat", acme.slug);
+    let fields = [("name", "Vera"), ("message", "Hello?")];
+    let chats = || app.count("tickets where channel = 'chat'");
+
+    let visitor = app.client();
+    visitor.get(&path).await;
+    let page = visitor.post_raw(&path, &fields).await;
+    assert_eq!(
+        page.status,
+        StatusCode::FORBIDDEN,
+        "a session without its token"
+    );
+    let page = visitor
+        .post_raw(
+            &path,
+            &[
+                ("csrf_token", "forged"),
+                ("name", "Vera"),
+                ("message", "Hi"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "a wrong token");
+    let stranger = app.client();
+    let page = stranger.post_raw(&path, &fields).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "no session, no origin");
+    let page = stranger
+        .post_with_headers(&path, &fields, &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "another site's form");
+    assert_eq!(chats().await, 0);
+
+    let framed = app.client();
+    let page = framed
+        .post_with_headers(&path, &fields, &[("origin", app.base_url.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(chats().await, 1);
 }
