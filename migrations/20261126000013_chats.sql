@@ -54,3 +54,7 @@ create table chat_lines (
     foreign key (account_id, chat_id) references chats (account_id, id) on delete cascade,
     foreign key (account_id, id) references messages (account_id, id) on delete cascade
 );
+
+-- Whether visitors may start chats with the department: a visitor chooses among those
+-- that do, when there are several.
+alter table departments add column chat boolean not null default true;

@@ -817,3 +817,5 @@ report-chats-accepted = Chats accepted
 report-chat-accept-median = Time to accept a chat (median)
 chat-came-from = Came from
 chat-earlier-tickets = Earlier tickets
+field-department-chat = Takes live chats
+field-department-chat-hint = Visitors starting a chat choose among the departments that take chats, when there are several; its online agents are rung.

@@ -764,3 +764,5 @@ report-chats-accepted = 接入的聊天
 report-chat-accept-median = 接入聊天用时（中位数）
 chat-came-from = 来源页面
 chat-earlier-tickets = 以往工单
+field-department-chat = 接收在线聊天
+field-department-chat-hint = 访客发起聊天时，如有多个接收聊天的部门，可从中选择；该部门在线的客服会收到提醒。

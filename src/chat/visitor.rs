@@ -11,7 +11,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use sqlx::PgConnection;
 use time::Duration;
+use uuid::Uuid;
 
 use super::{ChatState, MESSAGE_LIMIT, add_line, announce, db};
 use crate::{
@@ -63,8 +65,8 @@ async fn start_page(
     form: StartForm,
     errors: FieldErrors,
 ) -> Result<StartPage, AppError> {
-    let names = departments::db::names(&mut *state.db.acquire().await?, workspace.id).await?;
-    // One department or none: nothing to choose.
+    let names = departments::db::chat_names(&mut *state.db.acquire().await?, workspace.id).await?;
+    // One department that takes chats, or none: nothing to choose.
     let departments = if names.len() > 1 {
         Choice::rows(names, |id| form.department == id.to_string())
     } else {
@@ -133,7 +135,7 @@ pub(super) async fn start(
     };
     let department = errors.check(
         "department",
-        departments::db::choice(&mut conn, workspace.id, form.department.trim()).await?,
+        chat_department(&mut conn, workspace.id, form.department.trim()).await?,
     );
     let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
     let page_url = errors.check("page", optional_text(&form.page, 2000));
@@ -354,4 +356,24 @@ mod tests {
         let long = "x".repeat(100);
         assert_eq!(subject_of(&long).chars().count(), 81);
     }
+}
+
+/// The department a new chat goes to: the visitor's choice among those that take chats,
+/// the only one that does when there is one, or none (then every online agent is rung).
+async fn chat_department(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    raw: &str,
+) -> sqlx::Result<Result<Option<Uuid>, &'static str>> {
+    let taking = departments::db::chat_names(conn, account_id).await?;
+    Ok(match (raw, taking.as_slice()) {
+        ("", [(only, _)]) => Ok(Some(*only)),
+        ("", _) => Ok(None),
+        (raw, _) => raw
+            .parse::<Uuid>()
+            .ok()
+            .filter(|id| taking.iter().any(|(taking, _)| taking == id))
+            .map(Some)
+            .ok_or("input-choice-invalid"),
+    })
 }

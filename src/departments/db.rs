@@ -6,6 +6,8 @@ pub struct Department {
     pub id: Uuid,
     pub name: String,
     pub description: String,
+    /// Visitors may start chats with it.
+    pub chat: bool,
 }
 
 pub struct ListedDepartment {
@@ -96,7 +98,7 @@ pub async fn find(
 ) -> sqlx::Result<Option<Department>> {
     sqlx::query_as!(
         Department,
-        "select id, name, description from departments where account_id = $1 and id = $2",
+        "select id, name, description, chat from departments where account_id = $1 and id = $2",
         account_id,
         id,
     )
@@ -139,6 +141,37 @@ pub async fn insert(
     .execute(conn)
     .await?;
     Ok(id)
+}
+
+pub async fn set_chat(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    chat: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update departments set chat = $3 where account_id = $1 and id = $2",
+        account_id,
+        id,
+        chat,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The departments visitors may start chats with, by name.
+pub async fn chat_names(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+) -> sqlx::Result<Vec<(Uuid, String)>> {
+    let rows = sqlx::query!(
+        "select id, name from departments where account_id = $1 and chat order by lower(name)",
+        account_id,
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.name)).collect())
 }
 
 pub async fn update(

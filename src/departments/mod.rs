@@ -44,7 +44,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct DepartmentForm {
     #[serde(default)]
     name: String,
@@ -52,12 +52,27 @@ struct DepartmentForm {
     description: String,
     #[serde(default)]
     agents: Vec<String>,
+    /// A checkbox: present when ticked.
+    chat: Option<String>,
+}
+
+/// A new department's form: it takes chats unless the admin says otherwise.
+impl Default for DepartmentForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            agents: Vec::new(),
+            chat: Some("on".to_owned()),
+        }
+    }
 }
 
 struct ParsedDepartment {
     name: String,
     description: String,
     agents: Vec<Uuid>,
+    chat: bool,
 }
 
 impl DepartmentForm {
@@ -81,6 +96,7 @@ impl DepartmentForm {
                 name,
                 description,
                 agents,
+                chat: self.chat.is_some(),
             }),
             _ => None,
         })
@@ -193,6 +209,7 @@ async fn create_department(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     db::set_agents(&mut tx, agent.account_id, id, &parsed.agents).await?;
+    db::set_chat(&mut tx, agent.account_id, id, parsed.chat).await?;
     let entry = Entry::new(&agent, Action::DepartmentCreated, client).subject(&parsed.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
@@ -243,6 +260,7 @@ async fn show_department(
         name: department.name.clone(),
         description: department.description.clone(),
         agents: members.iter().map(ToString::to_string).collect(),
+        chat: department.chat.then(|| "on".to_owned()),
     };
     department_page(
         &state,
@@ -285,6 +303,7 @@ async fn update_department(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     db::set_agents(&mut tx, agent.account_id, id, &parsed.agents).await?;
+    db::set_chat(&mut tx, agent.account_id, id, parsed.chat).await?;
     let detail = if parsed.name == department.name {
         String::new()
     } else {

@@ -649,8 +649,17 @@ async fn a_chat_transferred_on_the_ticket_goes_on_with_the_new_agent(db: PgPool)
     let sales = app
         .department(&acme, "Sales", &[acme.person(Role::Admin).id])
         .await;
+    let support = app
+        .department(&acme, "Support", &[acme.person(Role::Agent).id])
+        .await
+        .to_string();
     let visitor = app.client();
-    let chat = start_chat(&visitor, "acme", &[("message", "Pricing?")]).await;
+    let chat = start_chat(
+        &visitor,
+        "acme",
+        &[("department", &support), ("message", "Pricing?")],
+    )
+    .await;
     let agent = app.logged_in(&acme, Role::Agent).await;
     agent.post("/app/chats/1/accept", &[]).await;
     let sales_field = sales.to_string();
@@ -724,4 +733,63 @@ async fn chat_posts_need_the_session_token_or_our_own_origin(db: PgPool) {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(chats().await, 1);
+}
+
+/// Visitors choose among the departments that take chats; a department can stop taking
+/// them on its edit page.
+#[sqlx::test]
+async fn visitors_choose_among_the_departments_that_take_chats(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let sales = app.department(&acme, "Sales", &[]).await;
+    let support = app.department(&acme, "Support", &[]).await;
+    let path = format!("/help/{}/chat", acme.slug);
+    let department_of_chat = |number: i64| {
+        let db = app.db.clone();
+        let account_id = acme.account_id;
+        async move {
+            sqlx::query_scalar::<_, Option<uuid::Uuid>>(
+                "select department_id from tickets where account_id = $1 and number = $2",
+            )
+            .bind(account_id)
+            .bind(number)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+
+    let visitor = app.client();
+    let page = visitor.get(&path).await;
+    assert!(page.body.contains("name=\"department\""));
+    assert!(page.body.contains("Sales") && page.body.contains("Support"));
+    let sales_id = sales.to_string();
+    start_chat(
+        &visitor,
+        &acme.slug,
+        &[("department", &sales_id), ("message", "About prices")],
+    )
+    .await;
+    assert_eq!(department_of_chat(1).await, Some(sales));
+
+    // Sales stops taking chats: Support is the only one left, chosen without asking.
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post(
+            &format!("/app/config/departments/{sales}"),
+            &[("name", "Sales"), ("description", "")],
+        )
+        .await
+        .assert_redirects_to("/app/config/departments");
+    let page = admin.get(&format!("/app/config/departments/{sales}")).await;
+    assert!(!page.body.contains("name=\"chat\" value=\"on\" checked"));
+    let visitor = app.client();
+    let page = visitor.get(&path).await;
+    assert!(!page.body.contains("name=\"department\""));
+    let page = visitor
+        .post(&path, &[("department", &sales_id), ("message", "Prices?")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    start_chat(&visitor, &acme.slug, &[("message", "Help")]).await;
+    assert_eq!(department_of_chat(2).await, Some(support));
 }
