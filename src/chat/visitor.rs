@@ -346,18 +346,6 @@ pub(super) async fn leave_message(
     Ok(Redirect::to(&format!("/help/{workspace}/chat/{token}")).into_response())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::subject_of;
-
-    #[test]
-    fn the_subject_is_the_first_line_shortened() {
-        assert_eq!(subject_of("\n  Hello there \nsecond"), "Hello there");
-        let long = "x".repeat(100);
-        assert_eq!(subject_of(&long).chars().count(), 81);
-    }
-}
-
 /// The department a new chat goes to: the visitor's choice among those that take chats,
 /// the only one that does when there is one, or none (then every online agent is rung).
 async fn chat_department(
@@ -376,4 +364,16 @@ async fn chat_department(
             .map(Some)
             .ok_or("input-choice-invalid"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subject_of;
+
+    #[test]
+    fn the_subject_is_the_first_line_shortened() {
+        assert_eq!(subject_of("\n  Hello there \nsecond"), "Hello there");
+        let long = "x".repeat(100);
+        assert_eq!(subject_of(&long).chars().count(), 81);
+    }
 }
