@@ -245,6 +245,8 @@ struct TeamReport {
     /// The columns of the per-bucket table, and of the agents' and departments' tables.
     bucket_columns: Vec<&'static Column>,
     work_columns: &'static [Column],
+    /// A department's work, and the chats it received and missed.
+    department_columns: Vec<&'static Column>,
     /// The busiest hour's count, for the shading of the week's grid.
     busiest_hour: i64,
 }
@@ -338,6 +340,7 @@ async fn team_report(
             csv_query: csv_query(&range, department_id),
             bucket_columns,
             work_columns: table::WORK,
+            department_columns: table::WORK.iter().chain(table::CHATS_INCOMING).collect(),
             busiest_hour,
         }),
     };

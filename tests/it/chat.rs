@@ -590,6 +590,24 @@ async fn reports_count_chats_received_accepted_and_missed(db: PgPool) {
         .unwrap();
     assert_eq!(agent_row[column("Chats accepted")], "1");
 
+    // The page's department table has them too (the chats had no department).
+    let page = owner.get("/app/reports?period=day").await;
+    let document = scraper::Html::parse_document(&page.body);
+    let cells = |selector: &str| -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).unwrap();
+        document
+            .select(&selector)
+            .map(|cell| cell.text().collect::<String>().trim().to_owned())
+            .collect()
+    };
+    let headers = cells("#departments thead th");
+    let row = cells("#departments tbody tr:last-child > *");
+    assert_eq!(row[0], "No department");
+    let shown = |name: &str| &row[headers.iter().position(|h| h == name).unwrap()];
+    assert_eq!(shown("Chats received"), "2");
+    assert_eq!(shown("Chats accepted"), "1");
+    assert_eq!(shown("Chats missed"), "1");
+
     let own = agent.get("/app/reports/me?period=day&format=csv").await;
     let lines: Vec<Vec<&str>> = own.body.lines().map(|l| l.split(',').collect()).collect();
     let column = lines[0]
