@@ -58,3 +58,8 @@ create table chat_lines (
 -- Whether visitors may start chats with the department: a visitor chooses among those
 -- that do, when there are several.
 alter table departments add column chat boolean not null default true;
+
+-- An agent's report reads the chats they accepted like their assignments: by assignee.
+drop index messages_assignments;
+create index messages_assignments on messages (account_id, assignee_id, created_at)
+    where kind = 'event' and event in ('assigned', 'accepted');
