@@ -100,6 +100,31 @@ fn wants_csv(query: &ReportQuery, errors: &mut FieldErrors) -> bool {
     }
 }
 
+/// A report's request read: one snapshot opened, the range in the workspace's zone, and
+/// whether the CSV is asked for, with the query's mistakes in `errors`.
+struct Opened {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    zone: String,
+    range: ReportRange,
+    csv: bool,
+    errors: FieldErrors,
+}
+
+async fn open(state: &AppState, account_id: Uuid, query: &ReportQuery) -> Result<Opened, AppError> {
+    let mut tx = db::begin(&state.db).await?;
+    let (zone, today) = db::zone_and_today(&mut tx, account_id, state.clock.now()).await?;
+    let mut errors = FieldErrors::default();
+    let range = ReportRange::parse(query, today, &mut errors);
+    let csv = wants_csv(query, &mut errors);
+    Ok(Opened {
+        tx,
+        zone,
+        range,
+        csv,
+        errors,
+    })
+}
+
 fn csv_response(name: &str, csv: Csv) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
@@ -175,11 +200,13 @@ async fn agent_report_page(
     subject: ReportAgent,
     query: ReportQuery,
 ) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.db).await?;
-    let (zone, today) = db::zone_and_today(&mut tx, viewer.account_id, state.clock.now()).await?;
-    let mut errors = FieldErrors::default();
-    let range = ReportRange::parse(&query, today, &mut errors);
-    let csv = wants_csv(&query, &mut errors);
+    let Opened {
+        mut tx,
+        zone,
+        range,
+        csv,
+        errors,
+    } = open(state, viewer.account_id, &query).await?;
     let form = FilterForm::new(&ctx, &query, &range);
     let own = subject.id == viewer.id;
     if !errors.is_empty() {
@@ -268,11 +295,13 @@ async fn team_report(
     agent: CurrentAgent,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let mut tx = db::begin(&state.db).await?;
-    let (zone, today) = db::zone_and_today(&mut tx, agent.account_id, state.clock.now()).await?;
-    let mut errors = FieldErrors::default();
-    let range = ReportRange::parse(&query, today, &mut errors);
-    let csv = wants_csv(&query, &mut errors);
+    let Opened {
+        mut tx,
+        zone,
+        range,
+        csv,
+        mut errors,
+    } = open(&state, agent.account_id, &query).await?;
     let departments = crate::departments::db::names(&mut tx, agent.account_id).await?;
     let department_id = match query.department.trim() {
         "" => None,

@@ -77,6 +77,7 @@ pub async fn figures(
         };
         figures.time(cell, row.timing, row.seconds);
     }
+    figures.sort_times();
     Ok(figures)
 }
 

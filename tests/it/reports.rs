@@ -4,7 +4,7 @@
 //! every period is known exactly.
 use frontdesk::auth::Role;
 use reqwest::StatusCode;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use sqlx::PgPool;
 use time::{OffsetDateTime, macros::datetime};
 use uuid::Uuid;
@@ -146,34 +146,29 @@ async fn scenario(app: &TestApp, slug: &str) -> Scenario {
     }
 }
 
-/// The rows of table `id`: each row's header cell, then its cells' text.
-fn table(html: &str, id: &str) -> Vec<Vec<String>> {
+/// Each row of table `id` (body, then footer): `read` of each cell that `cells` selects.
+fn rows_of(html: &str, id: &str, cells: &str, read: fn(ElementRef) -> String) -> Vec<Vec<String>> {
     let document = Html::parse_document(html);
     let rows = Selector::parse(&format!("#{id} tbody tr, #{id} tfoot tr")).unwrap();
-    let cells = Selector::parse("th, td").unwrap();
+    let cells = Selector::parse(cells).unwrap();
     document
         .select(&rows)
-        .map(|row| {
-            row.select(&cells)
-                .map(|cell| cell.text().collect::<String>().trim().to_owned())
-                .collect()
-        })
+        .map(|row| row.select(&cells).map(read).collect())
         .collect()
+}
+
+/// The rows of table `id`: each row's header cell, then its cells' text.
+fn table(html: &str, id: &str) -> Vec<Vec<String>> {
+    rows_of(html, id, "th, td", |cell| {
+        cell.text().collect::<String>().trim().to_owned()
+    })
 }
 
 /// The `data-seconds` of the cells of table `id`, row by row (empty where none).
 fn seconds(html: &str, id: &str) -> Vec<Vec<String>> {
-    let document = Html::parse_document(html);
-    let rows = Selector::parse(&format!("#{id} tbody tr, #{id} tfoot tr")).unwrap();
-    let cells = Selector::parse("td").unwrap();
-    document
-        .select(&rows)
-        .map(|row| {
-            row.select(&cells)
-                .map(|cell| cell.value().attr("data-seconds").unwrap_or("").to_owned())
-                .collect()
-        })
-        .collect()
+    rows_of(html, id, "td", |cell| {
+        cell.value().attr("data-seconds").unwrap_or("").to_owned()
+    })
 }
 
 fn row<'a>(rows: &'a [Vec<String>], label: &str) -> &'a [String] {
@@ -501,6 +496,12 @@ async fn agents_see_only_their_own_work_and_never_the_team(db: PgPool) {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     let page = acme.admin.get("/app/reports/agents/not-an-id").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // Owners read it too; a visitor who is not logged in is sent to log in.
+    let path = format!("/app/reports/agents/{agent_id}?{DAYS}");
+    assert_eq!(acme.owner.get(&path).await.status, StatusCode::OK);
+    let page = app.client().get(&path).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login?next="));
 }
 
 #[sqlx::test]
