@@ -17,6 +17,9 @@ pub enum AppError {
     /// says which rule.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// A request no form of ours sends (400), with the catalog key that says what is wrong.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
     #[error("login required")]
     LoginRequired { next: String },
     #[error("missing or invalid CSRF token")]
@@ -68,6 +71,7 @@ impl IntoResponse for AppError {
             Self::LinkExpired => (StatusCode::NOT_FOUND, "error-link-expired"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             Self::Refused(message_key) => (StatusCode::FORBIDDEN, *message_key),
+            Self::BadRequest(message_key) => (StatusCode::BAD_REQUEST, *message_key),
             Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),

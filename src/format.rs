@@ -1,40 +1,117 @@
 //! How money and times are written on pages and in emails: one place, so that every page
 //! agrees.
-use time::{Date, OffsetDateTime, macros::format_description};
+use time::{Date, OffsetDateTime, UtcOffset, macros::format_description};
 
 use crate::i18n::Locale;
 
-/// Integer cents as dollars: `$1,234.50`, `-$3.00`.
+/// Integer cents as dollars: `$1,234.50`, `-$3.00`. Both languages write money alike: the
+/// currency is the plan's, whatever the reader's language.
 pub fn money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
-    let dollars = (cents / 100).to_string();
-    let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
-    for (i, digit) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+    format!("{sign}${}.{:02}", grouped(cents / 100), cents % 100)
+}
+
+/// A count with thousands separators: `12,345`. English and Chinese group digits alike.
+pub fn number(count: i64) -> String {
+    let sign = if count < 0 { "-" } else { "" };
+    format!("{sign}{}", grouped(count.unsigned_abs()))
+}
+
+fn grouped(whole: u64) -> String {
+    let digits = whole.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
     }
-    format!("{sign}${grouped}.{:02}", cents % 100)
+    grouped
 }
 
-/// A moment to the minute, in UTC until workspaces choose their time zone.
-pub fn datetime(moment: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    moment
-        .to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
+/// A workspace's time zone (an IANA name such as `Asia/Shanghai`), in which its pages and
+/// emails write dates and times.
+#[derive(Clone, Debug)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Default for Zone {
+    fn default() -> Self {
+        Self(jiff::tz::TimeZone::UTC)
+    }
 }
 
-/// The UTC day of a moment: `2026-11-26`.
-pub fn date(moment: OffsetDateTime) -> String {
-    day(moment.to_offset(time::UtcOffset::UTC).date())
+impl Zone {
+    /// The zone of that name. Settings only store names PostgreSQL knows; one the built-in
+    /// database lacks is written in UTC rather than failing the page.
+    pub fn named(name: &str) -> Self {
+        match jiff::tz::TimeZone::get(name) {
+            Ok(zone) => Self(zone),
+            Err(error) => {
+                tracing::warn!(zone = name, %error, "unknown time zone, writing UTC");
+                Self::default()
+            }
+        }
+    }
+
+    /// When `day` begins on this zone's clocks (midnight, or the first hour that exists).
+    pub fn start_of(&self, day: Date) -> OffsetDateTime {
+        jiff::civil::Date::new(
+            day.year() as i16,
+            u8::from(day.month()) as i8,
+            day.day() as i8,
+        )
+        .and_then(|civil| civil.to_zoned(self.0.clone()))
+        .ok()
+        .and_then(|start| OffsetDateTime::from_unix_timestamp(start.timestamp().as_second()).ok())
+        .unwrap_or_else(|| day.midnight().assume_utc())
+    }
+
+    /// The moment on this zone's clocks.
+    pub fn local(&self, moment: OffsetDateTime) -> OffsetDateTime {
+        let offset = jiff::Timestamp::from_second(moment.unix_timestamp())
+            .map(|instant| self.0.to_offset(instant).seconds())
+            .ok()
+            .and_then(|seconds| UtcOffset::from_whole_seconds(seconds).ok())
+            .unwrap_or(UtcOffset::UTC);
+        moment.to_offset(offset)
+    }
 }
 
-/// A calendar day: `2026-11-26`.
-pub fn day(day: Date) -> String {
+/// A moment to the minute on the zone's clocks, in the language's way:
+/// `Nov 26, 2026, 14:05`, `2026年11月26日 14:05`.
+pub fn datetime(locale: Locale, zone: &Zone, moment: OffsetDateTime) -> String {
+    let local = zone.local(moment);
+    let clock = format_description!("[hour]:[minute]");
+    locale.t_args(
+        "format-datetime",
+        &[
+            ("date", &day(locale, local.date())),
+            ("time", &local.format(&clock).unwrap_or_default()),
+        ],
+    )
+}
+
+/// The day of a moment on the zone's clocks.
+pub fn date(locale: Locale, zone: &Zone, moment: OffsetDateTime) -> String {
+    day(locale, zone.local(moment).date())
+}
+
+/// A calendar day in the language's way: `Nov 26, 2026`, `2026年11月26日`.
+pub fn day(locale: Locale, day: Date) -> String {
+    let month = u8::from(day.month());
+    locale.t_args(
+        "format-date",
+        &[
+            ("year", &day.year().to_string()),
+            ("monthName", &locale.t(&format!("month-{month}"))),
+            ("day", &day.day().to_string()),
+        ],
+    )
+}
+
+/// A calendar day as ISO 8601 (`2026-11-26`): in tables that sort by it and in exports.
+pub fn iso_day(day: Date) -> String {
     let format = format_description!("[year]-[month]-[day]");
     day.format(&format).unwrap_or_default()
 }
@@ -89,6 +166,15 @@ mod tests {
     }
 
     #[test]
+    fn counts_group_their_thousands() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1_000), "1,000");
+        assert_eq!(number(1_234_567), "1,234,567");
+        assert_eq!(number(-4_500), "-4,500");
+    }
+
+    #[test]
     fn sizes_are_in_the_largest_fitting_unit() {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KB");
@@ -106,8 +192,48 @@ mod tests {
     }
 
     #[test]
-    fn datetimes_are_written_in_utc_to_the_minute() {
+    fn datetimes_are_written_on_the_zones_clocks_in_the_languages_way() {
         let moment = time::macros::datetime!(2026-11-26 04:05:59 +02:00);
-        assert_eq!(datetime(moment), "2026-11-26 02:05 UTC");
+        let utc = Zone::default();
+        assert_eq!(datetime(Locale::En, &utc, moment), "Nov 26, 2026, 02:05");
+        let shanghai = Zone::named("Asia/Shanghai");
+        assert_eq!(
+            datetime(Locale::ZhCn, &shanghai, moment),
+            "2026年11月26日 10:05"
+        );
+        // New York's clocks go back on 2026-11-01: the offset is the moment's own.
+        let new_york = Zone::named("America/New_York");
+        let summer = time::macros::datetime!(2026-10-31 23:30 UTC);
+        let winter = time::macros::datetime!(2026-11-02 03:30 UTC);
+        assert_eq!(
+            datetime(Locale::En, &new_york, summer),
+            "Oct 31, 2026, 19:30"
+        );
+        assert_eq!(
+            datetime(Locale::En, &new_york, winter),
+            "Nov 1, 2026, 22:30"
+        );
+        assert_eq!(date(Locale::ZhCn, &new_york, winter), "2026年11月1日");
+        assert_eq!(
+            datetime(Locale::En, &Zone::named("Nowhere/Else"), moment),
+            "Nov 26, 2026, 02:05"
+        );
+    }
+
+    #[test]
+    fn days_start_at_the_zones_midnight() {
+        let shanghai = Zone::named("Asia/Shanghai");
+        let day = time::macros::date!(2026 - 12 - 01);
+        assert_eq!(
+            shanghai.start_of(day),
+            time::macros::datetime!(2026-11-30 16:00 UTC)
+        );
+        // São Paulo had no midnight on 2018-11-04: the day began at 01:00.
+        let sao_paulo = Zone::named("America/Sao_Paulo");
+        let skipped = time::macros::date!(2018 - 11 - 04);
+        assert_eq!(
+            sao_paulo.start_of(skipped),
+            time::macros::datetime!(2018-11-04 03:00 UTC)
+        );
     }
 }

@@ -5,6 +5,8 @@ use std::{borrow::Cow, collections::HashMap};
 use fluent_templates::{LanguageIdentifier, Loader, fluent_bundle::FluentValue, langid};
 use serde::{Deserialize, Serialize};
 
+use crate::input::Choice;
+
 fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./locales",
@@ -45,6 +47,29 @@ impl Locale {
             Self::En => "en",
             Self::ZhCn => "zh-CN",
         }
+    }
+
+    /// An agent's choices of language in `locale`: first the workspace's default (the empty
+    /// code, which follows the default when an admin changes it), then each language.
+    pub fn choices(self, workspace_default: Self, selected: &str) -> Vec<Choice> {
+        let default = self.t_args(
+            "language-workspace-default",
+            &[("language", &self.t(workspace_default.label_key()))],
+        );
+        std::iter::once(Choice::new("", default, selected.is_empty()))
+            .chain(Self::ALL.into_iter().map(|language| {
+                Choice::new(
+                    language.code(),
+                    self.t(language.label_key()),
+                    language.code() == selected,
+                )
+            }))
+            .collect()
+    }
+
+    /// The language of a code as forms and the database write it (`en`, `zh-CN`).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|locale| locale.code() == code)
     }
 
     fn langid(self) -> &'static LanguageIdentifier {

@@ -167,6 +167,7 @@ pub fn app(state: AppState) -> Router {
     let pages = Router::new()
         .merge(signup::router())
         .merge(auth::router())
+        .merge(web::language::router())
         .merge(tickets::public_router())
         .merge(kb::public_router())
         .merge(chat::public_router(&state))

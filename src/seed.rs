@@ -84,7 +84,8 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     // The team starts with the workspace: seats at the start of its first period.
     let created_at = OffsetDateTime::now_utc();
-    let account_id = signup::db::insert_account(&mut tx, SLUG, "Demo Company", created_at).await?;
+    let account_id =
+        signup::db::insert_account(&mut tx, SLUG, "Demo Company", Locale::En, created_at).await?;
     billing::db::set_plan(&mut tx, account_id, Plan::Small).await?;
     let mut department_ids = Vec::new();
     for (name, description) in DEPARTMENTS {
@@ -105,7 +106,7 @@ pub async fn seed_demo(db: &PgPool, config: &Config) -> anyhow::Result<()> {
             gender: Gender::Unspecified,
             role,
             password_hash: &hash,
-            language: Locale::En,
+            language: None,
             temporary_password_expires_at: None,
             created_at,
         };

@@ -6,7 +6,6 @@ use uuid::Uuid;
 use super::Gender;
 use crate::{
     auth::Role,
-    format,
     i18n::Locale,
     profile::{Avatar, Device},
 };
@@ -18,7 +17,8 @@ pub struct NewAgent<'a> {
     pub gender: Gender,
     pub role: Role,
     pub password_hash: &'a str,
-    pub language: Locale,
+    /// `None`: the workspace's default.
+    pub language: Option<Locale>,
     /// For an invitation: when its temporary password stops working.
     pub temporary_password_expires_at: Option<OffsetDateTime>,
     /// When the agent's seat starts counting (the application's clock).
@@ -44,7 +44,7 @@ pub async fn insert_agent(
         agent.gender as Gender,
         agent.role as Role,
         agent.password_hash,
-        agent.language.code(),
+        agent.language.map(Locale::code),
         agent.temporary_password_expires_at,
         agent.created_at,
     )
@@ -131,10 +131,6 @@ impl ListedAgent {
     pub fn avatar(&self) -> Avatar {
         Avatar::new(self.id, &self.name, self.photo_updated_at)
     }
-
-    pub fn last_login(&self) -> Option<String> {
-        self.last_login_at.map(format::datetime)
-    }
 }
 
 pub async fn team(
@@ -202,12 +198,14 @@ pub async fn member(
 ) -> sqlx::Result<Option<TeamMember>> {
     sqlx::query_as!(
         TeamMember,
-        r#"select id, name, alias, email, role as "role: Role", gender as "gender: Gender",
-                  language as "language: Locale",
-                  temporary_password_expires_at is not null as "invited!",
-                  coalesce(temporary_password_expires_at <= now(), false)
+        r#"select a.id, a.name, a.alias, a.email, a.role as "role: Role",
+                  a.gender as "gender: Gender",
+                  coalesce(a.language, w.language) as "language!: Locale",
+                  a.temporary_password_expires_at is not null as "invited!",
+                  coalesce(a.temporary_password_expires_at <= now(), false)
                       as "invitation_expired!"
-           from agents where account_id = $1 and id = $2 and deleted_at is null"#,
+           from agents a join accounts w on w.id = a.account_id
+           where a.account_id = $1 and a.id = $2 and a.deleted_at is null"#,
         account_id,
         id,
     )

@@ -121,8 +121,8 @@ pub(super) async fn invite(
         gender: profile.gender,
         role: profile.role,
         password_hash: &hash,
-        // Until workspaces choose a default language, the inviter's is the best guess.
-        language: agent.language,
+        // The new agent reads the workspace's default until they choose.
+        language: None,
         temporary_password_expires_at: Some(OffsetDateTime::now_utc() + INVITATION_LIFETIME),
         created_at: state.clock.now(),
     };
@@ -137,7 +137,7 @@ pub(super) async fn invite(
     };
     db::set_departments(&mut tx, agent.account_id, invited_id, &profile.departments).await?;
     let invitation = Invitation {
-        locale: new_agent.language,
+        locale: agent.workspace_language,
         name: new_agent.name,
         email: new_agent.email,
         inviter: &agent.name,

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Action, Entry};
-use crate::{auth::Role, billing::Plan, format, i18n::Locale};
+use crate::{auth::Role, billing::Plan, i18n::Locale};
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -38,10 +38,6 @@ pub struct ListedEntry {
 }
 
 impl ListedEntry {
-    pub fn when(&self) -> String {
-        format::datetime(self.created_at)
-    }
-
     /// The detail in the reader's language: the role and field codes that some actions
     /// store are translated; names and other text stay as they were recorded.
     pub fn detail_text(&self, locale: &Locale) -> String {

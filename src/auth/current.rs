@@ -25,7 +25,12 @@ pub struct CurrentAgent {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Their own choice of language, or else the workspace's default.
     pub language: Locale,
+    /// The workspace's default language: customers' and that of agents who have not chosen.
+    pub workspace_language: Locale,
+    /// The workspace's time zone (an IANA name), in which pages write dates and times.
+    pub time_zone: String,
     /// The login this request belongs to (the session points at it).
     pub login_id: Uuid,
     pub workspace_slug: String,

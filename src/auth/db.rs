@@ -16,7 +16,8 @@ pub async fn current_agent(
     sqlx::query_as!(
         CurrentAgent,
         r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
-                  a.language as "language: Locale", l.id as login_id,
+                  coalesce(a.language, w.language) as "language!: Locale",
+                  w.language as "workspace_language: Locale", w.time_zone, l.id as login_id,
                   w.slug as workspace_slug, w.company, w.plan as "plan: Plan",
                   a.temporary_password_expires_at is not null as "must_change_password!",
                   a.theme as "theme: Theme", a.photo_updated_at,
@@ -58,7 +59,7 @@ pub async fn find_by_login(
     sqlx::query_as!(
         AgentCredentials,
         r#"select a.account_id, a.id, a.name, a.email, a.password_hash,
-                  a.language as "language: Locale", w.slug as workspace_slug,
+                  coalesce(a.language, w.language) as "language!: Locale", w.slug as workspace_slug,
                   a.temporary_password_expires_at, a.totp_secret is not null as "two_factor!"
            from agents a join accounts w on w.id = a.account_id
            where w.slug = $1 and lower(a.email) = $2 and a.deleted_at is null"#,

@@ -15,8 +15,9 @@ use axum::{Router, routing::get, routing::post};
 
 pub use current::{CurrentAgent, require_permission};
 pub use db::{delete_expired, start_login};
+pub use login::local_path;
 pub use permission::{Permission, Role};
-pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login};
+pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login, set_session_language};
 
 use crate::AppState;
 

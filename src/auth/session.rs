@@ -44,6 +44,22 @@ pub async fn log_in(
     csrf::rotate(session).await
 }
 
+/// The logged-in session's language, after the agent changed it (error pages read it).
+pub async fn set_session_language(session: &Session, language: Locale) -> Result<(), AppError> {
+    if let Some(identity) = current_login(session).await? {
+        session
+            .insert(
+                KEY,
+                LoginIdentity {
+                    language,
+                    ..identity
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Gives a logged-in session its inactivity timeout for this request's save.
 pub fn keep_logged_in(session: &Session) {
     session.set_expiry(Some(Expiry::OnInactivity(INACTIVITY_TIMEOUT)));

@@ -60,10 +60,6 @@ impl PlanChange {
     pub fn days_left(&self) -> String {
         self.days_left.to_string()
     }
-
-    pub fn next_period(&self) -> String {
-        format::day(self.next_period)
-    }
 }
 
 /// What a seat added at `now` costs for the rest of its period, on the current plan.

@@ -34,8 +34,8 @@ impl fmt::Display for ClosedPeriod {
             f,
             "{}: period {} to {} closed, ",
             self.workspace,
-            format::day(self.period.start),
-            format::day(self.period.last_day())
+            format::iso_day(self.period.start),
+            format::iso_day(self.period.last_day())
         )?;
         match &self.invoice {
             Some(invoice) => write!(
@@ -130,7 +130,8 @@ async fn close_period(
         {
             recipients.push(db::Recipient {
                 email: customer.email.clone(),
-                language: recipients.first().map(|r| r.language).unwrap_or_default(),
+                // Not an agent: the billing contact reads the workspace's default.
+                language: account.language,
             });
         }
         let link = config.link(&format!("/app/billing/invoices/{id}"));

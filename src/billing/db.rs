@@ -49,6 +49,8 @@ pub struct Account {
     pub company: String,
     pub slug: String,
     pub created_at: OffsetDateTime,
+    /// The workspace's default language: that of its billing contact's mail.
+    pub language: Locale,
 }
 
 impl Account {
@@ -67,7 +69,8 @@ impl Account {
 pub async fn lock_account(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Account> {
     sqlx::query_as!(
         Account,
-        r#"select plan as "plan: Plan", company, slug, created_at from accounts where id = $1
+        r#"select plan as "plan: Plan", company, slug, created_at, language as "language: Locale"
+           from accounts where id = $1
            for no key update"#,
         account_id
     )
@@ -78,7 +81,8 @@ pub async fn lock_account(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Re
 pub async fn account(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Account> {
     sqlx::query_as!(
         Account,
-        r#"select plan as "plan: Plan", company, slug, created_at from accounts where id = $1"#,
+        r#"select plan as "plan: Plan", company, slug, created_at, language as "language: Locale"
+           from accounts where id = $1"#,
         account_id
     )
     .fetch_one(conn)
@@ -228,9 +232,10 @@ pub struct Recipient {
 pub async fn owners(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Recipient>> {
     sqlx::query_as!(
         Recipient,
-        r#"select email, language as "language: Locale" from agents
-           where account_id = $1 and role = 'owner' and deleted_at is null
-           order by created_at"#,
+        r#"select a.email, coalesce(a.language, w.language) as "language!: Locale"
+           from agents a join accounts w on w.id = a.account_id
+           where a.account_id = $1 and a.role = 'owner' and a.deleted_at is null
+           order by a.created_at"#,
         account_id
     )
     .fetch_all(conn)

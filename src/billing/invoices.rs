@@ -47,20 +47,8 @@ pub(super) async fn show_invoice(
 }
 
 impl InvoiceSummary {
-    fn starts(&self) -> String {
-        format::day(self.period_start)
-    }
-
-    fn ends(&self) -> String {
-        format::day(self.period().last_day())
-    }
-
     fn total(&self) -> String {
         format::money(self.total_cents)
-    }
-
-    fn issued(&self) -> String {
-        format::date(self.issued_at)
     }
 }
 

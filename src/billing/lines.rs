@@ -145,7 +145,10 @@ impl Line {
         let price = format::money(self.unit_cents.abs());
         let days = self.days_charged.to_string();
         let period_days = self.days_in_period.to_string();
-        let on = self.occurred_on.map(format::day).unwrap_or_default();
+        let on = self
+            .occurred_on
+            .map(|day| format::day(*locale, day))
+            .unwrap_or_default();
         match self.kind {
             LineKind::Plan => locale.t_args(
                 "billing-line-plan",

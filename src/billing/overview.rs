@@ -65,15 +65,15 @@ impl OverviewPage {
     }
 
     fn starts(&self) -> String {
-        format::day(self.period.start)
+        self.ctx.day(self.period.start)
     }
 
     fn ends(&self) -> String {
-        format::day(self.period.last_day())
+        self.ctx.day(self.period.last_day())
     }
 
     fn next_invoice(&self) -> String {
-        format::day(self.period.end)
+        self.ctx.day(self.period.end)
     }
 }
 

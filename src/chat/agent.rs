@@ -19,7 +19,7 @@ use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     error::Found,
-    i18n::Locale,
+    format::{self, Zone},
     live::EventKind,
     mail,
     tickets::{
@@ -174,9 +174,8 @@ async fn mail_transcript(
     ticket: &Ticket,
 ) -> Result<(), AppError> {
     const TRANSCRIPT_LINES: i64 = 5_000;
-    // Until workspaces choose their language, customers are written to in English.
-    let locale = Locale::default();
     let workspace = tickets::db::workspace_by_id(conn, agent.account_id).await?;
+    let (locale, zone) = (workspace.language, Zone::named(&workspace.time_zone));
     let lines = db::lines_after(conn, agent.account_id, ticket.id, 0, TRANSCRIPT_LINES).await?;
     let visitor = if ticket.customer_name.is_empty() {
         locale.t("chat-visitor")
@@ -190,7 +189,8 @@ async fn mail_transcript(
         } else {
             &line.author
         };
-        text.push_str(&format!("\n\n[{}] {author}:\n{}", line.when(), line.body));
+        let when = format::datetime(locale, &zone, line.created_at);
+        text.push_str(&format!("\n\n[{when}] {author}:\n{}", line.body));
     }
     let (shown_name, _) = tickets::db::reply_identity(conn, agent.account_id, agent.id).await?;
     let link = customer_link(&state.config, &workspace.slug, &ticket.customer_token);

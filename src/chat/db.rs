@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::ChatState;
-use crate::{format, tickets::MessageKind};
+use crate::{i18n::Locale, tickets::MessageKind};
 
 /// A chat as its visitor's page and stream need it.
 pub struct VisitorChat {
@@ -20,6 +20,9 @@ pub struct VisitorChat {
     pub wait_seconds: i32,
     /// Who accepted it, by the name customers see.
     pub agent: Option<String>,
+    /// The workspace's language and time zone, in which the visitor reads the page.
+    pub language: Locale,
+    pub time_zone: String,
 }
 
 pub async fn by_token(
@@ -32,7 +35,8 @@ pub async fn by_token(
         r#"select c.account_id, c.id, t.number, c.state as "state: ChatState",
                   t.customer_name, t.customer_email, c.created_at,
                   w.chat_wait_seconds as wait_seconds,
-                  coalesce(a.alias, a.name) as agent
+                  coalesce(a.alias, a.name) as agent,
+                  w.language as "language: Locale", w.time_zone
            from chats c
            join accounts w on w.id = c.account_id
            join tickets t on t.account_id = c.account_id and t.id = c.id
@@ -120,12 +124,6 @@ pub struct Line {
     pub body: String,
     #[serde(skip)]
     pub created_at: OffsetDateTime,
-}
-
-impl Line {
-    pub fn when(&self) -> String {
-        format::datetime(self.created_at)
-    }
 }
 
 /// The chat's lines after line `after`, oldest first, at most `limit`.
@@ -230,12 +228,6 @@ pub struct OpenChat {
     pub agent: Option<String>,
     pub page_url: String,
     pub created_at: OffsetDateTime,
-}
-
-impl OpenChat {
-    pub fn since(&self) -> String {
-        format::datetime(self.created_at)
-    }
 }
 
 /// Waiting and ongoing chats that the agent may see: of their departments, or of none

@@ -73,7 +73,7 @@ async fn start_page(
         Vec::new()
     };
     Ok(StartPage {
-        ctx,
+        ctx: ctx.for_workspace(workspace.language, &workspace.time_zone),
         workspace,
         form,
         departments,
@@ -225,7 +225,7 @@ async fn chat_page(
     Ok(ChatPage {
         wait_left,
         last_line: lines.last().map_or(0, |l| l.line),
-        ctx,
+        ctx: ctx.for_workspace(chat.language, &chat.time_zone),
         workspace,
         token,
         lines,

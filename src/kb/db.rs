@@ -4,7 +4,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Status, search::SearchText};
-use crate::format;
 
 pub struct Category {
     pub id: Uuid,
@@ -146,10 +145,6 @@ pub struct ListedArticle {
 }
 
 impl ListedArticle {
-    pub fn updated(&self) -> String {
-        format::datetime(self.updated_at)
-    }
-
     /// The cursor that continues the list after this article.
     pub fn cursor(&self) -> String {
         format!(
@@ -337,12 +332,6 @@ pub struct Revision {
     pub created_at: OffsetDateTime,
 }
 
-impl Revision {
-    pub fn created(&self) -> String {
-        format::datetime(self.created_at)
-    }
-}
-
 /// The article's revisions, newest first.
 pub async fn revisions(
     conn: &mut PgConnection,
@@ -397,12 +386,6 @@ pub struct PublicArticle {
     pub category_id: Option<Uuid>,
     pub category: Option<String>,
     pub updated_at: OffsetDateTime,
-}
-
-impl PublicArticle {
-    pub fn updated(&self) -> String {
-        format::date(self.updated_at)
-    }
 }
 
 pub async fn published_article(

@@ -112,7 +112,7 @@ pub(super) async fn show_home(
     };
     Ok(HomePage {
         canonical: state.config.link(&format!("/help/{}", workspace.slug)),
-        ctx,
+        ctx: ctx.for_workspace(workspace.language, &workspace.time_zone),
         workspace,
         q: query.q,
         results,
@@ -174,7 +174,7 @@ pub(super) async fn show_category(
         canonical: state
             .config
             .link(&format!("/help/{}/categories/{id}", workspace.slug)),
-        ctx,
+        ctx: ctx.for_workspace(workspace.language, &workspace.time_zone),
         workspace,
         category,
         articles,
@@ -228,7 +228,7 @@ pub(super) async fn show_article(
             "/help/{}/articles/{}",
             workspace.slug, article.slug
         )),
-        ctx,
+        ctx: ctx.for_workspace(workspace.language, &workspace.time_zone),
         workspace,
         article,
         related,
@@ -297,7 +297,7 @@ pub(super) async fn show_suggestions(
     let workspace = workspace(&mut conn, &slug).await?;
     let suggestions = suggestions_for(&mut conn, workspace.id, &query.subject).await?;
     Ok(SuggestionsPartial {
-        ctx,
+        ctx: ctx.for_workspace(workspace.language, &workspace.time_zone),
         workspace,
         suggestions,
     })
@@ -320,7 +320,12 @@ pub(super) async fn sitemap(
     let articles = db::published_slugs(&mut conn, workspace.id)
         .await?
         .into_iter()
-        .map(|(slug, updated_at)| (format!("{home}/articles/{slug}"), format::date(updated_at)))
+        .map(|(slug, updated_at)| {
+            (
+                format!("{home}/articles/{slug}"),
+                format::iso_day(updated_at.to_offset(time::UtcOffset::UTC).date()),
+            )
+        })
         .collect();
     let xml = Sitemap { home, articles }
         .render()

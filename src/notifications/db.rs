@@ -167,12 +167,14 @@ pub async fn recipients(
     };
     sqlx::query_as!(
         Recipient,
-        r#"select a.id, a.email, a.name, a.language as "language: Locale",
+        r#"select a.id, a.email, a.name,
+                  coalesce(a.language, w.language) as "language!: Locale",
                   coalesce(p.email_new_ticket, true) as "email_new_ticket!",
                   coalesce(p.email_assigned, true) as "email_assigned!",
                   coalesce(p.email_customer_reply, true) as "email_customer_reply!",
                   p.slack_webhook_url as "slack_webhook_url?"
            from agents a
+           join accounts w on w.id = a.account_id
            left join agent_preferences p on p.account_id = a.account_id and p.agent_id = a.id
            where a.account_id = $1 and a.deleted_at is null
              and a.id is distinct from $4

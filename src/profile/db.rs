@@ -12,7 +12,8 @@ pub struct Profile {
     pub gender: Gender,
     pub signature: String,
     pub theme: Theme,
-    pub language: Locale,
+    /// `None`: the workspace's default.
+    pub language: Option<Locale>,
     pub device: Device,
     pub extension: String,
 }
@@ -51,7 +52,7 @@ pub async fn save(
         profile.gender as Gender,
         profile.signature,
         profile.theme as Theme,
-        profile.language.code(),
+        profile.language.map(Locale::code),
         profile.device as Device,
         profile.extension,
     )

@@ -17,7 +17,7 @@ use crate::{
         Gender,
         form::{NAME_MAX, parse_gender},
     },
-    auth::CurrentAgent,
+    auth::{self, CurrentAgent},
     i18n::Locale,
     input::{Choice, FieldErrors, long_text, optional_text, required_text},
     web::{PageContext, flash},
@@ -55,7 +55,11 @@ impl From<db::Profile> for ProfileForm {
             gender: profile.gender.as_str().to_owned(),
             signature: profile.signature,
             theme: profile.theme.as_str().to_owned(),
-            language: profile.language.code().to_owned(),
+            language: profile
+                .language
+                .map(Locale::code)
+                .unwrap_or_default()
+                .to_owned(),
             device: profile.device.as_str().to_owned(),
             extension: profile.extension,
         }
@@ -85,11 +89,14 @@ impl ProfileForm {
     }
 }
 
-fn parse_language(raw: &str) -> Result<Locale, &'static str> {
-    Locale::ALL
-        .into_iter()
-        .find(|locale| locale.code() == raw)
-        .ok_or("input-choice-invalid")
+/// The agent's own language; empty for the workspace's default.
+fn parse_language(raw: &str) -> Result<Option<Locale>, &'static str> {
+    match raw {
+        "" => Ok(None),
+        code => Locale::from_code(code)
+            .map(Some)
+            .ok_or("input-choice-invalid"),
+    }
 }
 
 /// A phone extension: digits, and the `*` and `#` of a keypad; empty for none.
@@ -144,10 +151,7 @@ pub(super) async fn profile_page(
     Ok(ProfilePage {
         genders: Gender::choices(locale, &form.gender),
         themes: Theme::choices(locale, Theme::parse(&form.theme).ok()),
-        languages: Locale::ALL
-            .into_iter()
-            .map(|l| Choice::new(l.code(), locale.t(l.label_key()), l.code() == form.language))
-            .collect(),
+        languages: locale.choices(agent.workspace_language, &form.language),
         devices: Device::choices(locale, Device::parse(&form.device).ok()),
         avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),
         ctx,
@@ -186,6 +190,8 @@ pub(super) async fn save_profile(
     )
     .await?;
     tracing::info!(agent_id = %agent.id, "profile saved");
+    let language = profile.language.unwrap_or(agent.workspace_language);
+    auth::set_session_language(&session, language).await?;
     flash::success(&session, "profile-saved").await?;
     Ok(Redirect::to("/app/profile").into_response())
 }

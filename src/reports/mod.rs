@@ -60,7 +60,7 @@ impl FilterForm {
     fn new(ctx: &PageContext, query: &ReportQuery, range: &ReportRange) -> Self {
         let typed_or = |typed: &str, taken| {
             if typed.trim().is_empty() {
-                format::day(taken)
+                format::iso_day(taken)
             } else {
                 typed.to_owned()
             }
@@ -79,8 +79,8 @@ fn csv_query(range: &ReportRange, department: Option<Uuid>) -> String {
     let mut query = format!(
         "period={}&from={}&to={}",
         range.period.as_str(),
-        format::day(range.from),
-        format::day(range.to)
+        format::iso_day(range.from),
+        format::iso_day(range.to)
     );
     if let Some(department) = department {
         query.push_str(&format!("&department={department}"));

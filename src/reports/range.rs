@@ -109,8 +109,8 @@ impl ReportRange {
     pub fn csv_name(&self, what: &str) -> String {
         format!(
             "{what}-{}-{}-{}.csv",
-            format::day(self.from),
-            format::day(self.to),
+            format::iso_day(self.from),
+            format::iso_day(self.to),
             self.period.as_str()
         )
     }

@@ -1,7 +1,7 @@
 //! The columns of the reports' tables, shared by the page and its CSV export so that the
 //! two always agree, and the CSV writing itself.
 use super::{figures::Tally, report::duration_text};
-use crate::i18n::Locale;
+use crate::{format, i18n::Locale};
 
 pub enum Value {
     Count(fn(&Tally) -> i64),
@@ -32,7 +32,7 @@ impl Column {
     /// The cell as the page shows it.
     pub fn text(&self, locale: &Locale, tally: &Tally) -> String {
         match self.value {
-            Value::Count(count) => count(tally).to_string(),
+            Value::Count(count) => format::number(count(tally)),
             Value::Duration(seconds) => duration_text(*locale, seconds(tally)),
         }
     }

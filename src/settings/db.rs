@@ -3,6 +3,8 @@ use sqlx::PgConnection;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
+use crate::i18n::Locale;
+
 pub struct StoredSettings {
     pub inbound_token: String,
     pub support_address: Option<String>,
@@ -28,15 +30,18 @@ pub async fn save(
     support_address: Option<&str>,
     require_2fa: bool,
     time_zone: Option<&str>,
+    language: Option<Locale>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update accounts set company = $2, support_address = $3, require_2fa = $4, time_zone = coalesce($5, time_zone)
+        "update accounts set company = $2, support_address = $3, require_2fa = $4,
+                             time_zone = coalesce($5, time_zone), language = coalesce($6, language)
          where id = $1",
         account_id,
         company,
         support_address,
         require_2fa,
         time_zone,
+        language.map(Locale::code),
     )
     .execute(conn)
     .await?;

@@ -1,5 +1,6 @@
 //! `/app/config/settings`: the workspace's own settings (admins and owners): its company
-//! name, its support address, its time zone (the reports' days and hours), whether every
+//! name, its support address, its default language, its time zone (in which pages, emails
+//! and reports write days and hours), whether every
 //! agent must use two-factor login, and where its mail provider posts inbound email.
 mod db;
 
@@ -19,6 +20,7 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::CurrentAgent,
+    i18n::Locale,
     input::{Choice, EmailAddress, FieldErrors, required_text},
     web::{PageContext, client::ClientAddr, flash},
 };
@@ -40,6 +42,10 @@ struct SettingsForm {
     /// An IANA name, such as `Europe/Berlin`.
     #[serde(default)]
     time_zone: String,
+    /// The default language (`en`, `zh-CN`): customers' and that of agents who have not
+    /// chosen their own.
+    #[serde(default)]
+    language: String,
     /// A checkbox: present when ticked.
     require_2fa: Option<String>,
 }
@@ -55,6 +61,7 @@ struct SettingsPage {
     /// The line that puts the chat button on the company's site.
     chat_snippet: String,
     time_zones: Vec<Choice>,
+    languages: Vec<Choice>,
     errors: FieldErrors,
 }
 
@@ -71,6 +78,7 @@ async fn settings_page(
         company: agent.company.clone(),
         support_address: stored.support_address.unwrap_or_default(),
         time_zone: stored.time_zone,
+        language: agent.workspace_language.code().to_owned(),
         require_2fa: stored.require_2fa.then(|| "on".to_owned()),
     });
     let time_zones = db::zone_names(&mut conn)
@@ -78,7 +86,12 @@ async fn settings_page(
         .iter()
         .map(|zone| Choice::new(zone, zone.as_str(), *zone == form.time_zone))
         .collect();
+    let languages = Locale::ALL
+        .into_iter()
+        .map(|l| Choice::new(l.code(), ctx.t(l.label_key()), l.code() == form.language))
+        .collect();
     Ok(SettingsPage {
+        languages,
         chat_snippet: crate::chat::snippet(&state.config, &agent.workspace_slug),
         ctx,
         agent,
@@ -139,8 +152,18 @@ async fn update_settings(
             None
         }
     };
-    let (Some(company), Some(support_address), Some(time_zone)) =
-        (company, support_address, time_zone)
+    // Left out of the form, the language stays as it is too.
+    let language = match form.language.trim() {
+        "" => Some(None),
+        code => errors
+            .check(
+                "language",
+                Locale::from_code(code).ok_or("input-choice-invalid"),
+            )
+            .map(Some),
+    };
+    let (Some(company), Some(support_address), Some(time_zone), Some(language)) =
+        (company, support_address, time_zone, language)
     else {
         let page = settings_page(&state, ctx, agent, Some(form), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -156,6 +179,7 @@ async fn update_settings(
         support_address,
         require_2fa,
         time_zone,
+        language,
     )
     .await?;
     let mut changes = Vec::new();
@@ -171,6 +195,13 @@ async fn update_settings(
     }
     if let Some(zone) = time_zone.filter(|zone| *zone != before.time_zone) {
         changes.push(format!("{} → {zone}", before.time_zone));
+    }
+    if let Some(language) = language.filter(|language| *language != agent.workspace_language) {
+        changes.push(format!(
+            "{} → {}",
+            agent.workspace_language.code(),
+            language.code()
+        ));
     }
     if before.require_2fa != require_2fa {
         changes.push(audit::require_2fa_detail(require_2fa).to_owned());

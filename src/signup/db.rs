@@ -24,20 +24,23 @@ pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> sqlx::Result<boo
     .await
 }
 
-/// A workspace on the free plan, with nobody in it yet. Its billing periods run monthly
-/// from `created_at`.
+/// A workspace on the free plan, with nobody in it yet, speaking `language` by default.
+/// Its billing periods run monthly from `created_at`.
 pub async fn insert_account(
     conn: &mut PgConnection,
     slug: &str,
     company: &str,
+    language: Locale,
     created_at: OffsetDateTime,
 ) -> sqlx::Result<Uuid> {
     let account_id = Uuid::now_v7();
     sqlx::query!(
-        "insert into accounts (id, slug, company, created_at) values ($1, $2, $3, $4)",
+        "insert into accounts (id, slug, company, language, created_at)
+         values ($1, $2, $3, $4, $5)",
         account_id,
         slug,
         company,
+        language.code(),
         created_at,
     )
     .execute(conn)
@@ -56,6 +59,7 @@ pub async fn create_workspace(
         conn,
         workspace.slug.as_str(),
         &workspace.company,
+        language,
         created_at,
     )
     .await?;
@@ -69,7 +73,8 @@ pub async fn create_workspace(
             gender: Gender::Unspecified,
             role: Role::Owner,
             password_hash,
-            language,
+            // The owner reads the workspace's default, the language they signed up in.
+            language: None,
             temporary_password_expires_at: None,
             created_at,
         },

@@ -34,7 +34,6 @@ pub async fn acknowledge(
     conn: &mut PgConnection,
     config: &Config,
     workspace: &MailWorkspace,
-    locale: Locale,
     opened: &Opened<'_>,
 ) -> Result<(), AppError> {
     if db::recent_acknowledgements(conn, workspace.id, opened.customer_email).await?
@@ -44,7 +43,7 @@ pub async fn acknowledge(
     }
     let link = customer_link(config, &workspace.slug, &opened.ticket.customer_token);
     let acknowledgement = TicketMail {
-        locale,
+        locale: workspace.language,
         company: &workspace.company,
         customer_name: opened.customer_name,
         number: opened.ticket.number,
@@ -79,6 +78,7 @@ pub fn customer_link(config: &Config, workspace: &str, token: &str) -> String {
 
 /// One email about a ticket, in both its parts.
 pub struct TicketMail<'a> {
+    /// The workspace's default language: customers read everything in it.
     pub locale: Locale,
     pub company: &'a str,
     pub customer_name: &'a str,

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, format, profile::Avatar};
+use crate::{crypto, format, i18n::Locale, profile::Avatar};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -323,15 +323,7 @@ pub struct Ticket {
     pub created_at: OffsetDateTime,
 }
 
-impl Ticket {
-    pub fn created(&self) -> String {
-        format::datetime(self.created_at)
-    }
-
-    pub fn postponed_date(&self) -> String {
-        self.postponed_until.map(format::date).unwrap_or_default()
-    }
-}
+impl Ticket {}
 
 /// Ticket `number` if `viewer` may see it.
 pub async fn visible_ticket(
@@ -388,6 +380,9 @@ pub struct CustomerTicket {
     pub status: Status,
     pub customer_name: String,
     pub customer_email: String,
+    /// The workspace's language and time zone, in which the customer reads the page.
+    pub language: Locale,
+    pub time_zone: String,
 }
 
 pub async fn customer_ticket(
@@ -398,7 +393,8 @@ pub async fn customer_ticket(
     sqlx::query_as!(
         CustomerTicket,
         r#"select t.account_id, t.id, t.number, t.subject, t.status as "status: Status",
-                  t.customer_name, t.customer_email
+                  t.customer_name, t.customer_email,
+                  w.language as "language: Locale", w.time_zone
            from tickets t join accounts w on w.id = t.account_id
            where w.slug = $1 and t.customer_token = $2"#,
         workspace,
@@ -424,10 +420,6 @@ pub struct ThreadMessage {
 }
 
 impl ThreadMessage {
-    pub fn when(&self) -> String {
-        format::datetime(self.created_at)
-    }
-
     /// The author's photo or initials (a customer's are their initials).
     pub fn avatar(&self) -> Avatar {
         Avatar::new(
@@ -740,10 +732,6 @@ pub struct ListedTicket {
 }
 
 impl ListedTicket {
-    pub fn last_activity(&self) -> String {
-        format::datetime(self.last_activity_at)
-    }
-
     /// The cursor that continues a list after this ticket.
     pub fn cursor(&self) -> String {
         format!(
@@ -956,6 +944,9 @@ pub struct MailWorkspace {
     pub message_id_key: Vec<u8>,
     /// Reply-To of the mail about its tickets.
     pub support_address: Option<String>,
+    /// The language and time zone customers read its pages and mail in.
+    pub language: Locale,
+    pub time_zone: String,
 }
 
 /// The workspace whose inbound address carries `token`.
@@ -965,7 +956,9 @@ pub async fn workspace_by_inbound_token(
 ) -> sqlx::Result<Option<MailWorkspace>> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key, support_address from accounts where inbound_token = $1",
+        r#"select id, slug, company, message_id_key, support_address,
+                  language as "language: Locale", time_zone
+           from accounts where inbound_token = $1"#,
         token,
     )
     .fetch_optional(conn)
@@ -978,7 +971,9 @@ pub async fn workspace_by_slug(
 ) -> sqlx::Result<Option<MailWorkspace>> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key, support_address from accounts where slug = $1",
+        r#"select id, slug, company, message_id_key, support_address,
+                  language as "language: Locale", time_zone
+           from accounts where slug = $1"#,
         slug,
     )
     .fetch_optional(conn)
@@ -988,7 +983,9 @@ pub async fn workspace_by_slug(
 pub async fn workspace_by_id(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<MailWorkspace> {
     sqlx::query_as!(
         MailWorkspace,
-        "select id, slug, company, message_id_key, support_address from accounts where id = $1",
+        r#"select id, slug, company, message_id_key, support_address,
+                  language as "language: Locale", time_zone
+           from accounts where id = $1"#,
         id,
     )
     .fetch_one(conn)

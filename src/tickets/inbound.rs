@@ -321,8 +321,8 @@ pub async fn receive(
     if db::message_id_exists(&mut tx, workspace.id, &mail.message_id).await? {
         return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
     }
-    // Until workspaces choose their language, what we add to mail is in English.
-    let text = mail.text(Locale::default());
+    // What we add to the mail's text is read by customers too: in the workspace's language.
+    let text = mail.text(workspace.language);
     let customer = NewMessage {
         body_html: mail.html.as_deref(),
         message_id: Some(&mail.message_id),
@@ -399,8 +399,7 @@ async fn open_ticket(
     mail: &InboundMail,
     customer: &NewMessage<'_>,
 ) -> Result<(i64, Option<Uuid>), AppError> {
-    // Until workspaces choose their language, customers are written to in English.
-    let locale = Locale::default();
+    let locale = workspace.language;
     let subject = if mail.subject.is_empty() {
         locale.t("ticket-no-subject")
     } else {
@@ -434,7 +433,7 @@ async fn open_ticket(
             customer_email: &mail.from_email,
             answering: (!mail.made_up_id).then_some(mail.message_id.as_str()),
         };
-        acknowledge(conn, &state.config, workspace, locale, &opened).await?;
+        acknowledge(conn, &state.config, workspace, &opened).await?;
     }
     Ok((ticket.number, message_id))
 }

@@ -29,7 +29,6 @@ use crate::{
     auth::{CurrentAgent, Permission},
     billing::Plan,
     config::Config,
-    i18n::Locale,
     mail,
 };
 
@@ -171,8 +170,7 @@ pub async fn reply_to_customer(
     let references = db::thread_message_ids(conn, agent.account_id, ticket.id).await?;
     let link = conversation::customer_link(config, &workspace.slug, ticket.customer_token);
     let reply = conversation::TicketMail {
-        // Until workspaces choose their language, customers are written to in English.
-        locale: Locale::default(),
+        locale: workspace.language,
         company: &workspace.company,
         customer_name: ticket.customer_name,
         number: ticket.number,

@@ -12,7 +12,7 @@ use axum::{
 };
 use serde::Deserialize;
 use sqlx::PgConnection;
-use time::{Date, OffsetDateTime, Time, macros::format_description};
+use time::{Date, OffsetDateTime, macros::format_description};
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -28,6 +28,7 @@ use crate::{
     config::Config,
     departments,
     error::Found,
+    format::{self, Zone},
     input::{Choice, FieldErrors, required_long_text},
     live,
     notifications::{self, Change},
@@ -120,7 +121,14 @@ impl TicketPage {
             "no-department" => ("event-no-department", Ok(String::new())),
             "assigned" => ("event-assigned", Ok(value.to_owned())),
             "unassigned" => ("event-unassigned", Ok(String::new())),
-            "postponed" => ("event-postponed", Ok(value.to_owned())),
+            // Recorded as an ISO day, shown in the reader's language.
+            "postponed" => (
+                "event-postponed",
+                Ok(
+                    Date::parse(value, &format_description!("[year]-[month]-[day]"))
+                        .map_or_else(|_| value.to_owned(), |day| self.ctx.day(day)),
+                ),
+            ),
             "chat" => ("event-chat", Ok(String::new())),
             "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
             "ended" => ("event-chat-ended", Ok(value.to_owned())),
@@ -331,8 +339,8 @@ fn current_properties(ticket: &Ticket) -> Properties {
     }
 }
 
-/// A postponement date: a day after today, from midnight UTC.
-fn parse_postponement(raw: &str) -> Result<OffsetDateTime, &'static str> {
+/// A postponement date: a day after today, from its midnight in the workspace's zone.
+fn parse_postponement(raw: &str, zone: &Zone) -> Result<OffsetDateTime, &'static str> {
     let format = format_description!("[year]-[month]-[day]");
     let day = Date::parse(raw.trim(), &format).map_err(|_| {
         if raw.trim().is_empty() {
@@ -341,7 +349,7 @@ fn parse_postponement(raw: &str) -> Result<OffsetDateTime, &'static str> {
             "input-date-invalid"
         }
     })?;
-    let until = day.with_time(Time::MIDNIGHT).assume_utc();
+    let until = zone.start_of(day);
     if until <= OffsetDateTime::now_utc() {
         return Err("ticket-postpone-future");
     }
@@ -407,7 +415,10 @@ pub(super) async fn set_properties(
     }
     let postponed_until = match (status, form.postponed_until.as_deref()) {
         (Some(Status::Postponed), Some(raw)) => errors
-            .check("postponed_until", parse_postponement(raw))
+            .check(
+                "postponed_until",
+                parse_postponement(raw, &Zone::named(&agent.time_zone)),
+            )
             .map(Some),
         (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
             Some(ticket.postponed_until)
@@ -482,7 +493,10 @@ async fn record_changes(
     let mut events: Vec<(&str, String)> = Vec::new();
     if before.status != properties.status || before.postponed_until != properties.postponed_until {
         match properties.postponed_until {
-            Some(until) => events.push(("postponed", crate::format::date(until))),
+            Some(until) => {
+                let day = Zone::named(&agent.time_zone).local(until).date();
+                events.push(("postponed", format::iso_day(day)));
+            }
             None => events.push(("status", properties.status.as_str().to_owned())),
         }
     }
@@ -607,13 +621,19 @@ mod tests {
 
     #[test]
     fn postponements_are_future_days() {
-        assert!(parse_postponement("2999-01-31").is_ok());
+        assert!(parse_postponement("2999-01-31", &Zone::default()).is_ok());
         assert_eq!(
-            parse_postponement("2000-01-01"),
+            parse_postponement("2000-01-01", &Zone::default()),
             Err("ticket-postpone-future")
         );
-        assert_eq!(parse_postponement("tomorrow"), Err("input-date-invalid"));
-        assert_eq!(parse_postponement(""), Err("input-required"));
+        assert_eq!(
+            parse_postponement("tomorrow", &Zone::default()),
+            Err("input-date-invalid")
+        );
+        assert_eq!(
+            parse_postponement("", &Zone::default()),
+            Err("input-required")
+        );
     }
 
     #[test]

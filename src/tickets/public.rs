@@ -68,6 +68,7 @@ async fn contact_page(
     form: ContactForm,
     errors: FieldErrors,
 ) -> Result<ContactPage, AppError> {
+    let ctx = ctx.for_workspace(workspace.language, &workspace.time_zone);
     let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
     let suggestions = kb::suggestions_for(conn, workspace.id, &form.subject).await?;
     Ok(ContactPage {
@@ -182,7 +183,7 @@ pub(super) async fn contact(
         customer_email: email.as_str(),
         answering: None,
     };
-    acknowledge(&mut tx, &state.config, &workspace, ctx.locale, &opened).await?;
+    acknowledge(&mut tx, &state.config, &workspace, &opened).await?;
     tx.commit().await?;
     tracing::info!(account_id = %workspace.id, number = ticket.number, "contact form ticket");
     flash::success(&session, "contact-sent").await?;
@@ -225,7 +226,7 @@ async fn customer_page(
         .found()?;
     let thread = db::thread(&mut conn, ticket.account_id, ticket.id, true).await?;
     Ok(CustomerTicketPage {
-        ctx,
+        ctx: ctx.for_workspace(ticket.language, &ticket.time_zone),
         workspace,
         token,
         ticket,

@@ -5,10 +5,16 @@ use axum::{
     http::{HeaderMap, Method, header, request::Parts},
 };
 
+use std::borrow::Borrow;
+
+use time::{Date, OffsetDateTime};
+use tower_sessions::Session;
+
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     chat::Availability,
+    format::{self, Zone},
     i18n::Locale,
     input::{Choice, FieldErrors},
     profile::{Avatar, Theme},
@@ -18,10 +24,14 @@ use crate::{
 
 pub struct PageContext {
     pub locale: Locale,
+    /// The workspace's time zone; UTC for pages of no workspace.
+    pub zone: Zone,
     pub csrf_token: String,
     pub agent: Option<AgentBadge>,
     pub nav: Vec<NavItem>,
     pub flashes: Vec<Flash>,
+    /// On pages seen before logging in: the language switch, which leads back to this path.
+    pub language_switch: Option<String>,
 }
 
 /// Who is logged in, as the top bar shows it, and how they like the panel.
@@ -45,10 +55,12 @@ impl PageContext {
     pub fn bare(locale: Locale) -> Self {
         Self {
             locale,
+            zone: Zone::default(),
             csrf_token: String::new(),
             agent: None,
             nav: Vec::new(),
             flashes: Vec::new(),
+            language_switch: None,
         }
     }
 
@@ -60,19 +72,80 @@ impl PageContext {
         self.locale.t_args(key, args)
     }
 
+    /// A page of a workspace's public side (help center, contact form, customer's ticket,
+    /// chat): in the workspace's default language and time zone, whoever reads it.
+    pub fn for_workspace(self, language: Locale, time_zone: &str) -> Self {
+        Self {
+            locale: language,
+            zone: Zone::named(time_zone),
+            language_switch: None,
+            ..self
+        }
+    }
+
+    /// A moment to the minute in the page's language and time zone.
+    pub fn datetime(&self, moment: impl Borrow<OffsetDateTime>) -> String {
+        format::datetime(self.locale, &self.zone, *moment.borrow())
+    }
+
+    /// The day of a moment in the page's language and time zone.
+    pub fn date(&self, moment: impl Borrow<OffsetDateTime>) -> String {
+        format::date(self.locale, &self.zone, *moment.borrow())
+    }
+
+    /// The day of a moment in the time zone as a date input takes it (`2026-11-26`); empty
+    /// for none.
+    pub fn form_date(&self, moment: impl Borrow<Option<OffsetDateTime>>) -> String {
+        moment
+            .borrow()
+            .map(|moment| format::iso_day(self.zone.local(moment).date()))
+            .unwrap_or_default()
+    }
+
+    /// A calendar day in the page's language.
+    pub fn day(&self, day: impl Borrow<Date>) -> String {
+        format::day(self.locale, *day.borrow())
+    }
+
+    /// The languages of the switch, each named in itself, the page's marked.
+    pub fn languages(&self) -> Vec<Choice> {
+        Locale::ALL
+            .into_iter()
+            .map(|l| Choice::new(l.code(), self.t(l.label_key()), l == self.locale))
+            .collect()
+    }
+
     /// The translated message for `field`, if it failed to parse.
     pub fn field_error(&self, errors: &FieldErrors, field: &str) -> Option<String> {
         errors.get(field).map(|key| self.t(key))
     }
 }
 
-/// The language of a visitor who is not logged in.
-pub fn visitor_locale(headers: &HeaderMap) -> Locale {
+/// The session key of the language a visitor chose with the switch of the login pages.
+const VISITOR_LANGUAGE: &str = "language";
+
+/// The language of a visitor who is not logged in: the one they chose with the switch,
+/// or else their browser's.
+pub async fn visitor_locale(session: &Session, headers: &HeaderMap) -> Locale {
+    match session.get::<Locale>(VISITOR_LANGUAGE).await {
+        Ok(Some(chosen)) => chosen,
+        _ => browser_locale(headers),
+    }
+}
+
+/// The first language of the browser's `Accept-Language` that we speak.
+pub fn browser_locale(headers: &HeaderMap) -> Locale {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(Locale::from_accept_language)
         .unwrap_or_default()
+}
+
+/// Remembers the visitor's choice of language for the rest of their session.
+pub async fn choose_visitor_locale(session: &Session, language: Locale) -> Result<(), AppError> {
+    session.insert(VISITOR_LANGUAGE, language).await?;
+    Ok(())
 }
 
 impl FromRequestParts<AppState> for PageContext {
@@ -108,8 +181,13 @@ impl FromRequestParts<AppState> for PageContext {
         } else {
             Vec::new()
         };
+        let locale = match agent {
+            Some(agent) => agent.language,
+            None => visitor_locale(&session, &parts.headers).await,
+        };
         Ok(Self {
-            locale: agent.map_or_else(|| visitor_locale(&parts.headers), |a| a.language),
+            locale,
+            zone: agent.map_or_else(Zone::default, |agent| Zone::named(&agent.time_zone)),
             csrf_token: csrf::token(&session).await?,
             agent: agent.map(|agent| AgentBadge {
                 name: agent.name.clone(),
@@ -120,6 +198,13 @@ impl FromRequestParts<AppState> for PageContext {
             }),
             nav,
             flashes,
+            language_switch: agent.is_none().then(|| {
+                parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/login", |p| p.as_str())
+                    .to_owned()
+            }),
         })
     }
 }

@@ -14,7 +14,10 @@ use tower_sessions::Session;
 use crate::{
     auth,
     error::ErrorDetail,
-    web::{self, PageContext, context::visitor_locale},
+    web::{
+        self, PageContext,
+        context::{browser_locale, visitor_locale},
+    },
 };
 
 #[derive(Template)]
@@ -30,9 +33,10 @@ struct ErrorPage {
 pub async fn render(session: Session, request: Request, next: Next) -> Response {
     // Read before the handler runs: a logout inside it must not change the language.
     let login = auth::session_login(&session).await;
-    let locale = login
-        .as_ref()
-        .map_or_else(|| visitor_locale(request.headers()), |l| l.language);
+    let locale = match &login {
+        Some(login) => login.language,
+        None => visitor_locale(&session, request.headers()).await,
+    };
     let request_id = web::request_id(request.headers()).map(str::to_owned);
     let response = next.run(request).await;
 
@@ -57,7 +61,7 @@ pub async fn render(session: Session, request: Request, next: Next) -> Response 
 /// Outside the session layer: the session could not be saved, which means its store,
 /// PostgreSQL, is not answering. That is a 503 like any other database outage.
 pub async fn render_session_store_failure(request: Request, next: Next) -> Response {
-    let locale = visitor_locale(request.headers());
+    let locale = browser_locale(request.headers());
     let request_id = web::request_id(request.headers()).map(str::to_owned);
     let mut response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || is_html(&response) {

@@ -5,6 +5,7 @@ pub mod context;
 pub mod csrf;
 pub mod error_page;
 pub mod flash;
+pub mod language;
 
 use axum::{
     extract::{FromRequestParts, MatchedPath, Path},

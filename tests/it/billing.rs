@@ -75,8 +75,8 @@ async fn the_owner_sees_plan_seats_period_lines_and_every_plan_priced(db: PgPool
         body.contains("3 agents x $15.00 = $45.00 a month"),
         "{body}"
     );
-    assert!(body.contains("2027-03-15 to 2027-04-14"));
-    assert!(body.contains("<dd>2027-04-15</dd>"), "next invoice");
+    assert!(body.contains("Mar 15, 2027 to Apr 14, 2027"));
+    assert!(body.contains("<dd>Apr 15, 2027</dd>"), "next invoice");
     // The workspace was created with its three seats: they are the period's start.
     assert!(body.contains("Small plan: 3 agents x $15.00"), "{body}");
     assert!(!body.contains("Seat added"));
@@ -127,7 +127,7 @@ async fn a_plan_change_shows_its_cost_then_holds_at_once_is_audited_and_mailed(d
     let page = owner.get("/app/billing").await;
     assert!(page.body.contains("The workspace is already on that plan."));
     assert!(page.body.contains(
-        "Plan changed from Small to Medium on 2027-04-16: 3 agents x $14.00 difference for 15 of 30 days"
+        "Plan changed from Small to Medium on Apr 16, 2027: 3 agents x $14.00 difference for 15 of 30 days"
     ));
     assert!(page.body.contains("$21.00"));
     assert_eq!(app.count("plan_changes").await, 1);
@@ -152,7 +152,7 @@ async fn a_plan_change_shows_its_cost_then_holds_at_once_is_audited_and_mailed(d
     );
     assert!(
         mail.text
-            .contains("from 2027-05-01 the workspace pays $87.00 a month")
+            .contains("from May 1, 2027 the workspace pays $87.00 a month")
     );
     assert!(mail.text.contains(&format!("{}/app/billing", app.base_url)));
 }
@@ -273,14 +273,14 @@ async fn periods_are_invoiced_with_prorated_seats_and_a_restart_catches_up(db: P
 
     let page = owner.get("/app/billing/invoices").await;
     assert!(page.body.contains("INV-0001"));
-    assert!(page.body.contains("2027-01-31 to 2027-02-27"));
+    assert!(page.body.contains("Jan 31, 2027 to Feb 27, 2027"));
     assert!(page.body.contains("$54.64"));
     let first = invoice_id(&app, &acme, 1).await;
     let page = owner.get(&format!("/app/billing/invoices/{first}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Invoice INV-0001"));
     assert!(page.body.contains(
-        "Seat added on 2027-02-10 (nina@acme.test): $15.00 on the Small plan for 18 of 28 days"
+        "Seat added on Feb 10, 2027 (nina@acme.test): $15.00 on the Small plan for 18 of 28 days"
     ));
     assert!(page.body.contains("$9.64"));
     assert!(page.body.contains("Subtotal"));

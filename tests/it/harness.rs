@@ -17,7 +17,6 @@ use frontdesk::{
     auth::{Role, password},
     clock::Clock,
     config::Config,
-    i18n::Locale,
     live::Events,
     mail::OutboxWorker,
     router,
@@ -104,7 +103,7 @@ impl TestApp {
                 gender: Gender::Unspecified,
                 role,
                 password_hash: password_hash().await,
-                language: Locale::En,
+                language: None,
                 temporary_password_expires_at: None,
                 created_at,
             };

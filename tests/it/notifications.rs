@@ -38,7 +38,7 @@ async fn colleague(app: &TestApp, workspace: &Workspace, email: &str, language: 
         gender: Gender::Unspecified,
         role: Role::Agent,
         password_hash: "not a hash",
-        language,
+        language: Some(language),
         temporary_password_expires_at: None,
         created_at: app.clock.now(),
     };

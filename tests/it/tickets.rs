@@ -499,7 +499,7 @@ async fn properties_change_with_events_and_postponed_tickets_wake_up(db: PgPool)
         .assert_redirects_to(&format!("/app/tickets/{number}"));
     let page = admin.get(&format!("/app/tickets/{number}")).await;
     for event in [
-        "Postponed until 2999-12-31",
+        "Postponed until Dec 31, 2999",
         "Priority: Urgent",
         "Department: Support",
         "Assigned to agent of acme",

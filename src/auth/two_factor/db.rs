@@ -124,9 +124,11 @@ pub async fn challenged_agent(
 ) -> sqlx::Result<Option<ChallengedAgent>> {
     sqlx::query_as!(
         ChallengedAgent,
-        r#"select totp_secret as "secret!", language as "language: Locale" from agents
-           where account_id = $1 and id = $2 and deleted_at is null
-             and totp_secret is not null"#,
+        r#"select a.totp_secret as "secret!",
+                  coalesce(a.language, w.language) as "language!: Locale"
+           from agents a join accounts w on w.id = a.account_id
+           where a.account_id = $1 and a.id = $2 and a.deleted_at is null
+             and a.totp_secret is not null"#,
         account_id,
         agent_id,
     )
