@@ -409,3 +409,51 @@ async fn the_default_language_is_one_we_speak(db: PgPool) {
     .unwrap();
     assert!(detail.contains("en → zh-CN"), "{detail}");
 }
+
+#[sqlx::test]
+async fn a_chat_and_its_transcript_are_in_the_workspace_language(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    set_defaults(&app, &acme, "zh-CN", "Asia/Shanghai").await;
+    let visitor = app.client();
+    visitor.get("/help/acme/chat").await;
+    let start = visitor
+        .post(
+            "/help/acme/chat",
+            &[
+                ("name", "小明"),
+                ("email", "xiaoming@example.com"),
+                ("message", "我的包裹在哪里？"),
+            ],
+        )
+        .await;
+    assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
+    let chat = visitor.get(start.location()).await;
+    assert_eq!(page_language(&chat), "zh-CN");
+    assert!(chat.body.contains("我的包裹在哪里？"));
+
+    // The agent reads English; the visitor's transcript is in Chinese, on Shanghai's clocks.
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    choose_language(&agent, "en").await;
+    agent.post("/app/chats/1/accept", &[]).await;
+    agent
+        .post("/app/tickets/1/reply", &[("body", "It left today.")])
+        .await;
+    agent
+        .post("/app/chats/1/end", &[])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    let transcript = app.mail.wait_for("xiaoming@example.com").await;
+    assert!(
+        transcript.text.contains("以下是你与我们的聊天记录"),
+        "{}",
+        transcript.text
+    );
+    assert!(
+        transcript.text.contains("年"),
+        "a Chinese date: {}",
+        transcript.text
+    );
+    assert!(transcript.text.contains("我的包裹在哪里？"));
+    assert!(transcript.text.contains("It left today."));
+}
