@@ -57,13 +57,21 @@ impl Locale {
             &[("language", &self.t(workspace_default.label_key()))],
         );
         std::iter::once(Choice::new("", default, selected.is_empty()))
-            .chain(Self::ALL.into_iter().map(|language| {
+            .chain(self.options(selected))
+            .collect()
+    }
+
+    /// Each language as a choice named in `self`, the one coded `selected` marked.
+    pub fn options(self, selected: &str) -> Vec<Choice> {
+        Self::ALL
+            .into_iter()
+            .map(|language| {
                 Choice::new(
                     language.code(),
                     self.t(language.label_key()),
                     language.code() == selected,
                 )
-            }))
+            })
             .collect()
     }
 

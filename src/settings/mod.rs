@@ -86,12 +86,8 @@ async fn settings_page(
         .iter()
         .map(|zone| Choice::new(zone, zone.as_str(), *zone == form.time_zone))
         .collect();
-    let languages = Locale::ALL
-        .into_iter()
-        .map(|l| Choice::new(l.code(), ctx.t(l.label_key()), l.code() == form.language))
-        .collect();
     Ok(SettingsPage {
-        languages,
+        languages: ctx.locale.options(&form.language),
         chat_snippet: crate::chat::snippet(&state.config, &agent.workspace_slug),
         ctx,
         agent,

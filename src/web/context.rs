@@ -109,10 +109,7 @@ impl PageContext {
 
     /// The languages of the switch, each named in itself, the page's marked.
     pub fn languages(&self) -> Vec<Choice> {
-        Locale::ALL
-            .into_iter()
-            .map(|l| Choice::new(l.code(), self.t(l.label_key()), l == self.locale))
-            .collect()
+        self.locale.options(self.locale.code())
     }
 
     /// The translated message for `field`, if it failed to parse.
