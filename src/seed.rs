@@ -522,8 +522,8 @@ insert into tickets (account_id, id, number, subject, customer_name, customer_em
 select t.account_id, t.id, t.number, t.subject, t.customer_name, t.customer_email,
        t.customer_token, t.channel, t.status, t.priority, t.issue_type, t.department_id,
        t.assignee_id, t.postponed_until, t.last_activity_at, t.created_at,
-       setweight(to_tsvector('english', t.subject), 'A')
-       || setweight(to_tsvector('english', m.bodies), 'B')
+       setweight(search_document(t.subject), 'A')
+       || setweight(search_document(m.bodies), 'B')
 from load_ticket t
 join (select ticket_id, string_agg(body_text, E'\n' order by created_at) as bodies
       from load_message group by ticket_id) m on m.ticket_id = t.id

@@ -551,9 +551,11 @@ pub struct Hit {
     pub text: String,
     /// The search's words as the text search configuration stems them.
     pub stems: Vec<String>,
+    /// The search's CJK terms (two-character pieces), found inside the text's words.
+    pub cjk_terms: Vec<String>,
 }
 
-/// Articles matching `text` by full-text search, best first: title matches weigh more than
+/// Articles matching `text` by full-text search (`search_query`), best first: title matches weigh more than
 /// body matches. Drafts only when `drafts` is set. The snippets are cut in Rust from the
 /// first 5,000 characters: `ts_headline` would parse and stem every word of every hit, the
 /// largest part of a search's cost.
@@ -568,9 +570,10 @@ pub async fn search(
         Hit,
         r#"select a.id, a.slug, a.title, a.status as "status: Status",
                   left(a.body_text, 5000) as "text!",
-                  tsvector_to_array(to_tsvector('english', $2)) as "stems!"
+                  tsvector_to_array(to_tsvector('english', without_cjk($2))) as "stems!",
+                  cjk_terms($2) as "cjk_terms!"
            from (select id, ts_rank(search, q.query) as rank, updated_at
-                 from kb_articles, websearch_to_tsquery('english', $2) q(query)
+                 from kb_articles, search_query($2, $5) q(query)
                  where account_id = $1 and search @@ q.query
                    and ($3 or status = 'published')
                  order by rank desc, updated_at desc, id
@@ -581,6 +584,7 @@ pub async fn search(
         text.as_str(),
         drafts,
         limit,
+        text.match_any,
     )
     .fetch_all(conn)
     .await

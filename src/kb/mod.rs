@@ -109,7 +109,7 @@ pub async fn save_article(
             return Ok(Err(SlugTaken));
         }
         Some(slug) => slug.as_str().to_owned(),
-        None => free_slug(conn, account_id, id, &slugify(&input.title)).await?,
+        None => free_slug(conn, account_id, id, &slugify(&input.title, id)).await?,
     };
     let rendered = markdown::render(&input.body);
     let saved = db::SavedArticle {
@@ -134,9 +134,13 @@ pub async fn save_article(
 
 const SLUG_MAX: usize = 40;
 
-/// The title in lowercase ASCII words joined by dashes, at most `SLUG_MAX` characters;
-/// "article" for a title without such words.
-pub fn slugify(title: &str) -> String {
+/// The title's ASCII words in lowercase, joined by dashes, at most `SLUG_MAX` characters
+/// (`退款 FAQ 2026` gives `faq-2026`). A title without two such characters, a Chinese one,
+/// gives `article-` and the last eight hex digits of the article's id (random in a UUIDv7):
+/// valid, and the same on every save. Pinyin would need a dictionary of words, not of
+/// characters (重置 reads chóng zhì, while 重 alone reads zhòng), too big a dependency for a
+/// slug.
+pub fn slugify(title: &str, id: Uuid) -> String {
     let mut slug = String::new();
     for c in title.to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {
@@ -148,7 +152,7 @@ pub fn slugify(title: &str) -> String {
     slug.truncate(SLUG_MAX);
     let slug = slug.trim_end_matches('-');
     if slug.len() < 2 {
-        "article".to_owned()
+        format!("article-{}", &id.simple().to_string()[24..])
     } else {
         slug.to_owned()
     }
@@ -182,17 +186,34 @@ mod tests {
 
     #[test]
     fn slugs_are_made_of_the_titles_ascii_words() {
+        let id = Uuid::now_v7();
         assert_eq!(
-            slugify("How do I reset my password?"),
+            slugify("How do I reset my password?", id),
             "how-do-i-reset-my-password"
         );
         assert_eq!(
-            slugify("  Refunds & returns -- 2026 "),
+            slugify("  Refunds & returns -- 2026 ", id),
             "refunds-returns-2026"
         );
-        assert_eq!(slugify("如何重置密码"), "article");
-        let long = slugify(&"word ".repeat(20));
+        assert_eq!(slugify("退款 FAQ 2026", id), "faq-2026");
+        assert_eq!(slugify("「退款」FAQ：到账", id), "faq");
+        let long = slugify(&"word ".repeat(20), id);
         assert!(long.len() <= SLUG_MAX && !long.ends_with('-'), "{long}");
         assert!(Slug::parse(&long).is_ok());
+    }
+
+    #[test]
+    fn a_title_without_ascii_words_gets_a_stable_slug_of_its_id() {
+        let id = Uuid::now_v7();
+        for title in ["如何重置密码", "退款 A", "😀", "パスワード", "—"] {
+            let slug = slugify(title, id);
+            assert!(slug.starts_with("article-"), "{slug}");
+            assert_eq!(slug, slugify(title, id));
+            assert!(Slug::parse(&slug).is_ok(), "{slug}");
+        }
+        assert_ne!(
+            slugify("如何重置密码", id),
+            slugify("如何重置密码", Uuid::now_v7())
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! Searching articles: full-text search over the stored weighted tsvector (titles above
-//! bodies) with `websearch_to_tsquery`, which takes any text without an error; when nothing
-//! matches, titles with a similar word ("did you mean"). The same search serves the help
-//! center (published articles), the panel (drafts too), the contact form's suggestions and
-//! the ticket page.
+//! bodies) with the database's `search_query` (`websearch_to_tsquery` of the words, the
+//! two-character pieces of Chinese, Japanese and Korean text; see the `cjk_search`
+//! migration), which takes any text without an error; when nothing matches, titles with a
+//! similar word ("did you mean"). The same search serves the help center (published
+//! articles), the panel (drafts too), the contact form's suggestions and the ticket page.
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -10,13 +11,17 @@ use super::db::{self, ArticleLink, Hit};
 
 /// Longest search text used, in characters; the rest of a longer one is ignored.
 const SEARCH_LIMIT: usize = 200;
-/// Words of a snippet, and how many of them come before its first match.
-const SNIPPET_WORDS: usize = 32;
-const SNIPPET_LEAD: usize = 8;
+/// Characters of a snippet, and how many of them may come before its first match.
+const SNIPPET_CHARS: usize = 200;
+const SNIPPET_LEAD_CHARS: usize = 50;
 
 /// What a visitor typed, made fit for the queries: trimmed, without control characters
 /// (PostgreSQL refuses NUL in text), at most `SEARCH_LIMIT` characters.
-pub struct SearchText(String);
+pub struct SearchText {
+    text: String,
+    /// Any word may match, not all of them.
+    pub match_any: bool,
+}
 
 impl SearchText {
     /// `None` for a search of nothing.
@@ -27,23 +32,29 @@ impl SearchText {
             .take(SEARCH_LIMIT)
             .collect();
         let text = text.trim();
-        (!text.is_empty()).then(|| Self(text.to_owned()))
+        (!text.is_empty()).then(|| Self {
+            text: text.to_owned(),
+            match_any: false,
+        })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The same words, any of which may match (`websearch_to_tsquery` needs all of them):
     /// what a customer types as a subject is a sentence, not search terms.
     pub fn any_word(&self) -> Self {
         let words: Vec<&str> = self
-            .0
+            .text
             .split(|c: char| c.is_whitespace() || c == '"')
             .map(|word| word.trim_start_matches('-'))
             .filter(|word| !word.is_empty() && !word.eq_ignore_ascii_case("or"))
             .collect();
-        Self(words.join(" or "))
+        Self {
+            text: words.join(" or "),
+            match_any: true,
+        }
     }
 }
 
@@ -76,10 +87,10 @@ pub async fn find(
 }
 
 impl Hit {
-    /// A passage of the text around its first word that matches the search, as HTML: the
-    /// text escaped, the matching words in `<mark>`.
+    /// A passage of the text around its first match of the search, as HTML: the text
+    /// escaped, the matches in `<mark>`.
     pub fn snippet_html(&self) -> String {
-        snippet_html(&self.text, &self.stems)
+        snippet_html(&self.text, &self.stems, &self.cjk_terms)
     }
 }
 
@@ -98,8 +109,9 @@ fn matches(word: &str, stems: &[String]) -> bool {
     })
 }
 
-fn snippet_html(text: &str, stems: &[String]) -> String {
-    // The words of the text with where each begins and ends.
+/// The words of the text (runs of letters and digits) with where each begins and ends. A
+/// run of Chinese is one "word" up to its punctuation, a clause rather than a word.
+fn words(text: &str) -> Vec<(usize, usize)> {
     let mut words = Vec::new();
     let mut start = None;
     for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
@@ -112,42 +124,107 @@ fn snippet_html(text: &str, stems: &[String]) -> String {
             _ => {}
         }
     }
-    let first = words
+    words
+}
+
+/// What to mark, in order and without overlaps: the words that match a stem, and every
+/// place of a CJK term, which sits inside such a clause-long word.
+fn marks(
+    text: &str,
+    words: &[(usize, usize)],
+    stems: &[String],
+    terms: &[String],
+) -> Vec<(usize, usize)> {
+    let mut marks: Vec<(usize, usize)> = words
         .iter()
-        .position(|&(from, to)| matches(&text[from..to], stems))
-        .unwrap_or(0);
-    let shown_from = first.saturating_sub(SNIPPET_LEAD);
-    let shown_to = words.len().min(shown_from + SNIPPET_WORDS);
-    let shown = &words[shown_from..shown_to];
-    // From the text's very beginning, and to its very end, when the passage reaches them.
-    let begin = match shown_from {
-        0 => 0,
-        n => words[n].0,
+        .copied()
+        .filter(|&(from, to)| matches(&text[from..to], stems))
+        .collect();
+    for term in terms.iter().filter(|term| !term.is_empty()) {
+        marks.extend(
+            text.match_indices(term.as_str())
+                .map(|(at, found)| (at, at + found.len())),
+        );
+    }
+    marks.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(marks.len());
+    for (from, to) in marks {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
+}
+
+/// Where the text is `n` characters before (or after) byte `at`, as far as it goes.
+fn chars_before(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(at, |(i, _)| i)
+}
+
+fn chars_after(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// The passage shown: whole words from shortly before the first mark, up to
+/// `SNIPPET_CHARS` characters; cut inside a word only when one word alone is longer (a
+/// Chinese clause).
+fn window(text: &str, words: &[(usize, usize)], first_mark: usize) -> (usize, usize) {
+    let earliest = chars_before(text, first_mark, SNIPPET_LEAD_CHARS);
+    let begin = match words.iter().position(|&(_, to)| to > earliest) {
+        _ if earliest == 0 => 0,
+        Some(n) if words[n].0 >= earliest => words[n].0,
+        // A word begins before: start at the next one, unless the match is inside this one.
+        Some(n) if words[n].1 <= first_mark => words.get(n + 1).map_or(earliest, |word| word.0),
+        _ => earliest,
     };
-    let end = match shown.last() {
-        Some(_) if shown_to == words.len() => text.len(),
-        Some(&(_, to)) => to,
-        None => return String::new(),
-    };
+    let latest = chars_after(text, begin, SNIPPET_CHARS);
+    if latest == text.len() {
+        return (begin, latest);
+    }
+    let end = words
+        .iter()
+        .take_while(|&&(_, to)| to <= latest)
+        .map(|&(_, to)| to)
+        .last()
+        .filter(|&to| to > begin)
+        .unwrap_or(latest);
+    (begin, end)
+}
+
+fn snippet_html(text: &str, stems: &[String], cjk_terms: &[String]) -> String {
+    let words = words(text);
+    let marks = marks(text, &words, stems, cjk_terms);
+    let (begin, end) = window(text, &words, marks.first().map_or(0, |&(from, _)| from));
+    if text[begin..end].trim().is_empty() {
+        return String::new();
+    }
     let mut html = String::with_capacity(end - begin + 64);
-    if shown_from > 0 {
+    if begin > 0 {
         html.push_str("… ");
     }
     let mut at = begin;
-    for &(from, to) in shown {
-        escape_into(&mut html, &text[at..from]);
-        let word = &text[from..to];
-        if matches(word, stems) {
-            html.push_str("<mark>");
-            escape_into(&mut html, word);
-            html.push_str("</mark>");
-        } else {
-            escape_into(&mut html, word);
+    for (from, to) in marks {
+        let (from, to) = (from.max(begin), to.min(end));
+        if from >= to {
+            continue;
         }
+        escape_into(&mut html, &text[at..from]);
+        html.push_str("<mark>");
+        escape_into(&mut html, &text[from..to]);
+        html.push_str("</mark>");
         at = to;
     }
     escape_into(&mut html, &text[at..end]);
-    if shown_to < words.len() {
+    if end < text.len() {
         html.push_str(" …");
     }
     html
@@ -172,25 +249,33 @@ fn escape_into(html: &mut String, text: &str) {
 mod tests {
     use super::*;
 
+    fn owned(words: &[&str]) -> Vec<String> {
+        words.iter().map(|&word| word.to_owned()).collect()
+    }
+
     #[test]
     fn search_text_drops_control_characters_and_is_bounded() {
         assert!(SearchText::parse("  \t\n ").is_none());
-        let text = SearchText::parse("a\0b\u{7}c").map(|t| t.0);
+        let text = SearchText::parse("a\0b\u{7}c").map(|t| t.text);
         assert_eq!(text.as_deref(), Some("a b c"));
-        let long = SearchText::parse(&"ü".repeat(10_000)).map(|t| t.0.chars().count());
+        let long = SearchText::parse(&"ü".repeat(10_000)).map(|t| t.text.chars().count());
         assert_eq!(long, Some(SEARCH_LIMIT));
     }
 
     #[test]
     fn any_word_joins_the_words_with_or() {
-        let text = SearchText::parse("refund \"late\" -order or").map(|t| t.any_word().0);
-        assert_eq!(text.as_deref(), Some("refund or late or order"));
+        let text = SearchText::parse("refund \"late\" -order or").map(|t| t.any_word());
+        assert_eq!(
+            text.as_ref().map(|t| t.as_str()),
+            Some("refund or late or order")
+        );
+        assert!(text.is_some_and(|t| t.match_any));
     }
 
     #[test]
     fn snippets_escape_the_text_and_mark_the_matches() {
-        let stems = ["refund".to_owned(), "compani".to_owned()];
-        let html = snippet_html("<img src=x> Refunds & the company's refund.", &stems);
+        let stems = owned(&["refund", "compani"]);
+        let html = snippet_html("<img src=x> Refunds & the company's refund.", &stems, &[]);
         assert_eq!(
             html,
             "&lt;img src=x&gt; <mark>Refunds</mark> &amp; the <mark>company</mark>&#39;s <mark>refund</mark>."
@@ -200,13 +285,47 @@ mod tests {
     #[test]
     fn snippets_start_shortly_before_the_first_match() {
         let text = format!("{} needle {}", "hay ".repeat(50), "straw ".repeat(50));
-        let html = snippet_html(&text, &["needl".to_owned()]);
+        let html = snippet_html(&text, &owned(&["needl"]), &[]);
         assert!(html.starts_with("… hay "), "{html}");
         assert!(html.contains("<mark>needle</mark>"));
-        assert!(html.ends_with(" …"), "{html}");
-        assert_eq!(html.matches("hay").count(), SNIPPET_LEAD);
-        let unmatched = snippet_html("Just some words.", &["zebra".to_owned()]);
+        assert!(html.ends_with("straw …"), "{html}");
+        let lead = html
+            .split("<mark>")
+            .next()
+            .map_or(0, |lead| lead.chars().count());
+        assert!((40..=2 + SNIPPET_LEAD_CHARS).contains(&lead), "{html}");
+        assert!(html.chars().count() <= SNIPPET_CHARS + 20, "{html}");
+        let unmatched = snippet_html("Just some words.", &owned(&["zebra"]), &[]);
         assert_eq!(unmatched, "Just some words.");
-        assert_eq!(snippet_html("", &[]), "");
+        assert_eq!(snippet_html("", &[], &[]), "");
+    }
+
+    #[test]
+    fn snippets_mark_chinese_terms_inside_their_clause() {
+        let terms = owned(&["重置", "置密", "密码"]);
+        let html = snippet_html("如何重置密码？请点击“忘记密码”。", &[], &terms);
+        assert_eq!(
+            html,
+            "如何<mark>重置密码</mark>？请点击“忘记<mark>密码</mark>”。"
+        );
+        let mixed = snippet_html("Refund 退款 <b>", &owned(&["refund"]), &owned(&["退款"]));
+        assert_eq!(mixed, "<mark>Refund</mark> <mark>退款</mark> &lt;b&gt;");
+    }
+
+    #[test]
+    fn a_long_chinese_clause_is_cut_around_its_match() {
+        let text = format!("{}退款{}", "没有".repeat(300), "到账".repeat(300));
+        let html = snippet_html(&text, &[], &owned(&["退款"]));
+        assert!(html.starts_with("… 没有"), "{html}");
+        assert!(html.ends_with("到账 …"), "{html}");
+        let lead = html
+            .split("<mark>")
+            .next()
+            .map_or(0, |lead| lead.chars().count());
+        assert_eq!(lead, 2 + SNIPPET_LEAD_CHARS);
+        assert_eq!(
+            html.chars().count(),
+            2 + SNIPPET_CHARS + "<mark></mark>".len() + 2
+        );
     }
 }

@@ -58,7 +58,7 @@ pub async fn insert_ticket(
                               customer_token, channel, status, issue_type, department_id,
                               assignee_id, search)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                 setweight(to_tsvector('english', $4), 'A'))",
+                 setweight(search_document($4), 'A'))",
         account_id,
         created.id,
         number,
@@ -219,7 +219,7 @@ pub async fn insert_message(
             "update tickets
              set last_activity_at = now(),
                  search = case when length(search) < 20000
-                          then search || setweight(to_tsvector('english', left($3, 20000)), 'B')
+                          then search || setweight(search_document(left($3, 20000)), 'B')
                           else search end
              where account_id = $1 and id = $2",
             account_id,
@@ -834,9 +834,9 @@ pub async fn list(
     }
     if let Some(search) = &filter.search {
         query
-            .push(" and t.search @@ websearch_to_tsquery('english', ")
+            .push(" and t.search @@ search_query(")
             .push_bind(search)
-            .push(")");
+            .push(", false)");
     }
     if let Some((at, id)) = filter.after {
         query

@@ -24,6 +24,7 @@ mod permissions;
 mod profile;
 mod reports;
 mod reset;
+mod search;
 mod signup;
 mod stack;
 mod throttle;
