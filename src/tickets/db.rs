@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, format, profile::Avatar};
+use crate::{crypto, format, i18n::Locale, profile::Avatar};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -473,8 +473,8 @@ pub struct AttachmentInfo {
 }
 
 impl AttachmentInfo {
-    pub fn size_text(&self) -> String {
-        format::bytes(i64::from(self.size))
+    pub fn size_text(&self, locale: Locale) -> String {
+        format::bytes(locale, i64::from(self.size))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The panel in a real headless Chromium, driven over WebDriver as a person would use it:
-//! the login page, the profile's theme. Where Chromium's driver is not installed (a fresh
-//! machine without root), these tests say so and pass over themselves; `make test` installs
-//! it when it may.
+//! the login page, the profile's theme and language. Where Chromium's driver is not
+//! installed (a fresh machine without root), these tests say so and pass over themselves;
+//! `make test` installs it when it may.
 use std::{
     net::{TcpListener, TcpStream},
     path::PathBuf,
@@ -12,6 +12,8 @@ use std::{
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::json;
 use sqlx::PgPool;
+
+use frontdesk::i18n::Locale;
 
 use crate::harness::{PASSWORD, TestApp};
 
@@ -306,4 +308,86 @@ async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
         .unwrap();
     assert_eq!(plan, "medium");
     owner.close().await.unwrap();
+}
+
+/// Chooses `language` on the profile page and saves it, as a person does.
+async fn choose_language(app: &TestApp, browser: &Browser, language: &str) {
+    browser
+        .goto(&format!("{}/app/profile", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("select[name=language]"))
+        .await
+        .unwrap()
+        .select_by_value(language)
+        .await
+        .unwrap();
+    click(
+        browser,
+        Locator::Css("form[action=\"/app/profile\"] button[type=submit]"),
+    )
+    .await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".flash-success"))
+        .await
+        .unwrap();
+}
+
+/// The navigation's links and the page's heading, as shown.
+async fn navigation_and_heading(browser: &Browser) -> (Vec<String>, String) {
+    let mut links = Vec::new();
+    for link in browser.find_all(Locator::Css("nav.nav a")).await.unwrap() {
+        links.push(link.text().await.unwrap());
+    }
+    let heading = browser.find(Locator::Css("main h1")).await.unwrap();
+    (links, heading.text().await.unwrap())
+}
+
+#[sqlx::test]
+async fn an_agent_switches_the_panel_to_chinese_and_back_to_english(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let browser = driver.browser().await;
+    log_in(&app, &browser, "acme", "agent@acme.test").await;
+    // An agent's links: queue, tickets, chats, own report, knowledge base.
+    let nav_keys = [
+        "nav-queue",
+        "nav-tickets",
+        "nav-chats",
+        "nav-my-report",
+        "nav-kb",
+    ];
+    let expected = |locale: Locale| {
+        let links: Vec<String> = nav_keys.iter().map(|key| locale.t(key)).collect();
+        (links, locale.t("profile-title"))
+    };
+
+    choose_language(&app, &browser, "zh-CN").await;
+    let (links, heading) = navigation_and_heading(&browser).await;
+    assert_eq!((links.clone(), heading.clone()), expected(Locale::ZhCn));
+    assert_eq!(links[0], "队列");
+    assert_eq!(heading, "您的个人资料");
+    let language = evaluate(&browser, "return document.documentElement.lang;").await;
+    assert_eq!(language, json!("zh-CN"));
+    browser
+        .goto(&format!("{}/app", app.base_url))
+        .await
+        .unwrap();
+    let heading = browser.find(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "欢迎，agent of acme");
+
+    choose_language(&app, &browser, "en").await;
+    let (links, heading) = navigation_and_heading(&browser).await;
+    assert_eq!((links.clone(), heading.clone()), expected(Locale::En));
+    assert_eq!(
+        (links[0].as_str(), heading.as_str()),
+        ("Queue", "Your profile")
+    );
+    browser.close().await.unwrap();
 }

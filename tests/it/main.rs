@@ -16,6 +16,7 @@ mod departments;
 mod harness;
 mod inbound;
 mod kb;
+mod languages;
 mod notifications;
 mod outbox;
 mod password;
