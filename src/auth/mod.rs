@@ -16,7 +16,7 @@ use axum::{Router, routing::get, routing::post};
 pub use current::{CurrentAgent, require_permission};
 pub use db::{delete_expired, start_login};
 pub use permission::{Permission, Role};
-pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, log_in, session_login};
+pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, change_language, log_in, session_login};
 
 use crate::AppState;
 

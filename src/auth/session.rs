@@ -54,6 +54,16 @@ pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, A
     Ok(session.get(KEY).await?)
 }
 
+/// Keeps the session's copy of the agent's language in step when they change it, so that
+/// error pages follow at once (another browser's session follows at its next login).
+pub async fn change_language(session: &Session, language: Locale) -> Result<(), AppError> {
+    if let Some(mut identity) = current_login(session).await? {
+        identity.language = language;
+        session.insert(KEY, identity).await?;
+    }
+    Ok(())
+}
+
 /// The session's login for pages about errors: a session that cannot be read (its store
 /// being down, say) counts as logged out.
 pub async fn session_login(session: &Session) -> Option<LoginIdentity> {

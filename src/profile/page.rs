@@ -17,7 +17,7 @@ use crate::{
         Gender,
         form::{NAME_MAX, parse_gender},
     },
-    auth::CurrentAgent,
+    auth::{self, CurrentAgent},
     i18n::Locale,
     input::{Choice, FieldErrors, long_text, optional_text, required_text},
     web::{PageContext, flash},
@@ -185,6 +185,7 @@ pub(super) async fn save_profile(
         &profile,
     )
     .await?;
+    auth::change_language(&session, profile.language).await?;
     tracing::info!(agent_id = %agent.id, "profile saved");
     flash::success(&session, "profile-saved").await?;
     Ok(Redirect::to("/app/profile").into_response())
