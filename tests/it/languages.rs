@@ -509,6 +509,9 @@ async fn every_panel_page_is_chinese_for_every_role(db: PgPool) {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
+/// Who sends it, where, and the fields.
+type FormWithMistakes<'a> = (&'a Client, String, Vec<(&'a str, &'a str)>);
+
 #[sqlx::test]
 async fn forms_sent_back_with_mistakes_are_chinese(db: PgPool) {
     let app = TestApp::spawn_at(db, datetime!(2027-01-05 09:00 UTC)).await;
@@ -516,7 +519,7 @@ async fn forms_sent_back_with_mistakes_are_chinese(db: PgPool) {
     let agent = seeded.person(Role::Agent);
     let owner = seeded.person(Role::Owner);
     let article = seeded.article;
-    let forms: [(&Client, String, Vec<(&str, &str)>); 5] = [
+    let forms: [FormWithMistakes; 5] = [
         (
             agent,
             format!("/app/kb/articles/{article}/edit"),
