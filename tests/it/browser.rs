@@ -145,24 +145,7 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
     // The avatar menu leads to the profile, where the theme is chosen.
     click(&browser, Locator::Css(".who summary")).await;
     click(&browser, Locator::LinkText("Profile")).await;
-    browser
-        .find(Locator::Css("select[name=theme]"))
-        .await
-        .unwrap()
-        .select_by_value("dark")
-        .await
-        .unwrap();
-    click(
-        &browser,
-        Locator::Css("form[action=\"/app/profile\"] button[type=submit]"),
-    )
-    .await;
-    browser
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
+    save_choice_on_profile(&browser, "theme", "dark").await;
     // Applied to the whole panel on the next page: dark colours, whatever the system says.
     browser
         .goto(&format!("{}/app", app.base_url))
@@ -310,17 +293,13 @@ async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
     owner.close().await.unwrap();
 }
 
-/// Chooses `language` on the profile page and saves it, as a person does.
-async fn choose_language(app: &TestApp, browser: &Browser, language: &str) {
+/// On the open profile page, chooses `value` in the select `name` and saves the profile.
+async fn save_choice_on_profile(browser: &Browser, name: &str, value: &str) {
     browser
-        .goto(&format!("{}/app/profile", app.base_url))
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("select[name=language]"))
+        .find(Locator::Css(&format!("select[name={name}]")))
         .await
         .unwrap()
-        .select_by_value(language)
+        .select_by_value(value)
         .await
         .unwrap();
     click(
@@ -334,6 +313,15 @@ async fn choose_language(app: &TestApp, browser: &Browser, language: &str) {
         .for_element(Locator::Css(".flash-success"))
         .await
         .unwrap();
+}
+
+/// Opens the profile and saves `language` there, as a person does.
+async fn choose_language(app: &TestApp, browser: &Browser, language: &str) {
+    browser
+        .goto(&format!("{}/app/profile", app.base_url))
+        .await
+        .unwrap();
+    save_choice_on_profile(browser, "language", language).await;
 }
 
 /// The navigation's links and the page's heading, as shown.
