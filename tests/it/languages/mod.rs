@@ -213,6 +213,56 @@ async fn every_public_page_is_chinese(db: PgPool) {
     assert!(widget.header("vary").contains("accept-language"));
 }
 
+#[sqlx::test]
+async fn emails_to_agents_who_read_chinese_are_chinese(db: PgPool) {
+    let app = TestApp::spawn_at(db, datetime!(2027-01-05 09:00 UTC)).await;
+    let seeded = seed(&app).await;
+    // The admin, who reads Chinese, hands ticket 2 to the agent, who does too.
+    let agent = seeded.workspace.person(Role::Agent);
+    let fields = [("assignee", agent.id.to_string())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let admin = seeded.person(Role::Admin);
+    let saved = admin.post("/app/tickets/2/properties", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let notice = app.mail.wait_for(&agent.email).await;
+    // The invitation goes out in the inviter's language; its credential lines are the same
+    // in every language (DESIGN.md).
+    let invitation = app.mail.wait_for("zhaomin@huaxia.test").await;
+    let credentials = [
+        "Workspace: huaxia",
+        "Email: zhaomin@huaxia.test",
+        "Password: ",
+    ];
+    for label in credentials {
+        assert!(
+            invitation.text.lines().any(|line| line.starts_with(label)),
+            "{label}: {}",
+            invitation.text
+        );
+    }
+    let invitation_text: String = invitation
+        .text
+        .lines()
+        .filter(|line| !credentials.iter().any(|label| line.starts_with(label)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // The invitation's Chinese text names the credential labels to explain them.
+    let labels: &[&str] = &["Workspace", "Email", "Password"];
+    for (what, text, allowed) in [
+        ("notice subject", notice.subject.as_str(), &[][..]),
+        ("notice", notice.text.as_str(), &[]),
+        ("invitation subject", invitation.subject.as_str(), &[]),
+        ("invitation", invitation_text.as_str(), labels),
+    ] {
+        assert!(has_chinese(text), "{what}: {text}");
+        let words: Vec<String> = english_words(text)
+            .into_iter()
+            .filter(|word| !allowed.contains(&word.as_str()))
+            .collect();
+        assert!(words.is_empty(), "{what}: {words:?} in {text}");
+    }
+}
+
 /// Every message of the Chinese catalog is Chinese (or allowed Latin words), except the
 /// invitation's credential labels `Workspace:`, `Email:` and `Password:`, the same in every
 /// language (DESIGN.md), and the Chinese sentence that explains them.
