@@ -266,17 +266,7 @@ async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
         consequence.ends_with("then $87.00 a month."),
         "{consequence}"
     );
-    click(
-        &owner,
-        Locator::Css("form[action=\"/app/billing/plan\"] button[type=submit]"),
-    )
-    .await;
-    owner
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
+    submit_and_wait_for_success(&owner, "/app/billing/plan").await;
     let current = owner
         .find(Locator::Css("main h2"))
         .await
@@ -302,11 +292,13 @@ async fn save_choice_on_profile(browser: &Browser, name: &str, value: &str) {
         .select_by_value(value)
         .await
         .unwrap();
-    click(
-        browser,
-        Locator::Css("form[action=\"/app/profile\"] button[type=submit]"),
-    )
-    .await;
+    submit_and_wait_for_success(browser, "/app/profile").await;
+}
+
+/// Submits the form that posts to `action` and waits for the next page's success message.
+async fn submit_and_wait_for_success(browser: &Browser, action: &str) {
+    let button = format!("form[action=\"{action}\"] button[type=submit]");
+    click(browser, Locator::Css(&button)).await;
     browser
         .wait()
         .at_most(Duration::from_secs(10))
