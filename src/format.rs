@@ -138,16 +138,19 @@ pub fn duration(locale: Locale, seconds: i64) -> String {
     }
 }
 
-/// A size in bytes as people read it: `512 B`, `1.5 KB`, `2.0 MB`.
-pub fn bytes(size: i64) -> String {
+/// A size in bytes as people read it in `locale`: `512 B`, `1.5 KB`, `2.0 MB`.
+pub fn bytes(locale: Locale, size: i64) -> String {
     const KB: f64 = 1024.0;
     let size_f = size as f64;
     if size < 1024 {
-        format!("{size} B")
+        locale.t_args("size-bytes", &[("size", &size.to_string())])
     } else if size_f < KB * KB {
-        format!("{:.1} KB", size_f / KB)
+        locale.t_args("size-kb", &[("size", &format!("{:.1}", size_f / KB))])
     } else {
-        format!("{:.1} MB", size_f / (KB * KB))
+        locale.t_args(
+            "size-mb",
+            &[("size", &format!("{:.1}", size_f / (KB * KB)))],
+        )
     }
 }
 
@@ -176,9 +179,10 @@ mod tests {
 
     #[test]
     fn sizes_are_in_the_largest_fitting_unit() {
-        assert_eq!(bytes(512), "512 B");
-        assert_eq!(bytes(1536), "1.5 KB");
-        assert_eq!(bytes(2 * 1024 * 1024), "2.0 MB");
+        assert_eq!(bytes(Locale::En, 512), "512 B");
+        assert_eq!(bytes(Locale::ZhCn, 512), "512 字节");
+        assert_eq!(bytes(Locale::En, 1536), "1.5 KB");
+        assert_eq!(bytes(Locale::En, 2 * 1024 * 1024), "2.0 MB");
     }
 
     #[test]

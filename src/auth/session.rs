@@ -44,22 +44,6 @@ pub async fn log_in(
     csrf::rotate(session).await
 }
 
-/// The logged-in session's language, after the agent changed it (error pages read it).
-pub async fn set_session_language(session: &Session, language: Locale) -> Result<(), AppError> {
-    if let Some(identity) = current_login(session).await? {
-        session
-            .insert(
-                KEY,
-                LoginIdentity {
-                    language,
-                    ..identity
-                },
-            )
-            .await?;
-    }
-    Ok(())
-}
-
 /// Gives a logged-in session its inactivity timeout for this request's save.
 pub fn keep_logged_in(session: &Session) {
     session.set_expiry(Some(Expiry::OnInactivity(INACTIVITY_TIMEOUT)));
@@ -68,6 +52,16 @@ pub fn keep_logged_in(session: &Session) {
 /// The session's login, if any.
 pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, AppError> {
     Ok(session.get(KEY).await?)
+}
+
+/// Keeps the session's copy of the agent's language in step when they change it, so that
+/// error pages follow at once (another browser's session follows at its next login).
+pub async fn change_language(session: &Session, language: Locale) -> Result<(), AppError> {
+    if let Some(mut identity) = current_login(session).await? {
+        identity.language = language;
+        session.insert(KEY, identity).await?;
+    }
+    Ok(())
 }
 
 /// The session's login for pages about errors: a session that cannot be read (its store

@@ -23,11 +23,14 @@ use crate::{
     error::Found,
     input::FieldErrors,
     router::CONTENT_SECURITY_POLICY,
+    tickets,
     web::{PageContext, flash},
 };
 
 /// The button's script; it finds the chat page from its own address.
 const WIDGET_SCRIPT: &str = include_str!("widget.js");
+/// Where the script takes its button's label.
+const LABEL_PLACEHOLDER: &str = "'{{label}}'";
 const MAX_ORIGINS: usize = 20;
 
 /// The line admins paste into their site.
@@ -38,15 +41,23 @@ pub fn snippet(config: &Config, workspace: &str) -> String {
     )
 }
 
-/// `GET /widget/{workspace}.js`.
+/// `GET /widget/{workspace}.js`: the script with its button's label in the workspace's
+/// language, like the chat it opens (the script runs on the company's site, where no page
+/// of ours could carry the label).
 pub(super) async fn widget(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = file.strip_suffix(".js").ok_or(AppError::NotFound)?;
-    origins_by_slug(&mut *state.db.acquire().await?, slug)
+    let workspace = tickets::db::workspace_by_slug(&mut *state.db.acquire().await?, slug)
         .await
         .found()?;
+    let label = workspace.language.t("chat-widget-button");
+    // A JSON string is a JavaScript string literal, escaped.
+    let script = WIDGET_SCRIPT.replace(
+        LABEL_PLACEHOLDER,
+        &serde_json::to_string(&label).map_err(anyhow::Error::from)?,
+    );
     let headers = [
         (
             header::CONTENT_TYPE,
@@ -57,7 +68,7 @@ pub(super) async fn widget(
             HeaderValue::from_static("public, max-age=300"),
         ),
     ];
-    Ok((headers, WIDGET_SCRIPT).into_response())
+    Ok((headers, script).into_response())
 }
 
 /// Lets the workspace's listed origins frame the visitor's chat pages: their response's

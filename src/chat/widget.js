@@ -18,7 +18,7 @@
   var button = document.createElement('button');
   button.id = 'frontdesk-chat-button';
   button.type = 'button';
-  button.textContent = script.getAttribute('data-label') || 'Chat';
+  button.textContent = '{{label}}';
   button.setAttribute('aria-expanded', 'false');
   var style = button.style;
   style.position = 'fixed';

@@ -191,7 +191,7 @@ pub(super) async fn save_profile(
     .await?;
     tracing::info!(agent_id = %agent.id, "profile saved");
     let language = profile.language.unwrap_or(agent.workspace_language);
-    auth::set_session_language(&session, language).await?;
+    auth::change_language(&session, language).await?;
     flash::success(&session, "profile-saved").await?;
     Ok(Redirect::to("/app/profile").into_response())
 }

@@ -87,7 +87,7 @@ async fn settings_page(
         .map(|zone| Choice::new(zone, zone.as_str(), *zone == form.time_zone))
         .collect();
     Ok(SettingsPage {
-        languages: ctx.locale.options(&form.language),
+        languages: Locale::options(&form.language),
         chat_snippet: crate::chat::snippet(&state.config, &agent.workspace_slug),
         ctx,
         agent,
@@ -193,11 +193,9 @@ async fn update_settings(
         changes.push(format!("{} → {zone}", before.time_zone));
     }
     if let Some(language) = language.filter(|language| *language != agent.workspace_language) {
-        changes.push(format!(
-            "{} → {}",
-            agent.workspace_language.code(),
-            language.code()
-        ));
+        // Each language by its own name, which reads the same in every language.
+        let (before, after) = (agent.workspace_language.own_name(), language.own_name());
+        changes.push(format!("{before} → {after}"));
     }
     if before.require_2fa != require_2fa {
         changes.push(audit::require_2fa_detail(require_2fa).to_owned());

@@ -465,8 +465,8 @@ pub struct AttachmentInfo {
 }
 
 impl AttachmentInfo {
-    pub fn size_text(&self) -> String {
-        format::bytes(i64::from(self.size))
+    pub fn size_text(&self, locale: Locale) -> String {
+        format::bytes(locale, i64::from(self.size))
     }
 }
 

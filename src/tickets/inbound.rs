@@ -157,7 +157,10 @@ impl InboundMail {
             text.push('\n');
             text.push_str(&locale.t_args(
                 "inbound-attachment-not-kept",
-                &[("name", name), ("size", &crate::format::bytes(*size))],
+                &[
+                    ("name", name),
+                    ("size", &crate::format::bytes(locale, *size)),
+                ],
             ));
         }
         text

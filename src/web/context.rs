@@ -109,7 +109,7 @@ impl PageContext {
 
     /// The languages of the switch, each named in itself, the page's marked.
     pub fn languages(&self) -> Vec<Choice> {
-        self.locale.options(self.locale.code())
+        Locale::options(self.locale.code())
     }
 
     /// The translated message for `field`, if it failed to parse.

@@ -1,7 +1,7 @@
 //! The panel in a real headless Chromium, driven over WebDriver as a person would use it:
-//! the login page, the profile's theme. Where Chromium's driver is not installed (a fresh
-//! machine without root), these tests say so and pass over themselves; `make test` installs
-//! it when it may.
+//! the login page, the profile's theme and language. Where Chromium's driver is not
+//! installed (a fresh machine without root), these tests say so and pass over themselves;
+//! `make test` installs it when it may.
 use std::{
     net::{TcpListener, TcpStream},
     path::PathBuf,
@@ -12,6 +12,8 @@ use std::{
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::json;
 use sqlx::PgPool;
+
+use frontdesk::i18n::Locale;
 
 use crate::harness::{PASSWORD, TestApp};
 
@@ -143,24 +145,7 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
     // The avatar menu leads to the profile, where the theme is chosen.
     click(&browser, Locator::Css(".who summary")).await;
     click(&browser, Locator::LinkText("Profile")).await;
-    browser
-        .find(Locator::Css("select[name=theme]"))
-        .await
-        .unwrap()
-        .select_by_value("dark")
-        .await
-        .unwrap();
-    click(
-        &browser,
-        Locator::Css("form[action=\"/app/profile\"] button[type=submit]"),
-    )
-    .await;
-    browser
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
+    save_choice_on_profile(&browser, "theme", "dark").await;
     // Applied to the whole panel on the next page: dark colours, whatever the system says.
     browser
         .goto(&format!("{}/app", app.base_url))
@@ -281,17 +266,7 @@ async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
         consequence.ends_with("then $87.00 a month."),
         "{consequence}"
     );
-    click(
-        &owner,
-        Locator::Css("form[action=\"/app/billing/plan\"] button[type=submit]"),
-    )
-    .await;
-    owner
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
+    submit_and_wait_for_success(&owner, "/app/billing/plan").await;
     let current = owner
         .find(Locator::Css("main h2"))
         .await
@@ -306,4 +281,93 @@ async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
         .unwrap();
     assert_eq!(plan, "medium");
     owner.close().await.unwrap();
+}
+
+/// On the open profile page, chooses `value` in the select `name` and saves the profile.
+async fn save_choice_on_profile(browser: &Browser, name: &str, value: &str) {
+    browser
+        .find(Locator::Css(&format!("select[name={name}]")))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+    submit_and_wait_for_success(browser, "/app/profile").await;
+}
+
+/// Submits the form that posts to `action` and waits for the next page's success message.
+async fn submit_and_wait_for_success(browser: &Browser, action: &str) {
+    let button = format!("form[action=\"{action}\"] button[type=submit]");
+    click(browser, Locator::Css(&button)).await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".flash-success"))
+        .await
+        .unwrap();
+}
+
+/// Opens the profile and saves `language` there, as a person does.
+async fn choose_language(app: &TestApp, browser: &Browser, language: &str) {
+    browser
+        .goto(&format!("{}/app/profile", app.base_url))
+        .await
+        .unwrap();
+    save_choice_on_profile(browser, "language", language).await;
+}
+
+/// The navigation's links and the page's heading, as shown.
+async fn navigation_and_heading(browser: &Browser) -> (Vec<String>, String) {
+    let mut links = Vec::new();
+    for link in browser.find_all(Locator::Css("nav.nav a")).await.unwrap() {
+        links.push(link.text().await.unwrap());
+    }
+    let heading = browser.find(Locator::Css("main h1")).await.unwrap();
+    (links, heading.text().await.unwrap())
+}
+
+#[sqlx::test]
+async fn an_agent_switches_the_panel_to_chinese_and_back_to_english(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let browser = driver.browser().await;
+    log_in(&app, &browser, "acme", "agent@acme.test").await;
+    // An agent's links: queue, tickets, chats, own report, knowledge base.
+    let nav_keys = [
+        "nav-queue",
+        "nav-tickets",
+        "nav-chats",
+        "nav-my-report",
+        "nav-kb",
+    ];
+    let expected = |locale: Locale| {
+        let links: Vec<String> = nav_keys.iter().map(|key| locale.t(key)).collect();
+        (links, locale.t("profile-title"))
+    };
+
+    choose_language(&app, &browser, "zh-CN").await;
+    let (links, heading) = navigation_and_heading(&browser).await;
+    assert_eq!((links.clone(), heading.clone()), expected(Locale::ZhCn));
+    assert_eq!(links[0], "队列");
+    assert_eq!(heading, "您的个人资料");
+    let language = evaluate(&browser, "return document.documentElement.lang;").await;
+    assert_eq!(language, json!("zh-CN"));
+    browser
+        .goto(&format!("{}/app", app.base_url))
+        .await
+        .unwrap();
+    let heading = browser.find(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "欢迎，agent of acme");
+
+    choose_language(&app, &browser, "en").await;
+    let (links, heading) = navigation_and_heading(&browser).await;
+    assert_eq!((links.clone(), heading.clone()), expected(Locale::En));
+    assert_eq!(
+        (links[0].as_str(), heading.as_str()),
+        ("Queue", "Your profile")
+    );
+    browser.close().await.unwrap();
 }

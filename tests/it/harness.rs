@@ -342,8 +342,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(base_url: &str) -> Self {
+        Self::with_headers(base_url, HeaderMap::new())
+    }
+
+    /// A client that sends `headers` with every request (a browser's `Accept-Language`).
+    pub fn with_headers(base_url: &str, headers: HeaderMap) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
             .build()

@@ -407,7 +407,7 @@ async fn the_default_language_is_one_we_speak(db: PgPool) {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert!(detail.contains("en → zh-CN"), "{detail}");
+    assert!(detail.contains("English → 简体中文"), "{detail}");
 }
 
 #[sqlx::test]
@@ -445,7 +445,7 @@ async fn a_chat_and_its_transcript_are_in_the_workspace_language(db: PgPool) {
         .assert_redirects_to("/app/tickets/1");
     let transcript = app.mail.wait_for("xiaoming@example.com").await;
     assert!(
-        transcript.text.contains("以下是你与我们的聊天记录"),
+        transcript.text.contains("以下是您与我们的聊天记录"),
         "{}",
         transcript.text
     );

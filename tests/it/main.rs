@@ -17,6 +17,7 @@ mod harness;
 mod inbound;
 mod kb;
 mod language_choice;
+mod languages;
 mod notifications;
 mod outbox;
 mod password;

@@ -187,6 +187,14 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields)] = &[
     ),
 ];
 
+/// The pages among the gated routes (each GET), with the permission each needs.
+pub fn gated_pages() -> impl Iterator<Item = (&'static str, Permission)> {
+    GATED_ROUTES
+        .iter()
+        .filter(|(method, ..)| matches!(method, Method::Get))
+        .map(|(_, path, permission, _)| (*path, *permission))
+}
+
 async fn call(
     client: &Client,
     method: Method,
