@@ -1,5 +1,5 @@
 //! Queries of the knowledge base: categories, articles, revisions, votes and search.
-use sqlx::PgConnection;
+use sqlx::{Connection, PgConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -566,7 +566,14 @@ pub async fn search(
     drafts: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<Hit>> {
-    sqlx::query_as!(
+    // A prepared statement may switch to a generic plan after five runs, and the generic
+    // plan, expecting a few articles per workspace, reads all of a large workspace's instead
+    // of its search index: plan each search for its own workspace and words.
+    let mut tx = conn.begin().await?;
+    sqlx::query!("set local plan_cache_mode = force_custom_plan")
+        .execute(&mut *tx)
+        .await?;
+    let hits = sqlx::query_as!(
         Hit,
         r#"select a.id, a.slug, a.title, a.status as "status: Status",
                   left(a.body_text, 5000) as "text!",
@@ -586,8 +593,10 @@ pub async fn search(
         limit,
         text.match_any,
     )
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(hits)
 }
 
 /// Articles whose title holds a word like one of `text`'s: "did you mean" when the

@@ -194,6 +194,45 @@ async fn every_public_page_is_chinese(db: PgPool) {
     );
     let missing = visitor.get("/help/nobody").await;
     check(&mut found, "404", &missing, StatusCode::NOT_FOUND);
+
+    // The reset page of a link really emailed, and a link that is no longer valid.
+    let owner = seeded.workspace.person(Role::Owner).email.clone();
+    let earlier = app
+        .mail
+        .all()
+        .iter()
+        .filter(|mail| mail.to == owner)
+        .count();
+    visitor
+        .post(
+            "/password/forgot",
+            &[("workspace", SLUG), ("email", &owner)],
+        )
+        .await
+        .assert_redirects_to("/login");
+    let link = app
+        .mail
+        .wait_for_count(&owner, earlier + 1)
+        .await
+        .into_iter()
+        .find_map(|mail| {
+            let start = mail.text.find("/password/reset/")?;
+            Some(mail.text[start..].split_whitespace().next()?.to_owned())
+        })
+        .expect("a reset link");
+    check(
+        &mut found,
+        "password reset",
+        &visitor.get(&link).await,
+        StatusCode::OK,
+    );
+    let expired = visitor.get("/password/reset/no-longer-valid").await;
+    check(
+        &mut found,
+        "reset link no longer valid",
+        &expired,
+        StatusCode::NOT_FOUND,
+    );
     assert!(found.is_empty(), "{}", found.join("\n"));
 
     // The same page in English is found out.
