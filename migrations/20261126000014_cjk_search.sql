@@ -49,10 +49,11 @@ create function search_document(doc text) returns tsvector
 -- The terms a search's CJK runs look for: a run's bigrams, or a one-character run itself.
 create function cjk_terms(query text) returns text[]
     language sql immutable strict parallel safe
-    return array(select case when char_length(r.run) = 1 then r.run else substr(r.run, i, 2) end
-                 from unnest(cjk_runs(query)) with ordinality r (run, n),
-                      generate_series(1, greatest(char_length(r.run) - 1, 1)) i
-                 order by r.n, i);
+    return case when query !~ cjk_pattern() then '{}' else array(
+        select case when char_length(r.run) = 1 then r.run else substr(r.run, i, 2) end
+        from unnest(cjk_runs(query)) with ordinality r (run, n),
+             generate_series(1, greatest(char_length(r.run) - 1, 1)) i
+        order by r.n, i) end;
 
 -- What a search looks for: `websearch_to_tsquery('english', …)` of its other words (which
 -- takes any input without an error) and its CJK terms, all of them (`any_word` false) or
@@ -61,7 +62,12 @@ create function cjk_terms(query text) returns text[]
 -- never match, and a match needs no second look at the row.
 create function search_query(query text, any_word boolean) returns tsquery
     language sql immutable strict parallel safe
-    return (
+    -- Most searches have no CJK: one regular expression test settles them, and the pairs'
+    -- array work (about a quarter of a millisecond) is left out.
+    return case when query !~ cjk_pattern() then (
+        case when query ~ '[[:alnum:]]' then websearch_to_tsquery('english', query)
+             else ''::tsquery end
+    ) else (
         with parts as (
             select case when without_cjk(query) ~ '[[:alnum:]]'
                         then websearch_to_tsquery('english', without_cjk(query))
@@ -74,7 +80,7 @@ create function search_query(query text, any_word boolean) returns tsquery
                             ''::tsquery) as cjk
         )
         select case when any_word then english || cjk else english && cjk end from parts
-    );
+    ) end;
 
 -- Articles: the generated search column, re-made with the functions (which re-indexes
 -- every article). Its storage settings are those of the knowledge base's migration.
