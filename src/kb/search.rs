@@ -127,23 +127,43 @@ fn words(text: &str) -> Vec<(usize, usize)> {
     words
 }
 
-/// What to mark, in order and without overlaps: the words that match a stem, and every
-/// place of a CJK term, which sits inside such a clause-long word.
+/// Where the first match begins: the first word that matches a stem, or the first place
+/// of a CJK term, whichever comes first. Only the passage around it is marked, so the rest
+/// of a long text is read no further than this.
+fn first_match(text: &str, words: &[(usize, usize)], stems: &[String], terms: &[String]) -> usize {
+    let word = words
+        .iter()
+        .find(|&&(from, to)| matches(&text[from..to], stems))
+        .map(|&(from, _)| from);
+    let term = terms
+        .iter()
+        .filter(|term| !term.is_empty())
+        .filter_map(|term| text.find(term.as_str()))
+        .min();
+    word.into_iter().chain(term).min().unwrap_or(0)
+}
+
+/// What to mark between `begin` and `end`, in order and without overlaps: the words that
+/// match a stem, and every place of a CJK term, which sits inside such a clause-long word.
 fn marks(
     text: &str,
     words: &[(usize, usize)],
+    (begin, end): (usize, usize),
     stems: &[String],
     terms: &[String],
 ) -> Vec<(usize, usize)> {
     let mut marks: Vec<(usize, usize)> = words
         .iter()
         .copied()
+        .skip_while(|&(_, to)| to <= begin)
+        .take_while(|&(from, _)| from < end)
         .filter(|&(from, to)| matches(&text[from..to], stems))
         .collect();
     for term in terms.iter().filter(|term| !term.is_empty()) {
         marks.extend(
-            text.match_indices(term.as_str())
-                .map(|(at, found)| (at, at + found.len())),
+            text[begin..end]
+                .match_indices(term.as_str())
+                .map(|(at, found)| (begin + at, begin + at + found.len())),
         );
     }
     marks.sort_unstable();
@@ -202,8 +222,8 @@ fn window(text: &str, words: &[(usize, usize)], first_mark: usize) -> (usize, us
 
 fn snippet_html(text: &str, stems: &[String], cjk_terms: &[String]) -> String {
     let words = words(text);
-    let marks = marks(text, &words, stems, cjk_terms);
-    let (begin, end) = window(text, &words, marks.first().map_or(0, |&(from, _)| from));
+    let (begin, end) = window(text, &words, first_match(text, &words, stems, cjk_terms));
+    let marks = marks(text, &words, (begin, end), stems, cjk_terms);
     if text[begin..end].trim().is_empty() {
         return String::new();
     }
