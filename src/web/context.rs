@@ -1,12 +1,11 @@
-//! `PageContext`: what the base layout needs on every page (language, CSRF token, the
-//! logged-in agent's navigation, flash messages), extracted once per request.
+//! `PageContext`: what the base layout needs on every page (language, time zone, CSRF token,
+//! the logged-in agent's navigation, flash messages), extracted once per request.
+use std::borrow::Borrow;
+
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, Method, header, request::Parts},
 };
-
-use std::borrow::Borrow;
-
 use time::{Date, OffsetDateTime};
 use tower_sessions::Session;
 
