@@ -1,6 +1,9 @@
 //! How money and times are written on pages and in emails: one place, so that every page
 //! agrees.
-use time::{Date, OffsetDateTime, UtcOffset, macros::format_description};
+use time::{
+    Date, OffsetDateTime, UtcOffset, format_description::BorrowedFormatItem,
+    macros::format_description,
+};
 
 use crate::i18n::Locale;
 
@@ -110,10 +113,17 @@ pub fn day(locale: Locale, day: Date) -> String {
     )
 }
 
+/// How forms, stored events and exports write a day: ISO 8601, `2026-11-26`.
+const ISO_DAY: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+
 /// A calendar day as ISO 8601 (`2026-11-26`): in tables that sort by it and in exports.
 pub fn iso_day(day: Date) -> String {
-    let format = format_description!("[year]-[month]-[day]");
-    day.format(&format).unwrap_or_default()
+    day.format(ISO_DAY).unwrap_or_default()
+}
+
+/// The day an ISO 8601 date (`2026-11-26`) names, as date inputs send it.
+pub fn parse_iso_day(raw: &str) -> Option<Date> {
+    Date::parse(raw, ISO_DAY).ok()
 }
 
 /// A length of time in its two largest units: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.

@@ -14,7 +14,7 @@ use super::{
     session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
     two_factor,
 };
-use crate::{AppError, AppState, billing::Plan, i18n::Locale, profile::Theme, web};
+use crate::{AppError, AppState, billing::Plan, format::Zone, i18n::Locale, profile::Theme, web};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
@@ -47,6 +47,13 @@ pub struct CurrentAgent {
     pub must_set_up_two_factor: bool,
     /// Whether they are rung for new chats (set in the panel's header).
     pub availability: crate::chat::Availability,
+}
+
+impl CurrentAgent {
+    /// The workspace's time zone, in which the agent's pages write and read days.
+    pub fn zone(&self) -> Zone {
+        Zone::named(&self.time_zone)
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentAgent {

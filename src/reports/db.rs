@@ -2,7 +2,7 @@
 //! keep the ticket's department and assignee of their moment) by an index on time, on
 //! author or on assignee, and buckets rows with `report_bucket` in the workspace's zone.
 use sqlx::{PgConnection, Postgres, Transaction};
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::{
@@ -10,23 +10,6 @@ use super::{
     range::{Period, ReportRange},
 };
 use crate::tickets::{Channel, IssueType};
-
-/// The workspace's zone and its date at `now`.
-pub async fn zone_and_today(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    now: OffsetDateTime,
-) -> sqlx::Result<(String, Date)> {
-    let row = sqlx::query!(
-        r#"select time_zone, ($2::timestamptz at time zone time_zone)::date as "today!"
-           from accounts where id = $1"#,
-        account_id,
-        now,
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok((row.time_zone, row.today))
-}
 
 /// Starts the read of a report: one snapshot for all its queries, each planned for its own
 /// range and filters (a plan made for unknown values would scan the wrong index).

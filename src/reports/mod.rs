@@ -110,9 +110,14 @@ struct Opened {
     errors: FieldErrors,
 }
 
-async fn open(state: &AppState, account_id: Uuid, query: &ReportQuery) -> Result<Opened, AppError> {
-    let mut tx = db::begin(&state.db).await?;
-    let (zone, today) = db::zone_and_today(&mut tx, account_id, state.clock.now()).await?;
+async fn open(
+    state: &AppState,
+    viewer: &CurrentAgent,
+    query: &ReportQuery,
+) -> Result<Opened, AppError> {
+    let tx = db::begin(&state.db).await?;
+    let zone = viewer.time_zone.clone();
+    let today = viewer.zone().local(state.clock.now()).date();
     let mut errors = FieldErrors::default();
     let range = ReportRange::parse(query, today, &mut errors);
     let csv = wants_csv(query, &mut errors);
@@ -206,7 +211,7 @@ async fn agent_report_page(
         range,
         csv,
         errors,
-    } = open(state, viewer.account_id, &query).await?;
+    } = open(state, viewer, &query).await?;
     let form = FilterForm::new(&ctx, &query, &range);
     let own = subject.id == viewer.id;
     if !errors.is_empty() {
@@ -301,7 +306,7 @@ async fn team_report(
         range,
         csv,
         mut errors,
-    } = open(&state, agent.account_id, &query).await?;
+    } = open(&state, &agent, &query).await?;
     let departments = crate::departments::db::names(&mut tx, agent.account_id).await?;
     let department_id = match query.department.trim() {
         "" => None,

@@ -1,7 +1,7 @@
 //! What a report covers: the local days from `from` to `to`, cut into periods, as asked in
 //! the query string and checked here before any query runs.
 use serde::Deserialize;
-use time::{Date, Duration, macros::format_description};
+use time::{Date, Duration};
 
 use crate::{format, input::FieldErrors};
 
@@ -119,10 +119,7 @@ impl ReportRange {
 /// `None` for an empty field, else the date it holds (`2026-11-26`).
 fn optional_date(raw: &str) -> Option<Result<Date, &'static str>> {
     let raw = raw.trim();
-    (!raw.is_empty()).then(|| {
-        Date::parse(raw, format_description!("[year]-[month]-[day]"))
-            .map_err(|_| "report-date-invalid")
-    })
+    (!raw.is_empty()).then(|| format::parse_iso_day(raw).ok_or("report-date-invalid"))
 }
 
 #[cfg(test)]

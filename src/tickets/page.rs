@@ -12,7 +12,7 @@ use axum::{
 };
 use serde::Deserialize;
 use sqlx::PgConnection;
-use time::{Date, OffsetDateTime, macros::format_description};
+use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -124,10 +124,8 @@ impl TicketPage {
             // Recorded as an ISO day, shown in the reader's language.
             "postponed" => (
                 "event-postponed",
-                Ok(
-                    Date::parse(value, &format_description!("[year]-[month]-[day]"))
-                        .map_or_else(|_| value.to_owned(), |day| self.ctx.day(day)),
-                ),
+                Ok(format::parse_iso_day(value)
+                    .map_or_else(|| value.to_owned(), |day| self.ctx.day(day))),
             ),
             "chat" => ("event-chat", Ok(String::new())),
             "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
@@ -341,14 +339,10 @@ fn current_properties(ticket: &Ticket) -> Properties {
 
 /// A postponement date: a day after today, from its midnight in the workspace's zone.
 fn parse_postponement(raw: &str, zone: &Zone) -> Result<OffsetDateTime, &'static str> {
-    let format = format_description!("[year]-[month]-[day]");
-    let day = Date::parse(raw.trim(), &format).map_err(|_| {
-        if raw.trim().is_empty() {
-            "input-required"
-        } else {
-            "input-date-invalid"
-        }
-    })?;
+    let day = match raw.trim() {
+        "" => return Err("input-required"),
+        day => format::parse_iso_day(day).ok_or("input-date-invalid")?,
+    };
     let until = zone.start_of(day);
     if until <= OffsetDateTime::now_utc() {
         return Err("ticket-postpone-future");
@@ -415,10 +409,7 @@ pub(super) async fn set_properties(
     }
     let postponed_until = match (status, form.postponed_until.as_deref()) {
         (Some(Status::Postponed), Some(raw)) => errors
-            .check(
-                "postponed_until",
-                parse_postponement(raw, &Zone::named(&agent.time_zone)),
-            )
+            .check("postponed_until", parse_postponement(raw, &agent.zone()))
             .map(Some),
         (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
             Some(ticket.postponed_until)
@@ -494,7 +485,7 @@ async fn record_changes(
     if before.status != properties.status || before.postponed_until != properties.postponed_until {
         match properties.postponed_until {
             Some(until) => {
-                let day = Zone::named(&agent.time_zone).local(until).date();
+                let day = agent.zone().local(until).date();
                 events.push(("postponed", format::iso_day(day)));
             }
             None => events.push(("status", properties.status.as_str().to_owned())),

@@ -183,7 +183,7 @@ impl FromRequestParts<AppState> for PageContext {
         };
         Ok(Self {
             locale,
-            zone: agent.map_or_else(Zone::default, |agent| Zone::named(&agent.time_zone)),
+            zone: agent.map_or_else(Zone::default, CurrentAgent::zone),
             csrf_token: csrf::token(&session).await?,
             agent: agent.map(|agent| AgentBadge {
                 name: agent.name.clone(),
