@@ -1,7 +1,10 @@
-//! The time as the application sees it. `serve` reads the system clock; tests and
-//! `billing close-periods --now` set it, so that nothing about billing depends on today.
+//! The time as the application sees it, the one "now" of every rule. `serve` reads the
+//! system clock; tests and `billing close-periods --now` set it. SQL reads the same clock as
+//! `app_now()` (migration `app_clock`): the database's `now()` under the system clock, the
+//! fixed time that `attach` hands each connection under a fixed one.
 use std::sync::{Arc, Mutex};
 
+use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 
 #[derive(Clone, Debug, Default)]
@@ -29,5 +32,24 @@ impl Clock {
         if let Self::Fixed(at) = self {
             *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = to;
         }
+    }
+
+    /// Pool options whose connections' `app_now()` reads this clock. Under the system clock
+    /// there is nothing to hand over, and no statement is added to a checkout.
+    pub fn attach(&self, options: PgPoolOptions) -> PgPoolOptions {
+        if matches!(self, Self::System) {
+            return options;
+        }
+        let clock = self.clone();
+        options.before_acquire(move |conn, _| {
+            let now = clock.now();
+            Box::pin(async move {
+                sqlx::query("select set_config('frontdesk.now', $1::timestamptz::text, false)")
+                    .bind(now)
+                    .execute(conn)
+                    .await?;
+                Ok(true)
+            })
+        })
     }
 }

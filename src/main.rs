@@ -1,6 +1,6 @@
 //! The `frontdesk` command: parses the command line and hands over to the library.
 use clap::{Parser, Subcommand};
-use frontdesk::config::Config;
+use frontdesk::{clock::Clock, config::Config};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 #[derive(Parser)]
@@ -80,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let pool = frontdesk::startup::connect(&config).await?;
             frontdesk::startup::migrate(&pool).await?;
-            let today = OffsetDateTime::now_utc();
+            let today = Clock::System.now();
             let now = now.unwrap_or(today);
             // Closing a period that has not ended would leave its later changes unbilled.
             anyhow::ensure!(

@@ -143,7 +143,7 @@ pub async fn team(
         ListedAgent,
         r#"select a.id, a.name, a.alias, a.email, a.role as "role: Role",
                   a.temporary_password_expires_at is not null as "invited!",
-                  coalesce(a.temporary_password_expires_at <= now(), false)
+                  coalesce(a.temporary_password_expires_at <= app_now(), false)
                       as "invitation_expired!",
                   a.last_login_at,
                   array(select d.name from department_agents da
@@ -202,7 +202,7 @@ pub async fn member(
                   a.gender as "gender: Gender",
                   coalesce(a.language, w.language) as "language!: Locale",
                   a.temporary_password_expires_at is not null as "invited!",
-                  coalesce(a.temporary_password_expires_at <= now(), false)
+                  coalesce(a.temporary_password_expires_at <= app_now(), false)
                       as "invitation_expired!"
            from agents a join accounts w on w.id = a.account_id
            where a.account_id = $1 and a.id = $2 and a.deleted_at is null"#,
@@ -330,7 +330,7 @@ pub(super) async fn end_logins(
     agent_id: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update logins set ended_at = now()
+        "update logins set ended_at = app_now()
          where account_id = $1 and agent_id = $2 and ended_at is null",
         account_id,
         agent_id,

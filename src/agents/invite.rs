@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use tower_sessions::Session;
 
 use super::{
@@ -123,7 +123,7 @@ pub(super) async fn invite(
         password_hash: &hash,
         // The new agent reads the workspace's default until they choose.
         language: None,
-        temporary_password_expires_at: Some(OffsetDateTime::now_utc() + INVITATION_LIFETIME),
+        temporary_password_expires_at: Some(state.clock.now() + INVITATION_LIFETIME),
         created_at: state.clock.now(),
     };
     let invited_id = match db::insert_agent(&mut tx, agent.account_id, &new_agent).await {
@@ -175,7 +175,7 @@ pub(super) async fn resend_invitation(
     if !target.invited {
         return Err(AppError::Refused("agents-not-invited"));
     }
-    let expires_at = OffsetDateTime::now_utc() + INVITATION_LIFETIME;
+    let expires_at = state.clock.now() + INVITATION_LIFETIME;
     db::renew_invitation(&mut tx, agent.account_id, id, &hash, expires_at).await?;
     let invitation = Invitation {
         locale: target.language,

@@ -74,8 +74,14 @@ impl FromRequestParts<AppState> for CurrentAgent {
         let Some(login) = current_login(&session).await? else {
             return Err(login_required());
         };
-        let began_after = OffsetDateTime::now_utc() - ABSOLUTE_LIFETIME;
-        match db::current_agent(&state.db, login.account_id, login.login_id, began_after).await? {
+        match db::current_agent(
+            &state.db,
+            login.account_id,
+            login.login_id,
+            ABSOLUTE_LIFETIME,
+        )
+        .await?
+        {
             Some(agent) => {
                 keep_logged_in(&session);
                 parts.extensions.insert(agent.clone());
@@ -118,7 +124,6 @@ impl CurrentAgent {
     /// The agent as their login stands now, for a long-lived request (the live panel's
     /// events): `None` once the login has ended (logout, password change, deletion, age).
     pub async fn reload(&self, db: &sqlx::PgPool) -> sqlx::Result<Option<Self>> {
-        let began_after = OffsetDateTime::now_utc() - ABSOLUTE_LIFETIME;
-        db::current_agent(db, self.account_id, self.login_id, began_after).await
+        db::current_agent(db, self.account_id, self.login_id, ABSOLUTE_LIFETIME).await
     }
 }

@@ -1,17 +1,17 @@
 //! Queries of the auth module.
 use sqlx::{PgConnection, PgPool};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{CurrentAgent, Role};
 use crate::{billing::Plan, i18n::Locale, input::LoginName, profile::Theme};
 
-/// The agent of an open login that began after `began_after`.
+/// The agent of an open login that began less than `lifetime` before the app's clock.
 pub async fn current_agent(
     db: &PgPool,
     account_id: Uuid,
     login_id: Uuid,
-    began_after: OffsetDateTime,
+    lifetime: Duration,
 ) -> sqlx::Result<Option<CurrentAgent>> {
     sqlx::query_as!(
         CurrentAgent,
@@ -26,11 +26,12 @@ pub async fn current_agent(
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id
-           where l.account_id = $1 and l.id = $2 and l.ended_at is null and l.created_at > $3
+           where l.account_id = $1 and l.id = $2 and l.ended_at is null
+             and l.created_at > app_now() - make_interval(secs => $3)
              and a.deleted_at is null"#,
         account_id,
         login_id,
-        began_after,
+        lifetime.as_seconds_f64(),
     )
     .fetch_optional(db)
     .await
@@ -86,7 +87,7 @@ pub async fn start_login(
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "update agents set last_login_at = now() where account_id = $1 and id = $2",
+        "update agents set last_login_at = app_now() where account_id = $1 and id = $2",
         account_id,
         agent_id,
     )
@@ -97,7 +98,7 @@ pub async fn start_login(
 
 pub async fn end_login(db: &PgPool, account_id: Uuid, login_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
-        "update logins set ended_at = now()
+        "update logins set ended_at = app_now()
          where account_id = $1 and id = $2 and ended_at is null",
         account_id,
         login_id,
@@ -126,7 +127,7 @@ pub async fn set_password(
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "update logins set ended_at = now()
+        "update logins set ended_at = app_now()
          where account_id = $1 and agent_id = $2 and ended_at is null
            and id is distinct from $3",
         account_id,
@@ -160,7 +161,7 @@ pub async fn recent_resets(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "count!" from password_resets
-           where account_id = $1 and agent_id = $2 and created_at > now() - interval '1 hour'"#,
+           where account_id = $1 and agent_id = $2 and created_at > app_now() - interval '1 hour'"#,
         account_id,
         agent_id,
     )
@@ -176,7 +177,7 @@ pub async fn insert_reset(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into password_resets (account_id, id, agent_id, token_hash, expires_at)
-         values ($1, $2, $3, $4, now() + interval '1 hour')",
+         values ($1, $2, $3, $4, app_now() + interval '1 hour')",
         account_id,
         Uuid::now_v7(),
         agent_id,
@@ -207,7 +208,7 @@ pub async fn valid_reset(
          from password_resets r
          join agents a on a.account_id = r.account_id and a.id = r.agent_id
          join accounts w on w.id = r.account_id
-         where r.token_hash = $1 and r.used_at is null and r.expires_at > now()
+         where r.token_hash = $1 and r.used_at is null and r.expires_at > app_now()
            and a.deleted_at is null",
         token_digest,
     )
@@ -223,8 +224,8 @@ pub async fn consume_reset(
     token_digest: &[u8],
 ) -> sqlx::Result<bool> {
     let used = sqlx::query!(
-        "update password_resets set used_at = now()
-         where token_hash = $1 and used_at is null and expires_at > now()",
+        "update password_resets set used_at = app_now()
+         where token_hash = $1 and used_at is null and expires_at > app_now()",
         token_digest,
     )
     .execute(&mut *conn)
@@ -233,7 +234,7 @@ pub async fn consume_reset(
         return Ok(false);
     }
     sqlx::query!(
-        "update password_resets set used_at = now()
+        "update password_resets set used_at = app_now()
          where account_id = $1 and agent_id = $2 and used_at is null",
         target.account_id,
         target.agent_id,
@@ -250,13 +251,15 @@ pub async fn delete_expired(db: &PgPool) -> sqlx::Result<()> {
     sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
         .execute(&mut *tx)
         .await?;
-    sqlx::query!("delete from login_attempts where attempted_at < now() - interval '15 minutes'")
+    sqlx::query!(
+        "delete from login_attempts where attempted_at < app_now() - interval '15 minutes'"
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("delete from logins where created_at < app_now() - interval '30 days'")
         .execute(&mut *tx)
         .await?;
-    sqlx::query!("delete from logins where created_at < now() - interval '30 days'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("delete from password_resets where expires_at < now() - interval '1 day'")
+    sqlx::query!("delete from password_resets where expires_at < app_now() - interval '1 day'")
         .execute(&mut *tx)
         .await?;
     tx.commit().await

@@ -12,7 +12,6 @@ use std::net::IpAddr;
 
 use serde::Deserialize;
 use sqlx::{Postgres, Transaction};
-use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -89,7 +88,7 @@ pub async fn log_in_with_password(
         // Said only to whoever knows the temporary password.
         Some(agent) if verified => agent
             .temporary_password_expires_at
-            .filter(|expires_at| *expires_at <= OffsetDateTime::now_utc())
+            .filter(|expires_at| *expires_at <= state.clock.now())
             .map(|_| "login-invitation-expired"),
         // One answer for a wrong workspace, email or password; the attempt stays counted.
         _ => Some("login-failed"),

@@ -101,7 +101,7 @@ async fn record(conn: &mut PgConnection, scope: Scope, key: &str) -> sqlx::Resul
     .await?;
     let count = sqlx::query_scalar!(
         r#"select count(*) as "count!" from login_attempts
-           where scope = $1 and key = $2 and attempted_at > now() - interval '15 minutes'"#,
+           where scope = $1 and key = $2 and attempted_at > app_now() - interval '15 minutes'"#,
         scope.as_str(),
         key,
     )

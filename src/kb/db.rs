@@ -513,7 +513,7 @@ pub async fn vote(
     sqlx::query!(
         "insert into kb_votes (account_id, article_id, visitor, helpful) values ($1, $2, $3, $4)
          on conflict (account_id, article_id, visitor)
-         do update set helpful = excluded.helpful, created_at = now()",
+         do update set helpful = excluded.helpful, created_at = app_now()",
         account_id,
         article_id,
         visitor,

@@ -84,7 +84,7 @@ pub async fn save_preferences(
              sound_new_message = excluded.sound_new_message,
              sound_new_system_message = excluded.sound_new_system_message,
              sound_new_ticket = excluded.sound_new_ticket,
-             updated_at = now()",
+             updated_at = app_now()",
         account_id,
         agent_id,
         preferences.email_new_ticket,

@@ -86,7 +86,7 @@ pub async fn set_photo(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update agents set photo = $3, photo_updated_at = case when $3::bytea is null
-                                                             then null else now() end
+                                                             then null else app_now() end
          where account_id = $1 and id = $2",
         account_id,
         agent_id,

@@ -14,8 +14,9 @@ pub struct Viewer {
     pub agent_id: Uuid,
     /// Admins and owners see every department's tickets.
     pub sees_all: bool,
-    /// On the free plan, lists hide tickets created before this.
-    pub listed_since: Option<OffsetDateTime>,
+    /// On the free plan, lists hide tickets created more than this many days before the
+    /// app's clock (`app_now()`).
+    pub listed_days: Option<i32>,
 }
 
 pub struct NewTicket<'a> {
@@ -109,7 +110,7 @@ pub async fn just_opened(
     sqlx::query_scalar!(
         "select t.customer_token from tickets t
          where t.account_id = $1 and lower(t.customer_email) = lower($2) and t.subject = $3
-           and t.created_at > now() - interval '2 minutes' and t.form_session_digest = $5
+           and t.created_at > app_now() - interval '2 minutes' and t.form_session_digest = $5
            and exists (select 1 from messages m
                        where m.account_id = t.account_id and m.ticket_id = t.id
                          and m.kind = 'customer' and m.body_text = $4)
@@ -151,7 +152,7 @@ pub async fn just_written(
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select coalesce((
-             select kind = 'customer' and body_text = $3 and created_at > now() - interval '2 minutes'
+             select kind = 'customer' and body_text = $3 and created_at > app_now() - interval '2 minutes'
              from messages where account_id = $1 and ticket_id = $2 and kind <> 'event'
              order by created_at desc, id desc limit 1), false) as "repeated!""#,
         account_id,
@@ -217,7 +218,7 @@ pub async fn insert_message(
         // A very long thread stops adding words before the tsvector reaches its size limit.
         sqlx::query!(
             "update tickets
-             set last_activity_at = now(),
+             set last_activity_at = app_now(),
                  search = case when length(search) < 20000
                           then search || setweight(search_document(left($3, 20000)), 'B')
                           else search end
@@ -659,7 +660,7 @@ pub async fn recent_acknowledgements(
         r#"select count(*) as "count!" from tickets
            where account_id = $1 and lower(customer_email) = lower($2)
              and acknowledgement_message_id is not null
-             and created_at > now() - interval '1 hour'"#,
+             and created_at > app_now() - interval '1 hour'"#,
         account_id,
         address,
     )
@@ -781,8 +782,11 @@ fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: bo
         member(query);
         query.push(")))");
     }
-    if let Some(since) = viewer.listed_since {
-        query.push(" and t.created_at > ").push_bind(since);
+    if let Some(days) = viewer.listed_days {
+        query
+            .push(" and t.created_at > app_now() - make_interval(days => ")
+            .push_bind(days)
+            .push(")");
     }
 }
 
@@ -898,7 +902,7 @@ pub async fn queue_counts(db: &PgPool, viewer: &Viewer) -> sqlx::Result<QueueCou
 pub async fn due_postponed(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
     let rows = sqlx::query!(
         "select account_id, id from tickets
-         where status = 'postponed' and postponed_until <= now()
+         where status = 'postponed' and postponed_until <= app_now()
          order by postponed_until
          limit $1
          for update skip locked",
@@ -918,7 +922,7 @@ pub async fn reopen_postponed(
     ticket_id: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update tickets set status = 'open', postponed_until = null, last_activity_at = now()
+        "update tickets set status = 'open', postponed_until = null, last_activity_at = app_now()
          where account_id = $1 and id = $2 and status = 'postponed'",
         account_id,
         ticket_id,

@@ -18,7 +18,6 @@ use axum::{
     routing::{get, post},
 };
 use sqlx::PgConnection;
-use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 pub use inbound::INBOUND_BODY_LIMIT;
@@ -33,7 +32,7 @@ use crate::{
 };
 
 /// How far back the free plan's lists reach.
-const FREE_PLAN_LIST_DAYS: i64 = 7;
+const FREE_PLAN_LIST_DAYS: i32 = 7;
 
 impl db::Viewer {
     pub fn of(agent: &CurrentAgent) -> Self {
@@ -43,8 +42,7 @@ impl db::Viewer {
             // DESIGN.md: admins and owners see every department's tickets; they are the
             // ones who configure departments.
             sees_all: agent.role.can(Permission::Configuration),
-            listed_since: (agent.plan == Plan::Free)
-                .then(|| OffsetDateTime::now_utc() - Duration::days(FREE_PLAN_LIST_DAYS)),
+            listed_days: (agent.plan == Plan::Free).then_some(FREE_PLAN_LIST_DAYS),
         }
     }
 }

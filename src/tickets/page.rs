@@ -337,14 +337,19 @@ fn current_properties(ticket: &Ticket) -> Properties {
     }
 }
 
-/// A postponement date: a day after today, from its midnight in the workspace's zone.
-fn parse_postponement(raw: &str, zone: &Zone) -> Result<OffsetDateTime, &'static str> {
+/// A postponement date: a day after today (by the app's clock, `now`), from its midnight in
+/// the workspace's zone.
+fn parse_postponement(
+    raw: &str,
+    zone: &Zone,
+    now: OffsetDateTime,
+) -> Result<OffsetDateTime, &'static str> {
     let day = match raw.trim() {
         "" => return Err("input-required"),
         day => format::parse_iso_day(day).ok_or("input-date-invalid")?,
     };
     let until = zone.start_of(day);
-    if until <= OffsetDateTime::now_utc() {
+    if until <= now {
         return Err("ticket-postpone-future");
     }
     Ok(until)
@@ -409,7 +414,10 @@ pub(super) async fn set_properties(
     }
     let postponed_until = match (status, form.postponed_until.as_deref()) {
         (Some(Status::Postponed), Some(raw)) => errors
-            .check("postponed_until", parse_postponement(raw, &agent.zone()))
+            .check(
+                "postponed_until",
+                parse_postponement(raw, &agent.zone(), state.clock.now()),
+            )
             .map(Some),
         (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
             Some(ticket.postponed_until)
@@ -611,20 +619,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postponements_are_future_days() {
-        assert!(parse_postponement("2999-01-31", &Zone::default()).is_ok());
+    fn postponements_are_days_after_today_by_the_apps_clock() {
+        let now = time::macros::datetime!(2030-06-15 12:00 UTC);
+        let zone = Zone::default();
         assert_eq!(
-            parse_postponement("2000-01-01", &Zone::default()),
-            Err("ticket-postpone-future")
+            parse_postponement("2030-06-16", &zone, now),
+            Ok(time::macros::datetime!(2030-06-16 00:00 UTC))
         );
+        for today_or_before in ["2030-06-15", "2000-01-01"] {
+            assert_eq!(
+                parse_postponement(today_or_before, &zone, now),
+                Err("ticket-postpone-future")
+            );
+        }
         assert_eq!(
-            parse_postponement("tomorrow", &Zone::default()),
+            parse_postponement("tomorrow", &zone, now),
             Err("input-date-invalid")
         );
-        assert_eq!(
-            parse_postponement("", &Zone::default()),
-            Err("input-required")
-        );
+        assert_eq!(parse_postponement("", &zone, now), Err("input-required"));
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub(super) async fn show_queue(
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
     Ok(QueuePage {
-        free_plan_window: viewer.listed_since.is_some(),
+        free_plan_window: viewer.listed_days.is_some(),
         ctx,
         agent,
         counts,
@@ -161,7 +161,7 @@ pub(super) async fn show_list(
     let statuses = Status::choices(ctx.locale, filter.status);
     let types = IssueType::choices(ctx.locale, filter.issue_type);
     Ok(ListPage {
-        free_plan_window: viewer.listed_since.is_some(),
+        free_plan_window: viewer.listed_days.is_some(),
         ctx,
         query,
         tickets,

@@ -219,9 +219,10 @@ async fn january_workspace(app: &TestApp) -> Workspace {
 async fn periods_are_invoiced_with_prorated_seats_and_a_restart_catches_up(db: PgPool) {
     let app = TestApp::spawn_at(db, datetime!(2027-01-31 08:00 UTC)).await;
     let acme = january_workspace(&app).await;
-    let owner = app.logged_in(&acme, Role::Owner).await;
-    // A seat added on February 10th: 18 of the first period's 28 days.
+    // A seat added on February 10th: 18 of the first period's 28 days (a login of January
+    // 31st would have ended by then).
     app.clock.set(datetime!(2027-02-10 09:00 UTC));
+    let owner = app.logged_in(&acme, Role::Owner).await;
     let form = owner.get("/app/config/agents/new").await;
     assert!(
         form.body
@@ -307,8 +308,8 @@ async fn periods_are_invoiced_with_prorated_seats_and_a_restart_catches_up(db: P
 async fn a_deleted_seat_counts_until_its_period_ends(db: PgPool) {
     let app = TestApp::spawn_at(db, datetime!(2027-01-31 08:00 UTC)).await;
     let acme = january_workspace(&app).await;
-    let owner = app.logged_in(&acme, Role::Owner).await;
     app.clock.set(datetime!(2027-03-10 12:00 UTC));
+    let owner = app.logged_in(&acme, Role::Owner).await;
     let agent_id = acme.person(Role::Agent).id;
     owner
         .post(&format!("/app/config/agents/{agent_id}/delete"), &[])

@@ -23,7 +23,7 @@ use frontdesk::{
 };
 use mailin_embedded::{Handler, Response as SmtpResponse, Server, response};
 use reqwest::{StatusCode, cookie::CookieStore, header::HeaderMap, redirect::Policy};
-use sqlx::PgPool;
+use sqlx::{PgPool, postgres::PgPoolOptions};
 use time::OffsetDateTime;
 use tokio::sync::{OnceCell, watch};
 use uuid::Uuid;
@@ -57,6 +57,16 @@ impl TestApp {
     }
 
     async fn spawn_with(db: PgPool, mail: MailSink, clock: Clock) -> Self {
+        // SQL's `app_now()` reads a fixed clock through a pool of the app's own, which
+        // `Drop` closes so that the test's database can be dropped.
+        let db = match clock {
+            Clock::System => db,
+            Clock::Fixed(_) => clock
+                .attach(PgPoolOptions::new().max_connections(5))
+                .connect_with(db.connect_options().as_ref().clone())
+                .await
+                .unwrap(),
+        };
         let (config, base_url) = serve_with(db.clone(), clock.clone(), |config| {
             config.smtp_url = Some(mail.url());
         })
@@ -180,6 +190,10 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.stop_worker.send(true);
+        if matches!(self.clock, Clock::Fixed(_)) {
+            let db = self.db.clone();
+            tokio::spawn(async move { db.close().await });
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod auth;
 mod billing;
 mod browser;
 mod chat;
+mod clock;
 mod departments;
 mod harness;
 mod inbound;

@@ -30,7 +30,7 @@ pub async fn turn_on(
     step: i64,
 ) -> sqlx::Result<bool> {
     let updated = sqlx::query!(
-        "update agents set totp_secret = $3, totp_last_step = $4, totp_enabled_at = now()
+        "update agents set totp_secret = $3, totp_last_step = $4, totp_enabled_at = app_now()
          where account_id = $1 and id = $2 and totp_secret is null",
         account_id,
         agent_id,
@@ -165,7 +165,7 @@ pub async fn use_recovery_code(
     digest: &[u8],
 ) -> sqlx::Result<bool> {
     let updated = sqlx::query!(
-        "update recovery_codes set used_at = now()
+        "update recovery_codes set used_at = app_now()
          where account_id = $1 and agent_id = $2 and code_hash = $3 and used_at is null",
         account_id,
         agent_id,
