@@ -321,7 +321,10 @@ async fn another_workspaces_agent_can_neither_see_nor_accept_a_chat(db: PgPool) 
     let globex = app.workspace("globex").await;
     start_chat(&app.client(), "acme", &[("message", "Hello")]).await;
     let outsider = app.logged_in(&globex, Role::Owner).await;
-    assert!(!outsider.get("/app/chats").await.body.contains("Hello"));
+    let chats = outsider.get("/app/chats").await;
+    assert_eq!(chats.status, StatusCode::OK);
+    assert!(chats.body.contains("No chats are waiting or in progress."));
+    assert!(!chats.body.contains("Hello"));
     let accept = outsider.post("/app/chats/1/accept", &[]).await;
     assert_eq!(accept.status, StatusCode::NOT_FOUND);
     let end = outsider.post("/app/chats/1/end", &[]).await;

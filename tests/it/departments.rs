@@ -35,9 +35,10 @@ async fn the_free_plan_allows_one_department_and_says_so(db: PgPool) {
     let page = owner.get("/app/config/departments").await;
     assert!(page.body.contains("Department created."));
     assert!(page.body.contains("The Free plan allows one department."));
-    assert!(
-        page.body.contains("href=\"/app/billing\""),
-        "owners get the link"
+    assert_eq!(
+        page.texts(".notice a[href=\"/app/billing\"]"),
+        ["Change the plan"],
+        "owners get the link beside the limit"
     );
     assert!(
         !page.body.contains("action=\"/app/config/departments\""),

@@ -334,6 +334,30 @@ impl Page {
         assert_eq!(self.status, StatusCode::SEE_OTHER, "{}", self.body);
         assert_eq!(self.location(), location);
     }
+
+    /// The text of each element that `selector` picks, in page order, its whitespace
+    /// collapsed: what a reader sees there, whatever else the page says.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let document = scraper::Html::parse_document(&self.body);
+        let selector = scraper::Selector::parse(selector).unwrap();
+        document.select(&selector).map(text_of).collect()
+    }
+
+    /// Each row that `selector` picks (`table.list tbody tr`), as the texts of its cells.
+    pub fn rows(&self, selector: &str) -> Vec<Vec<String>> {
+        let document = scraper::Html::parse_document(&self.body);
+        let rows = scraper::Selector::parse(selector).unwrap();
+        let cells = scraper::Selector::parse("th, td").unwrap();
+        document
+            .select(&rows)
+            .map(|row| row.select(&cells).map(text_of).collect())
+            .collect()
+    }
+}
+
+fn text_of(element: scraper::ElementRef) -> String {
+    let text: String = element.text().collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The value of the input named `name` in `html`.

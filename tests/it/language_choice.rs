@@ -25,6 +25,16 @@ async fn set_defaults(app: &TestApp, workspace: &Workspace, language: &str, time
         .assert_redirects_to("/app/config/settings");
 }
 
+/// Moves every message of the workspace to the moment `at`, for times known in advance.
+async fn all_written_at(app: &TestApp, workspace: &Workspace, at: time::OffsetDateTime) {
+    sqlx::query("update messages set created_at = $2 where account_id = $1")
+        .bind(workspace.account_id)
+        .bind(at)
+        .execute(&app.db)
+        .await
+        .unwrap();
+}
+
 /// The language the page declares on its `<html>`.
 fn page_language(page: &Page) -> &str {
     let start = page.body.find("<html lang=\"").expect("an html element") + 12;
@@ -147,9 +157,16 @@ async fn customers_get_their_mail_in_the_workspace_language(db: PgPool) {
         .split_whitespace()
         .next()
         .unwrap();
+    // The message written at a known moment: 17:30 UTC is 01:30 the next day in Shanghai.
+    all_written_at(&app, &acme, datetime!(2026-11-30 17:30 UTC)).await;
     let page = customer.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page_language(&page), "zh-CN");
-    assert!(page.body.contains("年"), "a Chinese date: {}", page.body);
+    assert_eq!(
+        page.texts(".message header time"),
+        ["2026年12月1日 01:30"],
+        "a Chinese date on Shanghai's clocks"
+    );
 
     // An agent who reads English answers: the customer still reads Chinese around it.
     let agent = app.logged_in(&acme, Role::Owner).await;
@@ -433,7 +450,9 @@ async fn a_chat_and_its_transcript_are_in_the_workspace_language(db: PgPool) {
     assert_eq!(page_language(&chat), "zh-CN");
     assert!(chat.body.contains("我的包裹在哪里？"));
 
-    // The agent reads English; the visitor's transcript is in Chinese, on Shanghai's clocks.
+    // The agent reads English; the visitor's transcript is in Chinese, on Shanghai's clocks:
+    // the visitor's line written at 17:30 UTC is 01:30 the next day there.
+    all_written_at(&app, &acme, datetime!(2026-11-30 17:30 UTC)).await;
     let agent = app.logged_in(&acme, Role::Agent).await;
     choose_language(&agent, "en").await;
     agent.post("/app/chats/1/accept", &[]).await;
@@ -451,8 +470,8 @@ async fn a_chat_and_its_transcript_are_in_the_workspace_language(db: PgPool) {
         transcript.text
     );
     assert!(
-        transcript.text.contains("年"),
-        "a Chinese date: {}",
+        transcript.text.contains("[2026年12月1日 01:30] 小明:"),
+        "a Chinese date on Shanghai's clocks: {}",
         transcript.text
     );
     assert!(transcript.text.contains("我的包裹在哪里？"));

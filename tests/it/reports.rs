@@ -522,11 +522,10 @@ async fn a_deleted_agent_keeps_a_marked_row_while_their_work_is_in_range(db: PgP
         .owner
         .get("/app/reports?period=day&from=2026-04-01&to=2026-04-02")
         .await;
-    assert!(
-        !table(&page.body, "agents")
-            .iter()
-            .any(|row| row[0].starts_with("agent of acme"))
-    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let agents = table(&page.body, "agents");
+    assert_eq!(row(&agents, "admin of acme")[0], "admin of acme");
+    assert!(!agents.iter().any(|row| row[0].starts_with("agent of acme")));
 }
 
 #[sqlx::test]
