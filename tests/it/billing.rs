@@ -174,6 +174,7 @@ async fn every_owner_is_told_of_a_plan_change(db: PgPool) {
         let mail = app.mail.wait_for(address).await;
         assert_eq!(mail.subject, "acme Inc: the plan is now Large");
     }
+    app.drain_outbox().await;
     assert!(app.mail.all().iter().all(|m| m.to != "agent@acme.test"));
 }
 

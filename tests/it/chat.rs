@@ -295,6 +295,7 @@ async fn the_transcript_is_mailed_when_the_chat_ends_and_an_answer_threads_back(
     assert!(mail.text.contains("Where is my parcel?"), "{}", mail.text);
     assert!(mail.text.contains("On its way."));
     // Only the transcript went out: the reply during the chat was not emailed.
+    app.drain_outbox().await;
     assert_eq!(app.mail.all().len(), 1);
 
     let answer = format!(

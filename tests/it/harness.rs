@@ -187,6 +187,29 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Waits until the outbox has nothing left to send (each row sent or given up). The
+    /// worker marks a row sent only after the receiver took it, so then `mail` (and any
+    /// webhook receiver) holds everything the app will ever send for what happened so far:
+    /// a check that a message was not sent cannot pass just because it is still queued.
+    pub async fn drain_outbox(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let pending = self
+                .count("outbox where sent_at is null and failed_at is null")
+                .await;
+            if pending == 0 {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{pending} outbox rows still unsent after ten seconds"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.stop_worker.send(true);
