@@ -444,10 +444,15 @@ async fn two_owners_removing_each_other_at_once_leave_one_owner(db: PgPool) {
         let demote = [("name", "Demoted"), ("role", "admin")];
         let against_second = format!("/app/config/agents/{second}/{action}");
         let against_first = format!("/app/config/agents/{first}/{action}");
-        let (one, other) = tokio::join!(
-            first_client.post(&against_second, &demote),
-            second_client.post(&against_first, &demote),
-        );
+        // Neither may change the team before both have come as far as that.
+        let (one, other) = app
+            .race("lock table agents in share mode", async {
+                tokio::join!(
+                    first_client.post(&against_second, &demote),
+                    second_client.post(&against_first, &demote),
+                )
+            })
+            .await;
         // The second is refused: 403, or sent to log in when it began after a deletion.
         let done = [&one, &other]
             .iter()

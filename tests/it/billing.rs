@@ -328,10 +328,15 @@ async fn two_closers_at_once_issue_one_invoice_per_period(db: PgPool) {
     let app = TestApp::spawn_at(db, datetime!(2027-01-31 08:00 UTC)).await;
     let acme = january_workspace(&app).await;
     let now = datetime!(2027-03-31 00:00 UTC);
-    let (a, b) = tokio::join!(
-        close_periods(&app.db, &app.config, now),
-        close_periods(&app.db, &app.config, now)
-    );
+    // Both have read which periods are open before either may close one.
+    let (a, b) = app
+        .race("lock table billing_periods in share mode", async {
+            tokio::join!(
+                close_periods(&app.db, &app.config, now),
+                close_periods(&app.db, &app.config, now)
+            )
+        })
+        .await;
     assert_eq!(a.unwrap().len() + b.unwrap().len(), 2);
     assert_eq!(
         invoices(&app, &acme).await,

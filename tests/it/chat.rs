@@ -132,10 +132,15 @@ async fn two_agents_accepting_at_once_give_the_chat_to_exactly_one(db: PgPool) {
     let admin = app.logged_in(&acme, Role::Admin).await;
     agent.csrf_token().await;
     admin.csrf_token().await;
-    let (first, second) = tokio::join!(
-        agent.post("/app/chats/1/accept", &[]),
-        admin.post("/app/chats/1/accept", &[]),
-    );
+    // Both have read the chat as waiting before either may take it.
+    let (first, second) = app
+        .race("select 1 from chats for update", async {
+            tokio::join!(
+                agent.post("/app/chats/1/accept", &[]),
+                admin.post("/app/chats/1/accept", &[]),
+            )
+        })
+        .await;
     let mut statuses = [first.status, second.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);

@@ -208,6 +208,38 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// Runs `requests` (two of them, joined) while a transaction of the test holds what
+    /// `lock` locks, and lets go only once two sessions of the app wait for a lock. However
+    /// the requests are scheduled, each has then done all it does before that lock, so
+    /// they overlap for real: a check one makes before its write cannot see the other's.
+    pub async fn race<T>(&self, lock: &str, requests: impl Future<Output = T>) -> T {
+        let mut holder = self.db.begin().await.unwrap();
+        sqlx::query(lock).execute(&mut *holder).await.unwrap();
+        let release = async {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let waiting: i64 = sqlx::query_scalar(
+                    "select count(*) from pg_stat_activity
+                     where datname = current_database() and wait_event_type = 'Lock'",
+                )
+                .fetch_one(&self.db)
+                .await
+                .unwrap();
+                if waiting >= 2 {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the requests never both waited for `{lock}`"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            holder.rollback().await.unwrap();
+        };
+        let (output, ()) = tokio::join!(requests, release);
+        output
+    }
 }
 
 impl Drop for TestApp {

@@ -703,10 +703,15 @@ async fn double_clicks_send_one_reply_and_open_one_ticket(db: PgPool) {
     let customer = app.client();
     // The page is open, as it is when its button is clicked twice.
     customer.get("/help/acme/contact").await;
-    let (first, second) = tokio::join!(
-        customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
-        customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
-    );
+    // Neither may open its ticket before both have come as far as that.
+    let (first, second) = app
+        .race("lock table tickets in share mode", async {
+            tokio::join!(
+                customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
+                customer.contact("acme", "d@example.com", "Twice", "Clicked twice"),
+            )
+        })
+        .await;
     assert_eq!(
         first.location(),
         second.location(),
@@ -733,10 +738,15 @@ async fn double_clicks_send_one_reply_and_open_one_ticket(db: PgPool) {
     let seen =
         crate::harness::input_value(&agent.get("/app/tickets/1").await.body, "last_seen").unwrap();
     let reply = [("body", "Once"), ("last_seen", seen.as_str())];
-    let (one, two) = tokio::join!(
-        agent.post("/app/tickets/1/reply", &reply),
-        agent.post("/app/tickets/1/reply", &reply),
-    );
+    // Neither may write its reply before both have come as far as that.
+    let (one, two) = app
+        .race("lock table messages in share mode", async {
+            tokio::join!(
+                agent.post("/app/tickets/1/reply", &reply),
+                agent.post("/app/tickets/1/reply", &reply),
+            )
+        })
+        .await;
     let mut statuses = [one.status, two.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
