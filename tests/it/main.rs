@@ -16,6 +16,7 @@ mod clock;
 mod departments;
 mod harness;
 mod inbound;
+mod inbound_sender;
 mod kb;
 mod language_choice;
 mod languages;
