@@ -20,6 +20,7 @@ mod inbound_sender;
 mod kb;
 mod language_choice;
 mod languages;
+mod limits;
 mod notifications;
 mod outbox;
 mod password;
