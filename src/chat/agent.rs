@@ -20,6 +20,7 @@ use crate::{
     auth::CurrentAgent,
     error::Found,
     format::{self, Zone},
+    input::EmailAddress,
     live::EventKind,
     mail,
     tickets::{
@@ -148,8 +149,8 @@ pub(super) async fn end(
             &agent.name,
         )
         .await?;
-        if ticket.customer_email.contains('@') {
-            mail_transcript(&mut tx, &state, &agent, &ticket).await?;
+        if let Some(address) = ticket.reply_address() {
+            mail_transcript(&mut tx, &state, &agent, &ticket, &address).await?;
         }
         announce(
             &mut tx,
@@ -172,6 +173,7 @@ async fn mail_transcript(
     state: &AppState,
     agent: &CurrentAgent,
     ticket: &Ticket,
+    to: &EmailAddress,
 ) -> Result<(), AppError> {
     const TRANSCRIPT_LINES: i64 = 5_000;
     let workspace = tickets::db::workspace_by_id(conn, agent.account_id).await?;
@@ -203,14 +205,7 @@ async fn mail_transcript(
         author: &shown_name,
         link: &link,
     };
-    let email = transcript.email(
-        &state.config,
-        &workspace,
-        &ticket.customer_email,
-        &ticket.subject,
-        None,
-        &[],
-    )?;
+    let email = transcript.email(&state.config, &workspace, to, &ticket.subject, None, &[])?;
     mail::enqueue(conn, agent.account_id, &email).await?;
     Ok(())
 }

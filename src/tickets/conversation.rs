@@ -12,6 +12,7 @@ use crate::{
     AppError,
     config::Config,
     i18n::Locale,
+    input::EmailAddress,
     mail::{self, Email, Threading},
 };
 
@@ -23,7 +24,7 @@ pub struct Opened<'a> {
     pub ticket: &'a CreatedTicket,
     pub subject: &'a str,
     pub customer_name: &'a str,
-    pub customer_email: &'a str,
+    pub customer_email: &'a EmailAddress,
     /// The customer's Message-ID, when they wrote by email.
     pub answering: Option<&'a str>,
 }
@@ -36,7 +37,7 @@ pub async fn acknowledge(
     workspace: &MailWorkspace,
     opened: &Opened<'_>,
 ) -> Result<(), AppError> {
-    if db::recent_acknowledgements(conn, workspace.id, opened.customer_email).await?
+    if db::recent_acknowledgements(conn, workspace.id, opened.customer_email.as_str()).await?
         >= ACKNOWLEDGEMENTS_PER_HOUR
     {
         return Ok(());
@@ -107,13 +108,14 @@ impl TicketMail<'_> {
         self.number.to_string()
     }
 
-    /// The email to `to`, about `subject`, answering `answering` (a Message-ID) within a
-    /// thread whose mail had `references`.
+    /// The email to `to` (an address mail can go to: nothing is queued for none), about
+    /// `subject`, answering `answering` (a Message-ID) within a thread whose mail had
+    /// `references`.
     pub fn email(
         &self,
         config: &Config,
         workspace: &MailWorkspace,
-        to: &str,
+        to: &EmailAddress,
         subject: &str,
         answering: Option<&str>,
         references: &[String],
@@ -126,7 +128,7 @@ impl TicketMail<'_> {
         // The last ten are enough for any mail program to find the thread.
         let references = references[references.len().saturating_sub(10)..].join(" ");
         Ok(Email {
-            to: to.to_owned(),
+            to: to.as_str().to_owned(),
             subject: threading::tagged_subject(self.number, subject),
             text: TicketMailText { mail: self }
                 .render()

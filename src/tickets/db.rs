@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, format, i18n::Locale, profile::Avatar};
+use crate::{crypto, format, i18n::Locale, input::EmailAddress, profile::Avatar};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -324,7 +324,13 @@ pub struct Ticket {
     pub created_at: OffsetDateTime,
 }
 
-impl Ticket {}
+impl Ticket {
+    /// Where a reply by email reaches the customer; `None` when their message came without
+    /// a usable address (or a chat visitor left none).
+    pub fn reply_address(&self) -> Option<EmailAddress> {
+        EmailAddress::parse_addr_spec(&self.customer_email).ok()
+    }
+}
 
 /// Ticket `number` if `viewer` may see it.
 pub async fn visible_ticket(
@@ -733,6 +739,11 @@ pub struct ListedTicket {
 }
 
 impl ListedTicket {
+    /// The list marks tickets that no email reply can reach.
+    pub fn has_reply_address(&self) -> bool {
+        EmailAddress::parse_addr_spec(&self.customer_email).is_ok()
+    }
+
     /// The cursor that continues a list after this ticket.
     pub fn cursor(&self) -> String {
         format!(

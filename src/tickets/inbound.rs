@@ -16,11 +16,13 @@ use super::{
     Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
     db::{self, MailWorkspace, NewAttachment, NewMessage, NewTicket},
+    sender::Sender,
     threading,
 };
 use crate::{
     AppError, AppState,
     i18n::Locale,
+    input::EmailAddress,
     notifications::{self, Change},
 };
 
@@ -39,7 +41,9 @@ const SUBJECT_LIMIT: usize = 300;
 /// What Frontdesk keeps of an inbound message, parsed off the request's task.
 #[derive(Debug)]
 struct InboundMail {
-    from_email: String,
+    /// Where replies reach the customer; `None` when no header says: the ticket opens
+    /// all the same, and says so.
+    reply_address: Option<EmailAddress>,
     from_name: String,
     subject: String,
     /// With angle brackets, as we store ours; made from the message's digest when it has
@@ -74,13 +78,8 @@ impl InboundMail {
             None => raw,
         };
         let message = MessageParser::default().parse(raw)?;
-        // Without a From, the Sender or the Reply-To is who wrote.
-        let from = message
-            .from()
-            .or_else(|| message.sender())
-            .or_else(|| message.reply_to())
-            .and_then(|address| address.first());
-        let has_headers = from.is_some()
+        let sender = Sender::of(&message);
+        let has_headers = sender.is_known()
             || message.subject().is_some()
             || message.message_id().is_some()
             || message.date().is_some();
@@ -114,22 +113,13 @@ impl InboundMail {
             || message
                 .content_type()
                 .is_some_and(|ct| ct.subtype() == Some("report"));
-        let from_email = from
-            .and_then(|address| address.address())
-            .map(|address| without_nul(address.trim()))
-            // Longer is no address (RFC 5321): the ticket then names no sender.
-            .filter(|address| address.len() <= 254)
-            .unwrap_or_default();
         let made_up_id = message
             .message_id()
             .is_none_or(|id| id.trim().is_empty() || id.len() > 900);
         Some(Self {
             made_up_id,
-            from_email,
-            from_name: one_line(
-                from.and_then(|address| address.name()).unwrap_or_default(),
-                200,
-            ),
+            reply_address: sender.address,
+            from_name: one_line(&sender.name, 200),
             subject: one_line(&subject(&message), SUBJECT_LIMIT),
             message_id: message
                 .message_id()
@@ -385,9 +375,9 @@ async fn answered_ticket(
         return Ok(Some((id, number)));
     }
     if let Some(number) = threading::subject_number(&mail.subject)
+        && let Some(address) = &mail.reply_address
         && let Some((id, customer)) = db::ticket_by_number(conn, workspace.id, number).await?
-        && !mail.from_email.is_empty()
-        && customer.eq_ignore_ascii_case(&mail.from_email)
+        && customer.eq_ignore_ascii_case(address.as_str())
     {
         return Ok(Some((id, number)));
     }
@@ -414,7 +404,8 @@ async fn open_ticket(
         &NewTicket {
             subject: &subject,
             customer_name: &mail.from_name,
-            customer_email: &mail.from_email,
+            // No address is stored as none: the ticket's pages say so.
+            customer_email: mail.reply_address.as_ref().map_or("", EmailAddress::as_str),
             channel: Channel::Email,
             status: Status::New,
             issue_type: IssueType::Other,
@@ -428,12 +419,15 @@ async fn open_ticket(
         let (config, change) = (&state.config, Change::Created);
         notifications::ticket_changed(conn, config, workspace.id, ticket.id, change, None).await?;
     }
-    if message_id.is_some() && !mail.automatic && mail.from_email.contains('@') {
+    if message_id.is_some()
+        && !mail.automatic
+        && let Some(address) = &mail.reply_address
+    {
         let opened = Opened {
             ticket: &ticket,
             subject: &subject,
             customer_name: &mail.from_name,
-            customer_email: &mail.from_email,
+            customer_email: address,
             answering: (!mail.made_up_id).then_some(mail.message_id.as_str()),
         };
         acknowledge(conn, &state.config, workspace, &opened).await?;
@@ -455,7 +449,10 @@ mod tests {
     fn a_plain_message_gives_its_sender_subject_and_text() {
         let raw = b"From: Ada <ada@example.com>\r\nSubject: Help\r\nMessage-ID: <m1@example.com>\r\n\r\nIt broke.\r\n";
         let mail = InboundMail::parse(raw).expect("a message");
-        assert_eq!(mail.from_email, "ada@example.com");
+        assert_eq!(
+            mail.reply_address.as_ref().map(EmailAddress::as_str),
+            Some("ada@example.com")
+        );
         assert_eq!(mail.from_name, "Ada");
         assert_eq!(mail.subject, "Help");
         assert_eq!(mail.message_id, "<m1@example.com>");

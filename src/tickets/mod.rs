@@ -11,6 +11,7 @@ mod new;
 mod page;
 mod public;
 mod queue;
+mod sender;
 pub mod threading;
 
 use axum::{
@@ -28,6 +29,7 @@ use crate::{
     auth::{CurrentAgent, Permission},
     billing::Plan,
     config::Config,
+    input::EmailAddress,
     mail,
 };
 
@@ -145,7 +147,7 @@ pub struct ReplyTarget<'a> {
     pub number: i64,
     pub subject: &'a str,
     pub customer_name: &'a str,
-    pub customer_email: &'a str,
+    pub customer_email: &'a EmailAddress,
     pub customer_token: &'a str,
 }
 

@@ -147,7 +147,7 @@ pub(super) async fn create(
         number: ticket.number,
         subject: &subject,
         customer_name: &name,
-        customer_email: email.as_str(),
+        customer_email: &email,
         customer_token: &ticket.customer_token,
     };
     reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;

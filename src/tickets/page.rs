@@ -99,6 +99,11 @@ pub(super) struct TicketPage {
 }
 
 impl TicketPage {
+    /// No email reply can be sent: the reply form says so (notes still work).
+    pub fn email_reply_impossible(&self) -> bool {
+        self.chat.is_none() && self.ticket.reply_address().is_none()
+    }
+
     /// An event of the thread in words: "Status: Open", "Assigned to Ada".
     pub fn describe(&self, message: &ThreadMessage) -> String {
         let value = message.event_value.as_deref().unwrap_or_default();
@@ -222,13 +227,20 @@ pub(super) async fn reply(
     let mut tx = state.db.begin().await?;
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let mut errors = FieldErrors::default();
-    let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
     let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
         .await?
         .is_some();
-    if !live_chat && !ticket.customer_email.contains('@') {
-        errors.add("body", "ticket-no-customer-address");
-    }
+    // A chat going on is answered in the chat (`None`); anything else by email, which
+    // needs an address to go to.
+    let email_to = match ticket.reply_address() {
+        _ if live_chat => None,
+        Some(address) => Some(address),
+        None => {
+            errors.add("body", "ticket-no-customer-address");
+            None
+        }
+    };
+    let body = errors.check("body", required_long_text(&form.body, BODY_LIMIT));
     let seen = form.last_seen.parse::<Uuid>().ok();
     let replied_meanwhile = db::replies_since(&mut tx, agent.account_id, ticket.id, seen).await?;
     let status = if replied_meanwhile.is_empty() {
@@ -247,18 +259,19 @@ pub(super) async fn reply(
         return Ok((status, page).into_response());
     };
 
-    let target = ReplyTarget {
-        id: ticket.id,
-        number: ticket.number,
-        subject: &ticket.subject,
-        customer_name: &ticket.customer_name,
-        customer_email: &ticket.customer_email,
-        customer_token: &ticket.customer_token,
-    };
-    if live_chat {
-        chat::reply(&mut tx, &agent, ticket.id, &body).await?;
-    } else {
-        reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    match &email_to {
+        None => chat::reply(&mut tx, &agent, ticket.id, &body).await?,
+        Some(address) => {
+            let target = ReplyTarget {
+                id: ticket.id,
+                number: ticket.number,
+                subject: &ticket.subject,
+                customer_name: &ticket.customer_name,
+                customer_email: address,
+                customer_token: &ticket.customer_token,
+            };
+            reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+        }
     }
     // A reply answers the ticket, and whoever answers an unassigned ticket takes it.
     let properties = Properties {

@@ -180,7 +180,7 @@ pub(super) async fn contact(
         ticket: &ticket,
         subject: &subject,
         customer_name: &name,
-        customer_email: email.as_str(),
+        customer_email: &email,
         answering: None,
     };
     acknowledge(&mut tx, &state.config, &workspace, &opened).await?;
