@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-reports bench-kb prepare db
+.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-outbox prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -38,6 +38,12 @@ bench-reports:
 # frontdesk_kb_load, which the first run fills (seconds).
 bench-kb:
 	bench/kb.sh
+
+# 5,000 emails queued at once, drained by one release `serve` into a loopback SMTP sink,
+# then 1,000 more after a 30-second SMTP outage (OUTBOX_EMAILS, OUTAGE_EMAILS,
+# OUTAGE_SECONDS), in the database frontdesk_outbox_load.
+bench-outbox:
+	bench/outbox.sh
 
 # After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).

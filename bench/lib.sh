@@ -32,13 +32,14 @@ bench_load_database() {
 }
 
 # Serves binary $1 from port $2 (or the next free one) until the script exits; sets
-# `base` and `pid`, and removes the files named in `bench_files` at exit.
+# `base` and `pid`, and removes the files named in `bench_files` at exit. It logs warnings,
+# or what BENCH_RUST_LOG says.
 bench_files=()
 bench_serve() {
   local port=$2
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   base="http://127.0.0.1:$port"
-  LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" RUST_LOG=warn "$1" serve &
+  LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" RUST_LOG=${BENCH_RUST_LOG:-warn} "$1" serve &
   pid=$!
   trap 'kill "$pid" 2>/dev/null; rm -f "${bench_files[@]}"' EXIT
   for _ in $(seq 150); do

@@ -1,13 +1,15 @@
 //! Outgoing email and webhook posts (Slack). A message is written to the `outbox` table in
 //! the same transaction as the change that causes it; `OutboxWorker` delivers it afterwards.
+mod db;
 mod notice;
+mod transport;
 mod worker;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub use notice::{Footnote, Notice};
-pub use worker::OutboxWorker;
+pub use worker::{MAX_ATTEMPTS, OutboxWorker};
 
 /// A message ready to send: already rendered, in the recipient's language.
 pub struct Email {

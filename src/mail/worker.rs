@@ -1,64 +1,77 @@
 //! Delivers the outbox: email over SMTP when `SMTP_URL` is set, otherwise as `.eml` files;
-//! webhook rows as a JSON POST (a non-2xx answer is a failure). Each message is claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that marks
-//! it sent, so two workers never send the same message. Delivery is at least once: if the
-//! mark cannot be committed after the server accepted the message, it is sent again.
-//! A failed attempt is retried later with exponential backoff.
-use std::{path::PathBuf, time::Duration};
+//! webhook rows as a JSON POST. Each kind has its own lane, with its own number of messages
+//! in flight, so a slow webhook host never holds up email.
+//!
+//! A lane claims a batch of due messages by a committed lease (`db::claim`), sends each
+//! outside any transaction, then records what became of it, retrying that write until the
+//! database answers again. So a message goes out twice only when the process dies between
+//! the server's acceptance and that write, or when its lease passes before the write
+//! lands (another worker then sends it again). A failed attempt is retried later with
+//! exponential backoff, and given up after the last one.
+use std::{future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{
-        Mailbox, MultiPart,
-        header::{Header, HeaderName, HeaderValue},
-    },
-};
+use lettre::message::Mailbox;
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinSet};
 use uuid::Uuid;
 
-use crate::{config::Config, notifications::webhook};
+use super::{
+    db::{self, Claimed, Next},
+    transport::{self, Failure, Transport},
+};
+use crate::config::Config;
 
 /// After this many failed attempts a message is given up (marked `failed_at`).
-const MAX_ATTEMPTS: i32 = 12;
+pub const MAX_ATTEMPTS: i32 = 12;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
-const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
-/// A webhook host that does not answer at once holds up the emails queued behind it.
-const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a claimed message is left to its worker. Longer than an attempt may take, and
+/// long enough to outlast a short database outage before the outcome is written.
+const LEASE: Duration = Duration::from_secs(300);
+/// One attempt, whatever the server does: the lease must not pass while it runs.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a stopping worker waits for the messages in flight and their records.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+const WRITE_RETRY_FIRST: Duration = Duration::from_millis(100);
+const WRITE_RETRY_MAX: Duration = Duration::from_secs(5);
 
-enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(PathBuf),
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Email,
+    Webhook,
 }
 
-impl Transport {
-    fn from_config(config: &Config) -> anyhow::Result<Self> {
-        match &config.smtp_url {
-            Some(url) => Ok(Self::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .context("SMTP_URL is not a valid SMTP address")?
-                    .timeout(Some(Duration::from_secs(20)))
-                    .build(),
-            )),
-            None => Ok(Self::Files(config.mail_dir.clone())),
-        }
-    }
-
-    async fn send(&self, message: Message) -> anyhow::Result<()> {
+impl Kind {
+    /// The `kind` column's value.
+    fn as_str(self) -> &'static str {
         match self {
-            Self::Smtp(smtp) => {
-                smtp.send(message).await?;
-            }
-            Self::Files(dir) => {
-                tokio::fs::create_dir_all(dir).await?;
-                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
-                    .send(message)
-                    .await?;
-                tracing::info!(path = %dir.join(format!("{id}.eml")).display(), "email written");
-            }
+            Self::Email => "email",
+            Self::Webhook => "webhook",
         }
-        Ok(())
     }
+}
+
+/// The messages of one kind, with how many of them may be in flight at once.
+struct Lane {
+    kind: Kind,
+    concurrency: usize,
+}
+
+/// SMTP servers take many connections; lettre's pool keeps this many open.
+const EMAIL: Lane = Lane {
+    kind: Kind::Email,
+    concurrency: 16,
+};
+const WEBHOOK: Lane = Lane {
+    kind: Kind::Webhook,
+    concurrency: 8,
+};
+
+/// When a lane stops: when told to (`serve`), or once nothing is due or in flight.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Until {
+    Stopped,
+    Idle,
 }
 
 pub struct OutboxWorker {
@@ -69,28 +82,12 @@ pub struct OutboxWorker {
     from: Mailbox,
     /// The host part of Message-IDs.
     domain: String,
-    /// How long to sleep when nothing is due.
+    /// This worker in `claimed_by`.
+    id: Uuid,
+    /// How long a lane sleeps when nothing is due.
     pub poll_interval: Duration,
     /// The first retry waits this long; each further one twice as long as the one before.
     pub retry_base: Duration,
-}
-
-struct DueMessage {
-    account_id: Uuid,
-    id: Uuid,
-    kind: String,
-    url: Option<String>,
-    payload: Option<serde_json::Value>,
-    to_address: String,
-    subject: String,
-    text_body: String,
-    html_body: String,
-    attempts: i32,
-    message_id: Option<String>,
-    in_reply_to: Option<String>,
-    references: Option<String>,
-    reply_to: Option<String>,
-    auto_submitted: bool,
 }
 
 impl OutboxWorker {
@@ -104,98 +101,150 @@ impl OutboxWorker {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Self {
             db,
-            transport: Transport::from_config(config)?,
+            transport: Transport::from_config(config, EMAIL.concurrency)?,
             allow_private_webhooks: config.allow_private_webhooks,
             from,
             domain,
+            id: Uuid::now_v7(),
             poll_interval: Duration::from_secs(1),
             retry_base: Duration::from_secs(10),
         })
     }
 
-    /// Delivers until `stop` turns true (or its sender is gone), one message at a time.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    /// Delivers until `stop` turns true (or its sender is gone), then waits a while for the
+    /// messages in flight.
+    pub async fn run(self, stop: watch::Receiver<bool>) {
+        self.work(stop, Until::Stopped).await;
+    }
+
+    /// Delivers until nothing is due and nothing is in flight: a test drives the worker
+    /// with it and knows, when it returns, that every attempt has been made and recorded.
+    pub async fn drain(self) {
+        let (_never, stop) = watch::channel(false);
+        self.work(stop, Until::Idle).await;
+    }
+
+    async fn work(self, stop: watch::Receiver<bool>, until: Until) {
+        let worker = Arc::new(self);
+        tokio::join!(
+            worker.clone().run_lane(&EMAIL, stop.clone(), until),
+            worker.run_lane(&WEBHOOK, stop, until),
+        );
+    }
+
+    async fn run_lane(
+        self: Arc<Self>,
+        lane: &'static Lane,
+        mut stop: watch::Receiver<bool>,
+        until: Until,
+    ) {
+        let kind = lane.kind.as_str();
+        let mut in_flight = JoinSet::new();
         while !*stop.borrow() {
-            match self.deliver_one().await {
-                // More may be due: go on at once.
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(error) => tracing::warn!(error = %error, "outbox: delivery failed"),
+            let room = lane.concurrency - in_flight.len();
+            // Claims wait for half the lane to be free, so that they come in batches.
+            if room * 2 >= lane.concurrency || in_flight.is_empty() {
+                match db::claim(&self.db, kind, room, self.id, LEASE).await {
+                    Ok(batch) => {
+                        for message in batch {
+                            in_flight.spawn(self.clone().deliver(lane.kind, message));
+                        }
+                    }
+                    Err(error) => tracing::warn!(kind, %error, "outbox: cannot claim messages"),
+                }
+            }
+            if in_flight.is_empty() && until == Until::Idle {
+                return;
             }
             tokio::select! {
+                Some(finished) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    if let Err(error) = finished {
+                        tracing::error!(kind, %error, "outbox: a delivery task failed");
+                    }
+                }
                 () = tokio::time::sleep(self.poll_interval) => {}
-                changed = stop.changed() => if changed.is_err() { return },
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+        }
+        let finished = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while in_flight.join_next().await.is_some() {}
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                kind,
+                left = in_flight.len(),
+                "outbox: stopped with messages in flight; they are sent again once their lease passes"
+            );
+        }
+    }
+
+    /// Makes one attempt at `message` and records its outcome.
+    async fn deliver(self: Arc<Self>, kind: Kind, message: Claimed) {
+        let attempts = message.attempts.saturating_add(1);
+        let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.attempt(kind, &message))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Failure::Temporary(anyhow::anyhow!(
+                    "no answer in {} s",
+                    ATTEMPT_TIMEOUT.as_secs()
+                )))
+            });
+        let kind = kind.as_str();
+        match outcome {
+            Ok(()) => {
+                self.until_written(&message, "sent", || db::mark_sent(&self.db, &message))
+                    .await;
+                tracing::info!(outbox_id = %message.id, kind, "outbox message sent");
+            }
+            Err(failure) => {
+                let (error, next) = match failure {
+                    Failure::Permanent(error) => (error, Next::GiveUp),
+                    Failure::Temporary(error) if attempts >= MAX_ATTEMPTS => (error, Next::GiveUp),
+                    Failure::Temporary(error) => (error, Next::RetryAfter(self.backoff(attempts))),
+                };
+                let error = format!("{error:#}");
+                let given_up = matches!(next, Next::GiveUp);
+                tracing::warn!(outbox_id = %message.id, kind, attempts, given_up, %error, "outbox message not sent");
+                self.until_written(&message, "not sent", || {
+                    db::mark_failed(&self.db, &message, self.id, attempts, &error, &next)
+                })
+                .await;
             }
         }
     }
 
-    /// Attempts the message due first, if any; `false` when none is due.
-    async fn deliver_one(&self) -> anyhow::Result<bool> {
-        let mut tx = self.db.begin().await?;
-        let due = sqlx::query_as!(
-            DueMessage,
-            r#"select account_id, id, kind, url, payload, to_address, subject, text_body,
-                      html_body, attempts,
-                      message_id, in_reply_to, "references", reply_to, auto_submitted
-             from outbox
-             where sent_at is null and failed_at is null and next_attempt_at <= now()
-             order by next_attempt_at
-             limit 1
-             for update skip locked"#,
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(message) = due else {
-            return Ok(false);
-        };
-        let attempts = message.attempts + 1;
-        let sent = match message.kind.as_str() {
-            "webhook" => self.post(&message).await,
-            _ => self.send(&message).await,
-        };
-        match sent {
-            Ok(()) => {
-                sqlx::query!(
-                    // The bodies may hold one-time links, a webhook's address is a secret:
-                    // not kept once delivered.
-                    "update outbox
-                     set sent_at = now(), attempts = $3, last_error = null,
-                         text_body = '', html_body = '', url = null, payload = null
-                     where account_id = $1 and id = $2",
-                    message.account_id,
-                    message.id,
-                    attempts,
-                )
-                .execute(&mut *tx)
-                .await?;
-                tracing::info!(outbox_id = %message.id, kind = message.kind, "outbox message sent");
-            }
-            Err(error) => {
-                let backoff = self.backoff(attempts);
-                tracing::warn!(outbox_id = %message.id, kind = message.kind, attempts, error = %error, "outbox message not sent");
-                sqlx::query!(
-                    "update outbox
-                     set attempts = $3, last_error = $4,
-                         next_attempt_at = now() + make_interval(secs => $5),
-                         failed_at = case when $3::integer >= $6::integer then now() end,
-                         text_body = case when $3::integer >= $6::integer then '' else text_body end,
-                         html_body = case when $3::integer >= $6::integer then '' else html_body end,
-                         url = case when $3::integer >= $6::integer then null else url end,
-                         payload = case when $3::integer >= $6::integer then null else payload end
-                     where account_id = $1 and id = $2",
-                    message.account_id,
-                    message.id,
-                    attempts,
-                    error.to_string(),
-                    backoff.as_secs_f64(),
-                    MAX_ATTEMPTS,
-                )
-                .execute(&mut *tx)
-                .await?;
+    async fn attempt(&self, kind: Kind, message: &Claimed) -> Result<(), Failure> {
+        match kind {
+            Kind::Webhook => transport::post(message, self.allow_private_webhooks).await,
+            Kind::Email => {
+                let email = transport::compose(message, &self.from, &self.domain)?;
+                Ok(self.transport.send(email).await?)
             }
         }
-        tx.commit().await?;
-        Ok(true)
+    }
+
+    /// Runs `write` until the database takes it, on a connection the pool checks first
+    /// each time: an outcome that is not recorded sends the message again once its lease
+    /// passes.
+    async fn until_written<F, W>(&self, message: &Claimed, outcome: &str, mut write: W)
+    where
+        W: FnMut() -> F,
+        F: Future<Output = sqlx::Result<()>>,
+    {
+        let mut wait = WRITE_RETRY_FIRST;
+        let mut tries: u32 = 1;
+        loop {
+            match write().await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(outbox_id = %message.id, tries, %error, retry_in_ms = wait.as_millis(), "outbox: cannot record that a message was {outcome}");
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2).min(WRITE_RETRY_MAX);
+                    tries = tries.saturating_add(1);
+                }
+            }
+        }
     }
 
     fn backoff(&self, attempts: i32) -> Duration {
@@ -205,88 +254,5 @@ impl OutboxWorker {
         self.retry_base
             .saturating_mul(2u32.saturating_pow(doublings))
             .min(MAX_BACKOFF)
-    }
-
-    async fn send(&self, message: &DueMessage) -> anyhow::Result<()> {
-        let mut email = Message::builder()
-            .from(self.from.clone())
-            .to(message.to_address.parse().context("recipient address")?)
-            .subject(&message.subject)
-            .message_id(Some(
-                message
-                    .message_id
-                    .clone()
-                    .unwrap_or_else(|| format!("<{}@{}>", message.id, self.domain)),
-            ));
-        if let Some(in_reply_to) = &message.in_reply_to {
-            email = email.in_reply_to(in_reply_to.clone());
-        }
-        if let Some(references) = &message.references {
-            email = email.references(references.clone());
-        }
-        // A reply address that no longer parses is left out rather than blocking the mail.
-        if let Some(reply_to) = message.reply_to.as_deref().and_then(|a| a.parse().ok()) {
-            email = email.reply_to(reply_to);
-        }
-        if message.auto_submitted {
-            email = email.header(AutoSubmitted);
-        }
-        let email = email.multipart(MultiPart::alternative_plain_html(
-            message.text_body.clone(),
-            message.html_body.clone(),
-        ))?;
-        self.transport.send(email).await
-    }
-}
-
-impl OutboxWorker {
-    /// Posts a webhook row's payload as JSON. Errors never carry the URL, which is a
-    /// secret: they end up in `last_error` and in the log.
-    async fn post(&self, message: &DueMessage) -> anyhow::Result<()> {
-        let (Some(url), Some(payload)) = (&message.url, &message.payload) else {
-            anyhow::bail!("webhook without an address or payload");
-        };
-        let url = url::Url::parse(url).context("webhook address")?;
-        let (host, address) = webhook::resolve(&url, self.allow_private_webhooks).await?;
-        // Connected to the address just checked, whatever a second DNS answer would say;
-        // no redirects, which could lead anywhere.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(WEBHOOK_CONNECT_TIMEOUT)
-            .timeout(WEBHOOK_TIMEOUT)
-            .user_agent("Frontdesk")
-            .resolve(&host, address)
-            .build()
-            .context("building the webhook client")?;
-        let response = http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(payload.to_string())
-            .send()
-            .await
-            .map_err(|error| anyhow::anyhow!("webhook not reached: {}", error.without_url()))?;
-        let status = response.status();
-        if !status.is_success() {
-            anyhow::bail!("webhook answered {status}");
-        }
-        Ok(())
-    }
-}
-
-/// `Auto-Submitted: auto-replied` (RFC 3834), which tells other systems not to answer.
-#[derive(Clone)]
-struct AutoSubmitted;
-
-impl Header for AutoSubmitted {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("Auto-Submitted")
-    }
-
-    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self)
-    }
-
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), "auto-replied".to_owned())
     }
 }

@@ -38,24 +38,39 @@ pub fn parse(raw: &str, allow_private: bool) -> Result<Option<Url>, &'static str
     }
 }
 
+/// Why a webhook's address cannot be posted to now.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreachable {
+    /// The address itself is refused: posting to it later will not do either.
+    #[error("the webhook's host is not a public address")]
+    NotPublic,
+    #[error("the webhook address has no host or port")]
+    Incomplete,
+    /// The name did not resolve (now): worth trying again.
+    #[error("the webhook's host was not found: {0}")]
+    Lookup(#[from] std::io::Error),
+    #[error("the webhook's host has no address")]
+    NoAddress,
+}
+
+impl Unreachable {
+    /// Whether a later attempt could succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::NotPublic | Self::Incomplete)
+    }
+}
+
 /// The host name and the checked address to connect to for `url`.
-pub async fn resolve(url: &Url, allow_private: bool) -> anyhow::Result<(String, SocketAddr)> {
-    let host = url
-        .host_str()
-        .ok_or_else(|| anyhow::anyhow!("webhook address without a host"))?;
-    let port = url
-        .port_or_known_default()
-        .ok_or_else(|| anyhow::anyhow!("webhook address without a port"))?;
+pub async fn resolve(url: &Url, allow_private: bool) -> Result<(String, SocketAddr), Unreachable> {
+    let host = url.host_str().ok_or(Unreachable::Incomplete)?;
+    let port = url.port_or_known_default().ok_or(Unreachable::Incomplete)?;
     let lookup = host.trim_start_matches('[').trim_end_matches(']');
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((lookup, port)).await?.collect();
     // Every address the name has must be allowed: a name that also points inside is refused.
     if !allow_private && addresses.iter().any(|a| !is_public(a.ip())) {
-        anyhow::bail!("the webhook's host is not a public address");
+        return Err(Unreachable::NotPublic);
     }
-    let address = addresses
-        .first()
-        .copied()
-        .ok_or_else(|| anyhow::anyhow!("the webhook's host has no address"))?;
+    let address = addresses.first().copied().ok_or(Unreachable::NoAddress)?;
     Ok((host.to_owned(), address))
 }
 
@@ -134,7 +149,10 @@ mod tests {
     #[tokio::test]
     async fn a_name_that_resolves_inside_is_refused_when_sending() {
         let url = Url::parse("https://localhost:9/hook").unwrap();
-        assert!(resolve(&url, false).await.is_err());
+        assert!(matches!(
+            resolve(&url, false).await,
+            Err(Unreachable::NotPublic)
+        ));
         let (host, address) = resolve(&url, true).await.unwrap();
         assert_eq!(host, "localhost");
         assert!(address.ip().is_loopback());

@@ -593,6 +593,9 @@ impl Client {
     }
 }
 
+/// Run by `MailSink` after a message is kept and before the server answers 250 to it.
+pub type BeforeAccepting = Arc<dyn Fn() + Send + Sync>;
+
 /// A real SMTP server on loopback that keeps every message it receives.
 #[derive(Clone)]
 pub struct MailSink {
@@ -601,12 +604,14 @@ pub struct MailSink {
     /// other test can take the port meanwhile.
     reserved: Arc<Mutex<Option<tokio::net::TcpSocket>>>,
     received: Arc<Mutex<Vec<Vec<u8>>>>,
+    before_accepting: Option<BeforeAccepting>,
 }
 
 #[derive(Clone)]
 struct Collector {
     message: Vec<u8>,
     received: Arc<Mutex<Vec<Vec<u8>>>>,
+    before_accepting: Option<BeforeAccepting>,
 }
 
 impl Handler for Collector {
@@ -623,6 +628,9 @@ impl Handler for Collector {
     fn data_end(&mut self) -> SmtpResponse {
         let message = std::mem::take(&mut self.message);
         self.received.lock().unwrap().push(message);
+        if let Some(before_accepting) = &self.before_accepting {
+            before_accepting();
+        }
         response::OK
     }
 }
@@ -649,11 +657,23 @@ impl MailSink {
             port,
             reserved: Arc::new(Mutex::new(Some(socket))),
             received: Arc::default(),
+            before_accepting: None,
         }
     }
 
     pub fn start() -> Self {
         let sink = Self::reserve();
+        sink.listen();
+        sink
+    }
+
+    /// A running sink that calls `before_accepting` (on the server's thread) for each
+    /// message it has kept, before answering 250.
+    pub fn start_with(before_accepting: impl Fn() + Send + Sync + 'static) -> Self {
+        let sink = Self {
+            before_accepting: Some(Arc::new(before_accepting)),
+            ..Self::reserve()
+        };
         sink.listen();
         sink
     }
@@ -666,9 +686,11 @@ impl MailSink {
         let mut server = Server::new(Collector {
             message: Vec::new(),
             received: self.received.clone(),
+            before_accepting: self.before_accepting.clone(),
         });
-        // lettre keeps pooled connections open, each holding a server thread.
-        server.with_num_threads(8).with_tcp_listener(listener);
+        // lettre keeps pooled connections open, each holding a server thread: up to 16 a
+        // worker (its email lane's concurrency), and a test may run three workers.
+        server.with_num_threads(64).with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
