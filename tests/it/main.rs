@@ -31,3 +31,4 @@ mod stack;
 mod throttle;
 mod tickets;
 mod two_factor;
+mod wording;
