@@ -10,11 +10,12 @@ run:
 	target/debug/frontdesk seed && \
 	exec target/debug/frontdesk serve
 
-# Test databases all draw on sqlx's one pool of 20 connections, and each running test's
-# app may hold 5: more than 4 tests at once would wait for connections, whatever the cores.
+# Test databases are thrown away, so the cluster may skip fsync meanwhile (scripts/db.sh).
+# They all draw on sqlx's one pool of 20 connections, and each running test's app may hold
+# 5: more than 4 tests at once would wait for connections, whatever the cores.
 test:
 	@scripts/browser.sh
-	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
+	@DATABASE_URL="$$(FRONTDESK_PG_FSYNC=off scripts/db.sh)" && export DATABASE_URL && \
 	cargo test --all-targets -- --test-threads=4
 
 check:

@@ -93,6 +93,17 @@ export PGPASSWORD="$password"
 
 ours_running() { run_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 port_answers() { "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; }
+# `start` or `restart`, with the options given here (a restart would otherwise repeat the
+# last start's).
+server() {
+  if ! run_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300" \
+      "$1" >/dev/null; then
+    say "PostgreSQL did not $1; the end of $log follows"
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
 if ! { ours_running && port_answers; }; then
   if port_answers; then
     say "another PostgreSQL (another checkout's?) answers on port $port, this cluster's port;"
@@ -100,16 +111,40 @@ if ! { ours_running && port_answers; }; then
     exit 1
   fi
   say "starting PostgreSQL on 127.0.0.1:$port"
-  if ! run_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c fsync=off" \
-      start >/dev/null; then
-    say "PostgreSQL did not start; the end of $log follows"
-    tail -n 20 "$log" >&2
-    exit 1
-  fi
+  server start
 fi
 
 psql=("$bin/psql" -X -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq)
+
+# fsync: the cluster may hold real tickets (`make run`), so it writes through to disk unless
+# the caller asks for speed instead with FRONTDESK_PG_FSYNC=off (`make test`: its databases
+# are thrown away); not while another client (a `make run` server) uses the database.
+want=${FRONTDESK_PG_FSYNC:-on}
+case $want in
+  on | off) ;;
+  *) say "FRONTDESK_PG_FSYNC is on or off, not $want"; exit 1 ;;
+esac
+fsync_setting() { "${psql[@]}" -F ' ' -c "select setting, source from pg_settings where name = 'fsync'"; }
+read -r have source <<<"$(fsync_setting)"
+# Clusters started by earlier versions of this script have fsync=off on their command line,
+# which no configuration overrides.
+if [ "$source" = "command line" ]; then
+  say "restarting PostgreSQL without fsync=off on its command line"
+  server restart
+  read -r have source <<<"$(fsync_setting)"
+fi
+if [ "$want" = off ] && [ "$have" = on ] && [ "$("${psql[@]}" -c "select count(*) from pg_stat_activity
+    where datname = 'frontdesk' and backend_type = 'client backend'")" != 0 ]; then
+  say "the database is in use (by make run?): fsync stays on"
+  want=on
+fi
+if [ "$have" != "$want" ]; then
+  say "fsync $want"
+  "${psql[@]}" -c "alter system set fsync = $want" -c "select pg_reload_conf()" >/dev/null
+  # What was written without fsync may still be only in the kernel's cache: PostgreSQL's
+  # advice is to write it all out once fsync is back on.
+  [ "$want" = off ] || { "${psql[@]}" -c checkpoint && run_pg sync --file-system "$data"; }
+fi
 if [ -z "$("${psql[@]}" -c "select 1 from pg_database where datname = 'frontdesk'")" ]; then
   "${psql[@]}" -c "create database frontdesk" >&2
 fi

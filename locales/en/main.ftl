@@ -197,9 +197,10 @@ departments-delete-link = Delete this department
 departments-delete-title = Delete the department { $name }?
 departments-delete-tickets = Its tickets stay, without a department: every agent then sees them.
 departments-delete-agents = { $count ->
-    [1] Its 1 agent stays
-   *[other] Its { $count } agents stay
-  } in the workspace.
+    [0] No agent belongs to it.
+    [1] Its 1 agent stays in the workspace.
+   *[other] Its { $count } agents stay in the workspace.
+  }
 departments-delete-submit = Delete the department
 departments-deleted = Department deleted.
 
@@ -322,6 +323,7 @@ event-unassigned = Unassigned
 event-postponed = Postponed until { $value }
 event-other = { $value }
 ticket-email-greeting = Hello { $name },
+ticket-email-greeting-no-name = Hello,
 ticket-email-received = thank you for writing to { $company }. We received your message as ticket #{ $number } and will answer soon. You can reply to this email to add to it.
 ticket-email-follow = Follow your ticket and answer here:
 
@@ -532,6 +534,7 @@ two-factor-recovery-once = They are shown only this once.
 two-factor-continue = Continue
 two-factor-is-on = Two-factor login is on: logging in takes a code from your authenticator app.
 two-factor-recovery-left = { $count ->
+    [0] No recovery codes are left.
     [1] 1 recovery code is left.
    *[other] { $count } recovery codes are left.
   }
@@ -584,6 +587,7 @@ notifications-submit = Save notifications
 notifications-saved = Notification settings saved.
 notify-greeting = Hello { $name },
 notify-new-ticket = A new ticket came in for { $department }: #{ $number } "{ $subject }" from { $who }.
+notify-new-ticket-no-department = A new ticket came in: #{ $number } "{ $subject }" from { $who }.
 notify-assigned = { $who } assigned ticket #{ $number } "{ $subject }" to you.
 notify-customer-reply = { $who } replied to ticket #{ $number } "{ $subject }", which is assigned to you.
 notify-subject-new-ticket = [#{ $number }] New ticket: { $subject }
@@ -644,12 +648,14 @@ report-csv-name = Name
 report-agent = Agent
 report-agent-deleted = deleted
 report-department = Department
+report-by-period = By period
 report-by-agent = By agent
 report-by-department = By department
 report-by-channel = New tickets by channel
 report-by-type = New tickets by issue type
 report-channel = Channel
 report-customer-hours = When customers write in
+report-weekday = Weekday
 report-customer-hours-hint = Customer messages by weekday and hour of day, in the workspace's time zone.
 report-definitions = How the figures are counted
 report-buckets = Periods
@@ -791,7 +797,6 @@ availability-online = Online
 availability-away = Away
 availability-offline = Offline
 availability-label = Your availability
-availability-save = Set
 chat-taken = This chat was already taken by { $name }.
 chat-not-waiting = This chat is no longer waiting.
 chat-accepted = You accepted the chat.

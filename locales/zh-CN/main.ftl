@@ -188,7 +188,10 @@ departments-saved = 部门已保存。
 departments-delete-link = 删除此部门
 departments-delete-title = 删除部门 { $name }？
 departments-delete-tickets = 其工单会保留，但不再属于任何部门：所有客服都能看到它们。
-departments-delete-agents = 其 { $count } 名客服仍保留在工作区中。
+departments-delete-agents = { $count ->
+    [0] 该部门没有客服。
+   *[other] 其 { $count } 名客服仍保留在工作区中。
+  }
 departments-delete-submit = 删除部门
 departments-deleted = 部门已删除。
 
@@ -311,6 +314,7 @@ event-unassigned = 已取消分配
 event-postponed = 推迟至 { $value }
 event-other = { $value }
 ticket-email-greeting = { $name }，您好：
+ticket-email-greeting-no-name = 您好：
 ticket-email-received = 感谢您联系 { $company }。我们已收到您的消息，工单号为 #{ $number }，会尽快答复。您可以直接回复此邮件补充内容。
 ticket-email-follow = 在此跟进并回复您的工单：
 
@@ -484,7 +488,10 @@ two-factor-recovery-intro = 如果手机丢失，每个恢复码可代替验证�
 two-factor-recovery-once = 恢复码仅显示这一次。
 two-factor-continue = 继续
 two-factor-is-on = 两步验证已开启：登录时需要验证器应用中的验证码。
-two-factor-recovery-left = 还剩 { $count } 个恢复码。
+two-factor-recovery-left = { $count ->
+    [0] 已没有剩余的恢复码。
+   *[other] 还剩 { $count } 个恢复码。
+  }
 two-factor-disable-title = 关闭两步验证
 two-factor-disable-intro = 输入密码以关闭。您的恢复码将失效。
 two-factor-disable-submit = 关闭两步验证
@@ -534,6 +541,7 @@ notifications-submit = 保存通知设置
 notifications-saved = 通知设置已保存。
 notify-greeting = { $name }，您好：
 notify-new-ticket = { $department } 收到新工单：#{ $number }“{ $subject }”，来自 { $who }。
+notify-new-ticket-no-department = 收到新工单：#{ $number }“{ $subject }”，来自 { $who }。
 notify-assigned = { $who } 把工单 #{ $number }“{ $subject }”分配给了您。
 notify-customer-reply = { $who } 回复了分配给您的工单 #{ $number }“{ $subject }”。
 notify-subject-new-ticket = [#{ $number }] 新工单：{ $subject }
@@ -594,12 +602,14 @@ report-csv-name = 名称
 report-agent = 客服
 report-agent-deleted = 已删除
 report-department = 部门
+report-by-period = 按时段
 report-by-agent = 按客服
 report-by-department = 按部门
 report-by-channel = 按渠道的新工单
 report-by-type = 按问题类型的新工单
 report-channel = 渠道
 report-customer-hours = 客户何时来信
+report-weekday = 星期
 report-customer-hours-hint = 按星期和小时统计的客户消息，使用工作区的时区。
 report-definitions = 数据如何统计
 report-buckets = 周期
@@ -738,7 +748,6 @@ availability-online = 在线
 availability-away = 离开
 availability-offline = 离线
 availability-label = 您的状态
-availability-save = 设置
 chat-taken = 此聊天已被 { $name } 接入。
 chat-not-waiting = 此聊天已不在等待中。
 chat-accepted = 您已接入此聊天。

@@ -135,11 +135,17 @@ fn describe(
     let number = ticket.number.to_string();
     let someone = locale.t("notify-someone");
     let actor = actor.map_or(someone.as_str(), |a| a.name.as_str());
-    let department = ticket.department.as_deref().unwrap_or_default();
+    let department = ticket.department.as_deref();
     let (key, who) = match change {
         Change::Assigned => ("notify-assigned", actor),
         Change::CustomerReplied => ("notify-customer-reply", ticket.customer.as_str()),
-        Change::Created | Change::Updated => ("notify-new-ticket", ticket.customer.as_str()),
+        Change::Created | Change::Updated if department.is_some() => {
+            ("notify-new-ticket", ticket.customer.as_str())
+        }
+        // A ticket without a department has its own sentence, not a blank in another.
+        Change::Created | Change::Updated => {
+            ("notify-new-ticket-no-department", ticket.customer.as_str())
+        }
     };
     locale.t_args(
         key,
@@ -147,7 +153,7 @@ fn describe(
             ("number", number.as_str()),
             ("subject", &ticket.subject),
             ("who", who),
-            ("department", department),
+            ("department", department.unwrap_or_default()),
         ],
     )
 }

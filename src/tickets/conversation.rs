@@ -108,6 +108,16 @@ impl TicketMail<'_> {
         self.number.to_string()
     }
 
+    /// "Hello Carla," or, to a customer who gave no name, "Hello,".
+    pub fn greeting(&self) -> String {
+        if self.customer_name.trim().is_empty() {
+            self.locale.t("ticket-email-greeting-no-name")
+        } else {
+            self.locale
+                .t_args("ticket-email-greeting", &[("name", self.customer_name)])
+        }
+    }
+
     /// The email to `to` (an address mail can go to: nothing is queued for none), about
     /// `subject`, answering `answering` (a Message-ID) within a thread whose mail had
     /// `references`.

@@ -1,92 +1,24 @@
 //! The panel in a real headless Chromium, driven over WebDriver as a person would use it:
-//! the login page, the profile's theme and language. Where Chromium's driver is not
-//! installed (a fresh machine without root), these tests say so and pass over themselves;
+//! the login page, the profile's theme and language. Every page a test visits is checked
+//! with axe-core (`driver::Browser::goto`). Where Chromium's driver is not installed (a fresh
+//! machine without root), these tests say so and pass over themselves, unless `CI` is set;
 //! `make test` installs it when it may.
+mod axe;
+mod driver;
+
 use std::{
-    net::{TcpListener, TcpStream},
-    path::PathBuf,
-    process::{Child, Command, Stdio},
+    path::Path,
     time::{Duration, Instant},
 };
 
-use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use fantoccini::Locator;
 use serde_json::json;
 use sqlx::PgPool;
 
 use frontdesk::i18n::Locale;
 
+pub use self::driver::{Browser, Driver};
 use crate::harness::{PASSWORD, TestApp};
-
-/// A chromedriver of the test's own, and the browser profiles it made; all gone on drop.
-pub struct Driver {
-    process: Child,
-    url: String,
-    profiles: Vec<PathBuf>,
-}
-
-impl Driver {
-    /// `None`, with a note, where chromedriver is not installed.
-    pub fn start() -> Option<Self> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let Ok(process) = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
-            eprintln!("browser test skipped: chromedriver is not installed (scripts/browser.sh)");
-            return None;
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(Self {
-            process,
-            url: format!("http://127.0.0.1:{port}"),
-            profiles: Vec::new(),
-        })
-    }
-
-    /// A new headless browser window with a fresh profile (no cookies).
-    pub async fn browser(&mut self) -> Browser {
-        let profile =
-            std::env::temp_dir().join(format!("frontdesk-chromium-{}", uuid::Uuid::now_v7()));
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
-        );
-        self.profiles.push(profile);
-        ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-        for profile in &self.profiles {
-            let _ = std::fs::remove_dir_all(profile);
-        }
-    }
-}
 
 /// Types into the field named `name`, replacing what it held.
 pub async fn fill(browser: &Browser, name: &str, value: &str) {
@@ -120,14 +52,46 @@ pub async fn log_in(app: &TestApp, browser: &Browser, workspace: &str, email: &s
         .unwrap();
 }
 
-/// Clicks the element `locator` finds.
+/// Clicks the element `locator` finds, after checking the page it is on (the click may
+/// lead away from it).
 pub async fn click(browser: &Browser, locator: Locator<'_>) {
+    browser.check_accessibility().await;
     browser.find(locator).await.unwrap().click().await.unwrap();
 }
 
 /// What `script` returns in the page, as JSON.
 pub async fn evaluate(browser: &Browser, script: &str) -> serde_json::Value {
     browser.execute(script, Vec::new()).await.unwrap()
+}
+
+/// The command lines of the processes that name `profile`: the browser that uses it.
+fn processes_using(profile: &Path) -> Vec<String> {
+    let profile = profile.to_string_lossy();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let command = std::fs::read(entry.ok()?.path().join("cmdline")).ok()?;
+            let command = String::from_utf8_lossy(&command).replace('\0', " ");
+            command.contains(&*profile).then_some(command)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_test_that_panics_leaves_no_browser_behind() {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let browser = driver.browser().await;
+    let profile = driver.profiles()[0].clone();
+    assert!(!processes_using(&profile).is_empty(), "no browser started");
+    let failing_test = tokio::spawn(async move {
+        let _in_use = (browser, driver);
+        std::panic::resume_unwind(Box::new("a browser test fails"));
+    });
+    assert!(failing_test.await.unwrap_err().is_panic());
+    assert_eq!(processes_using(&profile), Vec::<String>::new());
+    assert!(!profile.exists(), "{} is left", profile.display());
 }
 
 #[sqlx::test]

@@ -317,11 +317,20 @@ fn the_chinese_catalog_has_no_english_words() {
     let contract_words = ["Workspace", "Email", "Password"];
     let mut found = Vec::new();
     for line in catalog.lines().filter(|line| !line.starts_with('#')) {
-        // Continuation lines belong to the message above; variables are the code's names.
+        // Continuation lines belong to the message above; variables and variant keys
+        // (`[0]`, `*[other]`) are the code's names, and so is a selector (`{ $count ->`)
+        // whose brace closes on a later line.
         let (key, text) = line.split_once(" = ").unwrap_or(("", line));
-        let text: String = text
-            .split('{')
-            .map(|part| part.split_once('}').map_or(part, |(_, after)| after))
+        let text = text.trim_start().trim_start_matches('*');
+        let text = text
+            .strip_prefix('[')
+            .and_then(|variant| variant.split_once(']'))
+            .map_or(text, |(_, after)| after);
+        let mut parts = text.split('{');
+        let text: String = parts
+            .next()
+            .into_iter()
+            .chain(parts.filter_map(|part| part.split_once('}').map(|(_, after)| after)))
             .collect();
         let words: Vec<String> = english_words(&text)
             .into_iter()
