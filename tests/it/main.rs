@@ -28,6 +28,7 @@ mod reset;
 mod search;
 mod signup;
 mod stack;
+mod streams;
 mod throttle;
 mod tickets;
 mod two_factor;
