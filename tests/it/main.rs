@@ -11,6 +11,7 @@ mod agents;
 mod auth;
 mod billing;
 mod browser;
+mod browser_streams;
 mod chat;
 mod departments;
 mod harness;
