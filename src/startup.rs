@@ -2,6 +2,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use sqlx::{
     PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -10,7 +11,12 @@ use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use crate::{
-    auth, billing, clock::Clock, config::Config, live::Events, mail::OutboxWorker, router, tickets,
+    auth, billing,
+    clock::Clock,
+    config::Config,
+    live::{self, Events},
+    mail::OutboxWorker,
+    router, tickets,
 };
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
@@ -78,7 +84,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
         .await
-        .with_context(|| format!("cannot listen on {}", state.config.listen_addr))?;
+        .with_context(|| format!("cannot listen on {}", state.config.listen_addr))?
+        .tap_io(limit_unacknowledged);
     tracing::info!(
         "Frontdesk is listening on {} (public address {})",
         state.config.listen_addr,
@@ -102,13 +109,30 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes sessions, logins, login attempts and reset links that can no longer be used.
+/// How long data sent to a client may go unacknowledged before the system drops the
+/// connection. A live stream writes a keep-alive every 15 seconds: to a client that vanished
+/// without closing its connection (a closed lid, a lost network) the next write then fails
+/// and the stream ends, within this and two keep-alives instead of the system's 15 minutes.
+const UNACKNOWLEDGED_LIMIT: Duration = Duration::from_secs(30);
+
+fn limit_unacknowledged(connection: &mut tokio::net::TcpStream) {
+    let socket = socket2::SockRef::from(&*connection);
+    if let Err(error) = socket.set_tcp_user_timeout(Some(UNACKNOWLEDGED_LIMIT)) {
+        tracing::debug!(%error, "TCP_USER_TIMEOUT was not set");
+    }
+}
+
+/// Deletes sessions, logins, login attempts and reset links that can no longer be used,
+/// and what processes that died left of their live streams.
 async fn housekeeping(db: PgPool) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         every.tick().await;
         if let Err(error) = auth::delete_expired(&db).await {
             tracing::warn!(%error, "housekeeping failed");
+        }
+        if let Err(error) = live::delete_stale_streams(&db).await {
+            tracing::warn!(%error, "housekeeping of live streams failed");
         }
     }
 }

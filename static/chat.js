@@ -1,16 +1,19 @@
 // Live chat: new lines of the chat reach the page through server-sent events (each
 // event's id is the line's number, so a reconnecting EventSource resumes after the last
-// one it had), and the visitor's form sends without leaving the page. Without this
-// script the pages work by reloading.
+// one it had; a stream opened again by live.js, back from the back/forward cache, starts
+// after the last line shown), and the visitor's form sends without leaving the page.
+// Without this script the pages work by reloading.
 (function () {
   'use strict';
 
   var lines = document.querySelector('[data-chat-lines]');
-  if (!lines || !window.EventSource) {
+  if (!lines || !window.frontdeskLive) {
     return;
   }
+  var lastLine = parseInt(lines.dataset.lastLine || '0', 10) || 0;
 
   function show(line) {
+    lastLine = Math.max(lastLine, line.line);
     if (lines.querySelector('[data-line="' + line.line + '"]')) {
       return;
     }
@@ -30,16 +33,7 @@
     article.scrollIntoView({ block: 'nearest' });
   }
 
-  var url = lines.dataset.chatEvents + '?after=' + encodeURIComponent(lines.dataset.lastLine || '0');
-  var source = new EventSource(url);
-  source.addEventListener('line', function (event) {
-    try {
-      show(JSON.parse(event.data));
-    } catch (e) {
-      // A line that cannot be read is shown at the next reload.
-    }
-  });
-  source.addEventListener('state', function (event) {
+  function showState(event) {
     var status = document.querySelector('[data-chat-state]');
     try {
       var state = JSON.parse(event.data).state;
@@ -50,6 +44,19 @@
     } catch (e) {
       // Left as it is until the next reload.
     }
+  }
+
+  window.frontdeskLive.follow(function () {
+    return lines.dataset.chatEvents + '?after=' + lastLine;
+  }, {
+    line: function (event) {
+      try {
+        show(JSON.parse(event.data));
+      } catch (e) {
+        // A line that cannot be read is shown at the next reload.
+      }
+    },
+    state: showState
   });
 
   // Nobody accepted the chat in time: the page then offers to leave a message.

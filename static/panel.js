@@ -1,5 +1,6 @@
 // The live panel: keeps the queue counts of the page up to date from /app/events
-// (server-sent events; EventSource reconnects by itself) and plays a short tone for the
+// (server-sent events through live.js: EventSource reconnects by itself, and the stream
+// closes while the page sits in the back/forward cache) and plays a short tone for the
 // events the agent has a sound switched on for, once sound is enabled in this browser
 // (browsers allow audio only after a click). Pages work the same without it.
 (function () {
@@ -16,12 +17,14 @@
     new_call: [880, 660, 880]
   };
 
-  if (!window.EventSource || !document.body) {
+  if (!window.frontdeskLive || !document.body) {
     return;
   }
 
   var enabled = readEnabled();
   var audio = null;
+  // Back from the back/forward cache: the stream's greeting brings the counts of now.
+  var restored = false;
 
   function readEnabled() {
     try {
@@ -99,6 +102,14 @@
     });
   }
 
+  // Whether counts differ from those the page shows (its lists are then behind).
+  function countsChanged(counts) {
+    return Object.keys(counts || {}).some(function (name) {
+      var element = document.querySelector('[data-count="' + name + '"]');
+      return element !== null && element.textContent.trim() !== String(counts[name]);
+    });
+  }
+
   function showActivity() {
     var notice = document.querySelector('[data-live-activity]');
     if (notice) {
@@ -139,16 +150,19 @@
 
   addSoundButton();
 
-  var source = new EventSource('/app/events');
-  source.onmessage = function (message) {
+  function receive(message) {
     var data;
     try {
       data = JSON.parse(message.data);
     } catch (e) {
       return;
     }
+    if (data.kind === 'hello' && restored && countsChanged(data.counts)) {
+      showActivity();
+    }
     showCounts(data.counts);
     if (data.kind === 'hello') {
+      restored = false;
       document.body.dataset.sounds = (data.sounds || []).join(' ');
       return;
     }
@@ -157,5 +171,11 @@
       showActivity();
     }
     sound(data.sound);
-  };
+  }
+
+  window.frontdeskLive.follow(function () {
+    return '/app/events';
+  }, { message: receive }, function () {
+    restored = true;
+  });
 }());

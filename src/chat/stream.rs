@@ -4,7 +4,8 @@
 //! (`Last-Event-ID`) and gets exactly the lines after it, none lost and none twice. The
 //! stream reads the lines after the last one sent whenever the live channel says the chat
 //! has a new line, and after missed notifications; a `state` event says when the chat was
-//! accepted or ended.
+//! accepted or ended. An agent's stream ends with their login; each chat's visitor and
+//! each agent keep a bounded number of streams open (`live::Subscription`).
 use std::{convert::Infallible, time::Duration};
 
 use axum::{
@@ -15,13 +16,6 @@ use axum::{
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use tokio::{
-    sync::{
-        broadcast::{Receiver, error::RecvError},
-        watch,
-    },
-    time::Instant,
-};
 use uuid::Uuid;
 
 use super::{ChatState, db};
@@ -29,13 +23,11 @@ use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     error::Found,
-    live::{EventKind, Signal},
+    live::{EventKind, Holder, Signal, Subscription},
     tickets::db::{Viewer, visible_ticket},
 };
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// A stream ends after this long; the browser reconnects where it was.
-const LIFETIME: Duration = Duration::from_secs(30 * 60);
 const RETRY: Duration = Duration::from_secs(2);
 /// Lines read at once; a longer backlog comes in several reads.
 const BATCH: i64 = 200;
@@ -64,14 +56,16 @@ pub(super) async fn visitor_events(
     headers: HeaderMap,
     Query(query): Query<After>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    // Subscribed before anything is read: no line falls in between.
-    let receiver = state.events.subscribe();
     let chat = db::by_token(&mut *state.db.acquire().await?, &workspace, &token)
         .await
         .found()?;
+    let holder = Holder::Visitor {
+        account_id: chat.account_id,
+        chat_id: chat.id,
+    };
     Ok(open(
         &state,
-        receiver,
+        holder,
         Target {
             account_id: chat.account_id,
             chat_id: chat.id,
@@ -79,7 +73,8 @@ pub(super) async fn visitor_events(
             visitor: Some((workspace, token)),
         },
         start_after(&headers, &query),
-    ))
+    )
+    .await)
 }
 
 pub(super) async fn agent_events(
@@ -89,7 +84,6 @@ pub(super) async fn agent_events(
     headers: HeaderMap,
     Query(query): Query<After>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let receiver = state.events.subscribe();
     let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
     let mut conn = state.db.acquire().await?;
     let ticket = visible_ticket(&mut conn, &Viewer::of(&agent), number)
@@ -99,34 +93,36 @@ pub(super) async fn agent_events(
         .await
         .found()?;
     drop(conn);
+    let target = Target {
+        account_id: agent.account_id,
+        chat_id: ticket.id,
+        number,
+        visitor: None,
+    };
     Ok(open(
         &state,
-        receiver,
-        Target {
-            account_id: agent.account_id,
-            chat_id: ticket.id,
-            number,
-            visitor: None,
-        },
+        Holder::Agent(agent),
+        target,
         start_after(&headers, &query),
-    ))
+    )
+    .await)
 }
 
-fn open(
+async fn open(
     state: &AppState,
-    receiver: Receiver<Signal>,
+    holder: Holder,
     target: Target,
     after: i64,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    // Subscribed before any line is read: none falls in between.
+    let subscription = Subscription::open(&state.events, &state.db, holder).await;
     let feed = Feed {
         db: state.db.clone(),
-        receiver,
-        stopping: state.events.stopping(),
+        subscription,
         target,
         after,
         pending: Vec::new(),
         state: None,
-        deadline: Instant::now() + LIFETIME,
         greeted: false,
         dirty: true,
     };
@@ -145,8 +141,7 @@ struct Target {
 
 struct Feed {
     db: PgPool,
-    receiver: Receiver<Signal>,
-    stopping: watch::Receiver<bool>,
+    subscription: Subscription,
     target: Target,
     /// The last line sent.
     after: i64,
@@ -154,7 +149,6 @@ struct Feed {
     pending: Vec<db::Line>,
     /// The chat's state as last sent.
     state: Option<ChatState>,
-    deadline: Instant,
     greeted: bool,
     /// Something may have happened since the last read.
     dirty: bool,
@@ -197,21 +191,14 @@ impl Feed {
                 self.greeted = true;
                 return Some((Ok(Event::default().comment("hello").retry(RETRY)), self));
             }
-            let received = tokio::select! {
-                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => received,
-                _ = self.stopping.wait_for(|stopping| *stopping) => return None,
-            };
-            match received {
-                Err(_) | Ok(Err(RecvError::Closed)) => return None,
-                Ok(Ok(Signal::Ticket(e)))
-                    if e.account_id == self.target.account_id
-                        && e.number == self.target.number
-                        && e.kind != EventKind::NewChat =>
+            match self.subscription.next().await? {
+                Signal::Ticket(e)
+                    if e.number == self.target.number && e.kind != EventKind::NewChat =>
                 {
                     self.dirty = true;
                 }
-                Ok(Ok(Signal::Ticket(_))) => {}
-                Ok(Err(RecvError::Lagged(_)) | Ok(Signal::Missed)) => self.dirty = true,
+                Signal::Ticket(_) => {}
+                Signal::Missed => self.dirty = true,
             }
         }
     }

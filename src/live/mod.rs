@@ -3,7 +3,10 @@
 //! that makes it, so PostgreSQL delivers it when, and only if, it commits, to every `serve`
 //! process alike. Each process has one listener (`Events::start`) that fans the events out
 //! to its streams through a broadcast channel; each stream keeps what its agent may see.
+//! What ends a stream (its lifetime, its agent's logout, newer streams of the same agent)
+//! is `Subscription`'s.
 mod stream;
+mod subscription;
 
 use std::{sync::Arc, time::Duration};
 
@@ -15,8 +18,12 @@ use uuid::Uuid;
 
 use crate::AppState;
 
+pub use subscription::{Holder, MAX_STREAMS, Subscription, delete_stale_streams};
+
 /// The PostgreSQL channel of ticket events.
 const CHANNEL: &str = "frontdesk_events";
+/// The PostgreSQL channel of what ends streams (`StreamNotice`).
+const STREAMS_CHANNEL: &str = "frontdesk_streams";
 /// Events a slow stream may fall behind before it skips to fresh counts.
 const BUFFER: usize = 1024;
 const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(30);
@@ -42,13 +49,33 @@ pub enum EventKind {
     ChatLine,
 }
 
-/// What a process's listener hands its streams.
+/// What a stream's `Subscription` hands it.
 #[derive(Clone, Debug)]
 pub enum Signal {
+    /// An event of the stream's workspace.
     Ticket(TicketEvent),
-    /// The listener lost its connection and has it again: whatever was announced meanwhile
-    /// is lost, so streams send fresh counts.
+    /// The listener lost its connection and has it again, or the stream fell behind:
+    /// whatever was announced meanwhile is lost, so streams send fresh counts.
     Missed,
+}
+
+/// What a process's listener hands its subscriptions.
+#[derive(Clone, Debug)]
+enum Notice {
+    Ticket(TicketEvent),
+    Missed,
+    Stream(StreamNotice),
+}
+
+/// What ends streams, as it travels through `pg_notify` on `STREAMS_CHANNEL`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StreamNotice {
+    /// A login of the agent ended, or their role changed, or they were deleted (sent by
+    /// the triggers of migration `20261206001801_live_streams`).
+    AgentChanged { account_id: Uuid, agent_id: Uuid },
+    /// The stream was ended to keep its holder within `MAX_STREAMS`.
+    Ended { account_id: Uuid, stream_id: Uuid },
 }
 
 /// What one ticket event says, as it travels through `pg_notify`.
@@ -65,11 +92,19 @@ pub struct TicketEvent {
 
 /// Announces `event` when the caller's transaction commits.
 pub async fn publish(conn: &mut PgConnection, event: &TicketEvent) -> sqlx::Result<()> {
+    notify(conn, CHANNEL, event).await
+}
+
+async fn notify(
+    conn: &mut PgConnection,
+    channel: &str,
+    payload: &impl Serialize,
+) -> sqlx::Result<()> {
     let payload =
-        serde_json::to_string(event).map_err(|error| sqlx::Error::Encode(error.into()))?;
+        serde_json::to_string(payload).map_err(|error| sqlx::Error::Encode(error.into()))?;
     // Not `query!`: pg_notify returns void, which the macros cannot describe.
     sqlx::query("select pg_notify($1, $2)")
-        .bind(CHANNEL)
+        .bind(channel)
         .bind(payload)
         .execute(conn)
         .await?;
@@ -79,7 +114,7 @@ pub async fn publish(conn: &mut PgConnection, event: &TicketEvent) -> sqlx::Resu
 /// This process's end of the event channel.
 #[derive(Clone)]
 pub struct Events {
-    sender: broadcast::Sender<Signal>,
+    sender: broadcast::Sender<Notice>,
     /// Turns true when the process stops: open streams end, so that a graceful shutdown
     /// does not wait for them.
     stopping: Arc<watch::Sender<bool>>,
@@ -97,7 +132,7 @@ impl Events {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
+    fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.sender.subscribe()
     }
 
@@ -106,12 +141,12 @@ impl Events {
         self.stopping.send_replace(true);
     }
 
-    pub fn stopping(&self) -> watch::Receiver<bool> {
+    fn stopping(&self) -> watch::Receiver<bool> {
         self.stopping.subscribe()
     }
 }
 
-async fn listen(db: PgPool, sender: broadcast::Sender<Signal>) {
+async fn listen(db: PgPool, sender: broadcast::Sender<Notice>) {
     const FIRST_WAIT: Duration = Duration::from_millis(250);
     let mut wait = FIRST_WAIT;
     let mut again = false;
@@ -140,22 +175,28 @@ async fn listen(db: PgPool, sender: broadcast::Sender<Signal>) {
 /// Connects and passes notifications on until the connection cannot be had again.
 /// `PgListener` reconnects by itself after a lost connection and listens again; the
 /// streams are then told that they may have missed something.
-async fn receive(db: &PgPool, sender: &broadcast::Sender<Signal>, again: bool) -> sqlx::Result<()> {
+async fn receive(db: &PgPool, sender: &broadcast::Sender<Notice>, again: bool) -> sqlx::Result<()> {
     let mut listener = PgListener::connect_with(db).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, STREAMS_CHANNEL]).await?;
     tracing::debug!("live events: listening");
     if again {
-        drop(sender.send(Signal::Missed));
+        drop(sender.send(Notice::Missed));
     }
     loop {
         let Some(notification) = listener.try_recv().await? else {
             tracing::info!("live events: listening again after a lost connection");
-            drop(sender.send(Signal::Missed));
+            drop(sender.send(Notice::Missed));
             continue;
         };
-        match serde_json::from_str::<TicketEvent>(notification.payload()) {
+        let payload = notification.payload();
+        let notice = if notification.channel() == STREAMS_CHANNEL {
+            serde_json::from_str(payload).map(Notice::Stream)
+        } else {
+            serde_json::from_str(payload).map(Notice::Ticket)
+        };
+        match notice {
             // No stream listening is no error.
-            Ok(event) => drop(sender.send(Signal::Ticket(event))),
+            Ok(notice) => drop(sender.send(notice)),
             Err(error) => tracing::warn!(%error, "live events: a notification that is no event"),
         }
     }
@@ -178,5 +219,19 @@ mod tests {
         let json = serde_json::to_string(&event).unwrap_or_default();
         assert!(json.contains(r#""kind":"new_ticket""#), "{json}");
         assert_eq!(serde_json::from_str::<TicketEvent>(&json).ok(), Some(event));
+    }
+
+    #[test]
+    fn stream_notices_read_as_the_triggers_write_them() {
+        let nil = Uuid::nil();
+        let json =
+            format!(r#"{{"agent_changed" : {{"account_id" : "{nil}", "agent_id" : "{nil}"}}}}"#);
+        assert_eq!(
+            serde_json::from_str::<StreamNotice>(&json).ok(),
+            Some(StreamNotice::AgentChanged {
+                account_id: nil,
+                agent_id: nil
+            })
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! agent has switched on and their queue counts; then each ticket event of their
 //! workspace that they may see (their departments', theirs, or without a department)
 //! brings fresh counts and the sound it asks for, if that sound is on. Comments keep the
-//! connection alive; the stream ends now and then, or when the login ends, and the
-//! browser's `EventSource` reconnects by itself.
+//! connection alive; the stream ends now and then, at once when the login ends or the
+//! role changes (see `Subscription`), and the browser's `EventSource` reconnects by itself.
 use std::{convert::Infallible, time::Duration};
 
 use axum::{
@@ -13,16 +13,9 @@ use axum::{
 use futures_util::Stream;
 use serde::Serialize;
 use sqlx::PgPool;
-use tokio::{
-    sync::{
-        broadcast::{Receiver, error::RecvError},
-        watch,
-    },
-    time::Instant,
-};
 use uuid::Uuid;
 
-use super::{EventKind, Signal, TicketEvent};
+use super::{EventKind, Holder, Signal, Subscription, TicketEvent};
 use crate::{
     AppState,
     auth::CurrentAgent,
@@ -31,27 +24,20 @@ use crate::{
 };
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// A stream ends after this long, so that a connection never outlives its checks for long.
-const LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// How long the browser waits before reconnecting.
 const RETRY: Duration = Duration::from_secs(3);
-/// How often the login, role and departments are read again: events in between are
-/// filtered by what is known, without reading the agent for each.
-const RECHECK: Duration = Duration::from_secs(30);
 
 pub(super) async fn events(
     State(state): State<AppState>,
     agent: CurrentAgent,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    // Subscribed before the first counts are read: nothing falls between them.
+    let subscription =
+        Subscription::open(&state.events, &state.db, Holder::Agent(agent.clone())).await;
     let feed = Feed {
-        receiver: state.events.subscribe(),
-        stopping: state.events.stopping(),
+        subscription,
         db: state.db,
         agent,
-        deadline: Instant::now() + LIFETIME,
         greeted: false,
-        checked_at: Instant::now(),
     };
     Sse::new(futures_util::stream::unfold(feed, Feed::next))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
@@ -59,13 +45,10 @@ pub(super) async fn events(
 
 struct Feed {
     db: PgPool,
+    /// The agent as the stream began: it ends when their role changes.
     agent: CurrentAgent,
-    receiver: Receiver<Signal>,
-    stopping: watch::Receiver<bool>,
-    deadline: Instant,
+    subscription: Subscription,
     greeted: bool,
-    /// When the login, role and departments were last read.
-    checked_at: Instant,
 }
 
 /// One event as the page's script reads it.
@@ -118,31 +101,11 @@ impl Feed {
             }
         }
         loop {
-            let recheck_at = self.checked_at + RECHECK;
-            let received = tokio::select! {
-                received = tokio::time::timeout_at(self.deadline, self.receiver.recv()) => Some(received),
-                _ = self.stopping.wait_for(|stopping| *stopping) => return None,
-                // A logout elsewhere ends the stream within RECHECK, events or not.
-                () = tokio::time::sleep_until(recheck_at) => None,
-            };
-            let Some(received) = received else {
-                match self.recheck().await {
-                    Ok(true) => {}
-                    Ok(false) => return None,
-                    Err(error) => {
-                        tracing::warn!(%error, "live events: the login was not checked");
-                        self.checked_at = Instant::now();
-                    }
-                }
-                continue;
-            };
-            let ticket_event = match received {
-                Err(_) | Ok(Err(RecvError::Closed)) => return None,
-                Ok(Ok(Signal::Ticket(e))) if e.account_id != self.agent.account_id => continue,
-                Ok(Ok(Signal::Ticket(e))) => Some(e),
+            let ticket_event = match self.subscription.next().await? {
+                Signal::Ticket(ticket_event) => Some(ticket_event),
                 // Fallen behind, or the listener reconnected: fresh counts make up for
                 // what was missed.
-                Ok(Err(RecvError::Lagged(_)) | Ok(Signal::Missed)) => None,
+                Signal::Missed => None,
             };
             match self.outcome(ticket_event.as_ref()).await {
                 Ok(Outcome::Send(message)) => return Some((Ok(event(&message)), self)),
@@ -150,16 +113,6 @@ impl Feed {
                 Err(error) => tracing::warn!(%error, "live events: an event was not sent"),
             }
         }
-    }
-
-    /// Reads the agent and their switches again; false when the login has ended.
-    async fn recheck(&mut self) -> sqlx::Result<bool> {
-        self.checked_at = Instant::now();
-        let Some(agent) = self.agent.reload(&self.db).await? else {
-            return Ok(false);
-        };
-        self.agent = agent;
-        Ok(true)
     }
 
     async fn hello(&self) -> sqlx::Result<Message> {

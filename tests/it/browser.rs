@@ -127,7 +127,7 @@ async fn an_agent_logs_in_through_the_login_page_and_the_chosen_theme_holds(db: 
 }
 
 /// Polls `script` in the page until it returns `expected`, for at most ten seconds.
-async fn wait_for_value(browser: &Browser, script: &str, expected: serde_json::Value) {
+pub async fn wait_for_value(browser: &Browser, script: &str, expected: serde_json::Value) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let value = evaluate(browser, script).await;

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use crate::harness::{self, Client, SseEvent, SseStream, TestApp};
 
 /// Starts a chat in `slug` and returns the visitor's page path.
-async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn start_chat(visitor: &Client, slug: &str, fields: &[(&str, &str)]) -> String {
     visitor.get(&format!("/help/{slug}/chat")).await;
     let page = visitor.post(&format!("/help/{slug}/chat"), fields).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);

@@ -832,4 +832,17 @@ impl SseStream {
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
+
+    /// Reads on until the server ends the stream, which must happen within `limit`.
+    pub async fn ends_within(mut self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .unwrap_or_else(|_| panic!("the stream was still open after {limit:?}"));
+            if chunk.unwrap().is_none() {
+                return;
+            }
+        }
+    }
 }

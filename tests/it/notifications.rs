@@ -426,7 +426,7 @@ async fn the_live_panel_hears_of_tickets_it_may_see_from_any_serve_process(db: P
     );
     let script = panel.get("/static/panel.js").await;
     assert_eq!(script.status, StatusCode::OK);
-    assert!(script.body.contains("new EventSource('/app/events')"));
+    assert!(script.body.contains("return '/app/events';"));
 
     let mut events = EventStream::open(&app.base_url, &panel.session_cookie().unwrap()).await;
     let hello = events.next().await;
