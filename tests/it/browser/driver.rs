@@ -44,6 +44,8 @@ impl Driver {
             );
             return None;
         }
+        // Before chromedriver starts: this may fail the test.
+        let axe = axe::script();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -55,17 +57,19 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // The guard from here on, so that a failure below still stops chromedriver.
+        let driver = Self {
+            process,
+            port,
+            profiles: Vec::new(),
+            axe,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(Self {
-            process,
-            port,
-            profiles: Vec::new(),
-            axe: axe::script(),
-        })
+        Some(driver)
     }
 
     /// A new headless browser window with a fresh profile (no cookies).
