@@ -9,7 +9,8 @@
 # Usage: bench/outbox.sh   (or make bench-outbox)
 # Environment: OUTBOX_DATABASE (frontdesk_outbox_load), OUTBOX_EMAILS (5000),
 # OUTAGE_EMAILS (1000), OUTAGE_SECONDS (30; 0 skips the outage), BENCH_PORT (3911),
-# SMTP_PORT (2625; or the next free one).
+# SMTP_PORT (2625; or the next free one), FRONTDESK_BIN (a binary to measure instead of a
+# fresh release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -19,9 +20,13 @@ outage_emails=${OUTAGE_EMAILS:-1000}
 outage_seconds=${OUTAGE_SECONDS:-30}
 
 bench_load_database "${OUTBOX_DATABASE:-frontdesk_outbox_load}"
-export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-cargo build --release --bin frontdesk
-bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+if [ -n "${FRONTDESK_BIN:-}" ]; then
+  bin=$FRONTDESK_BIN
+else
+  export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
+  cargo build --release --bin frontdesk
+  bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+fi
 "$bin" migrate
 if [ -z "$(psql "$DATABASE_URL" -c "select 1 from accounts where slug = 'demo'")" ]; then
   "$bin" seed >/dev/null

@@ -15,6 +15,14 @@ received = 0
 
 
 async def converse(reader, writer):
+    try:
+        await answer(reader, writer)
+    except (asyncio.CancelledError, ConnectionError):
+        # Stopped (the outage of bench/outbox.sh), or the client went away.
+        writer.close()
+
+
+async def answer(reader, writer):
     global received
     writer.write(b"220 sink ESMTP\r\n")
     while True:
