@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use axum::{Router, response::Html, routing::get};
-use fantoccini::{Client as Browser, Locator, wd::TimeoutConfiguration};
+use fantoccini::{Locator, wd::TimeoutConfiguration};
 use frontdesk::auth::Role;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -16,7 +16,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
-    browser::{Driver, click, evaluate, fill, log_in, wait_for_value},
+    browser::{Browser, Driver, click, evaluate, fill, log_in, wait_for_value},
     harness::{self, Client, TestApp},
     streams::wait_for_open_streams,
 };
