@@ -3,7 +3,10 @@
 customer's ticket from the contact form; prints how long the event took to reach every
 stream, and the server's memory before and after the streams opened.
 
-Usage: scripts/bench-live.py BASE_URL WORKSPACE EMAIL PASSWORD [STREAMS] [SERVER_PID]
+Usage: scripts/bench-live.py BASE_URL WORKSPACE EMAILS PASSWORD [STREAMS] [SERVER_PID]
+EMAILS is a comma-separated list of agents sharing PASSWORD (as `frontdesk seed --load`
+makes them): an agent holds at most 10 open streams (the server ends the oldest beyond
+that), so STREAMS may be at most ten times as many.
 Needs aiohttp (pip install aiohttp). Run against a server of your own, e.g. `make run`.
 """
 import asyncio
@@ -48,17 +51,25 @@ async def stream(session, base, ready, arrived):
                 return
 
 
+MAX_STREAMS = 10
+
+
 async def main():
-    base, workspace, email, password = sys.argv[1:5]
-    count = int(sys.argv[5]) if len(sys.argv) > 5 else 200
+    base, workspace, emails, password = sys.argv[1:5]
+    emails = emails.split(",")
+    count = int(sys.argv[5]) if len(sys.argv) > 5 else MAX_STREAMS * len(emails)
     pid = int(sys.argv[6]) if len(sys.argv) > 6 else None
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await log_in(session, base, workspace, email, password)
+    if count > MAX_STREAMS * len(emails):
+        sys.exit(f"{count} streams need at least {-(-count // MAX_STREAMS)} agents")
+    sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) for _ in emails]
+    try:
+        for session, email in zip(sessions, emails):
+            await log_in(session, base, workspace, email, password)
         before = rss_kib(pid)
         ready = asyncio.Semaphore(0)
         arrived = []
-        tasks = [asyncio.create_task(stream(session, base, ready, arrived)) for _ in range(count)]
+        tasks = [asyncio.create_task(stream(sessions[n % len(sessions)], base, ready, arrived))
+                 for n in range(count)]
         for _ in range(count):
             await ready.acquire()
         opened = rss_kib(pid)
@@ -73,13 +84,18 @@ async def main():
             assert answer.status == 303, f"contact form answered {answer.status}"
         await customer.close()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
+        if len(arrived) < count:
+            sys.exit(f"the new ticket reached {len(arrived)} of {count} streams")
         latencies = sorted((at - sent) * 1000 for at in arrived)
-        print(f"{count} streams; the new ticket reached all of them")
+        print(f"{count} streams of {len(emails)} agents; the new ticket reached all of them")
         print(f"latency ms: p50 {statistics.median(latencies):.1f}  "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f}  max {latencies[-1]:.1f}")
         if before is not None:
             print(f"server RSS: {before / 1024:.1f} MiB before, {opened / 1024:.1f} MiB with the "
                   f"streams open ({(opened - before) / count:.1f} KiB a stream)")
+    finally:
+        for session in sessions:
+            await session.close()
 
 
 asyncio.run(main())
