@@ -76,7 +76,7 @@ pub async fn check(client: &Client, script: &str) {
                     v["id"].as_str().unwrap_or_default(),
                     v["impact"].as_str().unwrap_or_default(),
                     v["help"].as_str().unwrap_or_default(),
-                    v["targets"].to_string()
+                    v["targets"]
                 );
                 text
             })
