@@ -562,7 +562,7 @@ async fn a_new_chat_rings_the_online_agents_who_may_see_it(db: PgPool) {
             .get("/app/chats")
             .await
             .body
-            .contains(r#"value="away" selected"#)
+            .contains(r#"value="away" aria-current="true""#)
     );
 }
 
