@@ -40,16 +40,30 @@ impl Clock {
         if matches!(self, Self::System) {
             return options;
         }
-        let clock = self.clone();
-        options.before_acquire(move |conn, _| {
-            let now = clock.now();
-            Box::pin(async move {
-                sqlx::query("select set_config('frontdesk.now', $1::timestamptz::text, false)")
-                    .bind(now)
-                    .execute(conn)
-                    .await?;
-                Ok(true)
+        // A connection reused from the pool passes `before_acquire`; a new one passes
+        // `after_connect` instead: both take the clock's time as it is now.
+        let on_acquire = self.clone();
+        let on_connect = self.clone();
+        options
+            .after_connect(move |conn, _| {
+                let now = on_connect.now();
+                Box::pin(async move { set_now(conn, now).await })
             })
-        })
+            .before_acquire(move |conn, _| {
+                let now = on_acquire.now();
+                Box::pin(async move {
+                    set_now(conn, now).await?;
+                    Ok(true)
+                })
+            })
     }
+}
+
+/// Sets the time that `app_now()` reads on `conn`.
+async fn set_now(conn: &mut sqlx::PgConnection, now: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query("select set_config('frontdesk.now', $1::timestamptz::text, false)")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -240,9 +240,9 @@ async fn company_site(app_url: &str) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let shop = format!(
-        r#"<!doctype html><title>Shop</title><h1>Shop</h1><script src="{app_url}/widget/acme.js" async></script>"#
+        r#"<!doctype html><html lang="en"><title>Shop</title><h1>Shop</h1><script src="{app_url}/widget/acme.js" async></script>"#
     );
-    let elsewhere = "<!doctype html><title>Elsewhere</title><h1>Elsewhere</h1>";
+    let elsewhere = "<!doctype html><html lang='en'><title>Elsewhere</title><h1>Elsewhere</h1>";
     let site = Router::new()
         .route("/", get(move || async move { Html(shop) }))
         .route("/elsewhere", get(move || async move { Html(elsewhere) }));
