@@ -3,8 +3,6 @@
 //! an RFC 2047 encoded word; without any, the ticket still opens, its page and the list say
 //! "no reply address", a reply is refused with the form kept (a note still works), and
 //! nothing is queued for the customer.
-use std::time::{Duration, Instant};
-
 use frontdesk::{auth::Role, input::EmailAddress};
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -51,23 +49,10 @@ async fn queued_for_customers(app: &TestApp) -> Vec<String> {
     .unwrap()
 }
 
-/// Waits until the outbox has sent everything queued, so that a late message is seen too.
-async fn outbox_sent(app: &TestApp) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while app
-        .count("outbox where sent_at is null and failed_at is null")
-        .await
-        > 0
-    {
-        assert!(Instant::now() < deadline, "the outbox did not drain");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Who outside the workspace the SMTP server received mail for, in order, once the outbox
 /// has sent everything.
 pub async fn mailed_customers(app: &TestApp) -> Vec<String> {
-    outbox_sent(app).await;
+    app.drain_outbox().await;
     app.mail
         .all()
         .into_iter()
