@@ -38,6 +38,7 @@ impl EmailAddress {
         if email.is_empty() {
             return Err("input-required");
         }
+        text_characters(email)?;
         let Some((local, domain)) = email.rsplit_once('@') else {
             return Err("input-email-invalid");
         };
@@ -98,9 +99,24 @@ impl LoginName {
     }
 }
 
+/// The mark that `web::extract` puts where a form held a control character or bytes
+/// that are not UTF-8.
+const REFUSED_MARK: char = '\u{FFFD}';
+
+/// Text holds no character that `web::extract` marked as refused: the form comes back with
+/// the mark where the character was, and this message says what it stands for.
+pub fn text_characters(text: &str) -> Result<(), &'static str> {
+    if text.contains(REFUSED_MARK) {
+        Err("input-character-refused")
+    } else {
+        Ok(())
+    }
+}
+
 /// Required single-line text of at most `max` characters, trimmed.
 pub fn required_text(raw: &str, max: usize) -> Result<String, &'static str> {
     let text = raw.trim();
+    text_characters(text)?;
     if text.is_empty() {
         Err("input-required")
     } else if text.chars().count() > max {
@@ -122,6 +138,7 @@ pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, &'static s
 /// Multi-line text of at most `max` characters, trimmed; may be empty.
 pub fn long_text(raw: &str, max: usize) -> Result<String, &'static str> {
     let text = raw.trim();
+    text_characters(text)?;
     if text.chars().count() > max {
         Err("input-too-long")
     } else {

@@ -30,6 +30,7 @@ pub mod signup;
 pub mod startup;
 pub mod tickets;
 pub mod web;
+pub mod workspace;
 
 pub use error::AppError;
 pub use startup::AppState;

@@ -28,20 +28,19 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, chat, departments, health, kb, live, notifications, profile, reports, settings,
-    signup, tickets,
+    billing, chat,
+    config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
+    departments, health, kb, live, notifications, profile, reports, settings, signup, tickets,
     web::{self, csrf, error_page},
 };
 
-/// Request bodies above this are refused with 413, except uploads (`multipart/form-data`).
-pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Uploads above this are refused with 413; the upload's handler has a smaller limit of its
-/// own, which it explains on its page (a photo: 2 MiB).
-pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
-/// The only routes that take `multipart/form-data`; elsewhere it is refused unread.
-pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What the CSRF layer must know of the features' routes.
+const CSRF_ROUTES: csrf::Routes = csrf::Routes {
+    framed: chat::is_visitor_path,
+    uploads: profile::UPLOAD_PATHS,
+};
 
 /// A link of the panel's navigation, shown to the roles that hold its permission (and not
 /// the one in `unless`, when another entry serves them better).
@@ -174,7 +173,10 @@ pub fn app(state: AppState) -> Router {
         .merge(panel)
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
-        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), CSRF_ROUTES),
+            csrf::verify,
+        ))
         // csrf::verify holds other bodies to BODY_LIMIT.
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(middleware::from_fn(error_page::render))

@@ -32,6 +32,7 @@ password-rules = Use 10 to 128 characters; not your email address and not a comm
 ## Input errors
 input-required = This field is required.
 input-too-long = This is too long.
+input-character-refused = Remove the character shown as �: control characters such as NUL (U+0000), and bytes that are not text, are not allowed.
 input-slug-invalid = Use 2 to 40 lowercase letters, digits or dashes.
 input-email-invalid = Enter a valid email address, like name@example.com.
 password-too-short = Use at least 10 characters.

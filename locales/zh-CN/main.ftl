@@ -32,6 +32,7 @@ password-rules = 密码长度为 10 到 128 个字符；不能是您的邮箱地
 ## Input errors
 input-required = 此项为必填项。
 input-too-long = 内容过长。
+input-character-refused = 请删除显示为 � 的字符：不允许使用空字符（U+0000）等控制字符或无法识别的字节。
 input-slug-invalid = 请使用 2 到 40 个小写字母、数字或连字符。
 input-email-invalid = 请输入有效的邮箱地址，例如 name@example.com。
 password-too-short = 密码至少需要 10 个字符。

@@ -8,7 +8,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use super::{
@@ -23,7 +22,7 @@ use crate::{
     auth::{CurrentAgent, Role, two_factor},
     error::Found,
     input::FieldErrors,
-    web::{PageContext, PathId, client::ClientAddr, flash},
+    web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
 
 #[derive(Template, WebTemplate)]

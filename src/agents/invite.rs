@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use axum_extra::extract::Form;
 use time::Duration;
 use tower_sessions::Session;
 
@@ -28,7 +27,7 @@ use crate::{
     i18n::Locale,
     input::{EmailAddress, FieldErrors},
     mail::{self, Email, Threading},
-    web::{PageContext, PathId, client::ClientAddr, flash},
+    web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
 
 /// How long an invitation's temporary password works.

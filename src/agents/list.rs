@@ -2,7 +2,7 @@
 //! seats cost a month.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::db::{self, ListedAgent, TeamFilter};
@@ -12,7 +12,7 @@ use crate::{
     billing::{self, SeatCost},
     departments,
     input::Choice,
-    web::PageContext,
+    web::{PageContext, extract::Query},
 };
 
 /// The filters as typed; anything that is not a role or a department filters nothing.

@@ -67,15 +67,6 @@ impl Gender {
     }
 }
 
-/// Up to two letters standing in for a photo: "Ada Lovelace" is "AL".
-pub fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 impl From<&CurrentAgent> for rules::Person {
     fn from(agent: &CurrentAgent) -> Self {
         Self {
@@ -132,18 +123,4 @@ pub fn router() -> Router<AppState> {
             "/app/config/agents/{id}/delete",
             get(delete::confirm_delete).post(delete::delete),
         )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::initials;
-
-    #[test]
-    fn initials_take_the_first_letters_of_two_words() {
-        assert_eq!(initials("Ada Lovelace"), "AL");
-        assert_eq!(initials("  grace  brewster hopper "), "GB");
-        assert_eq!(initials("Zoë"), "Z");
-        assert_eq!(initials("张 伟"), "张伟");
-        assert_eq!(initials(""), "");
-    }
 }

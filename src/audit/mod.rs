@@ -6,15 +6,12 @@ use std::net::IpAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    Router,
-    extract::{Query, State},
-    routing::get,
-};
+use axum::{Router, extract::State, routing::get};
 use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::web::extract::Query;
 use crate::{AppError, AppState, auth::CurrentAgent, web::PageContext};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]

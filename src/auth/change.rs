@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -19,7 +18,7 @@ use super::{
 use crate::{
     AppError, AppState,
     input::{FieldErrors, LoginName},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
 #[derive(Template, WebTemplate)]

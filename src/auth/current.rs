@@ -14,7 +14,13 @@ use super::{
     session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
     two_factor,
 };
-use crate::{AppError, AppState, billing::Plan, format::Zone, i18n::Locale, profile::Theme, web};
+use crate::{
+    AppError, AppState,
+    format::Zone,
+    i18n::Locale,
+    web,
+    workspace::{Availability, Plan, Theme},
+};
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
 /// `account_id` from here.
@@ -46,7 +52,7 @@ pub struct CurrentAgent {
     /// other `/app` page leads to its enrolment page.
     pub must_set_up_two_factor: bool,
     /// Whether they are rung for new chats (set in the panel's header).
-    pub availability: crate::chat::Availability,
+    pub availability: Availability,
 }
 
 impl CurrentAgent {

@@ -4,7 +4,11 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{CurrentAgent, Role};
-use crate::{billing::Plan, i18n::Locale, input::LoginName, profile::Theme};
+use crate::{
+    i18n::Locale,
+    input::LoginName,
+    workspace::{Plan, Theme},
+};
 
 /// The agent of an open login that began less than `lifetime` before the app's clock.
 pub async fn current_agent(
@@ -22,7 +26,7 @@ pub async fn current_agent(
                   a.temporary_password_expires_at is not null as "must_change_password!",
                   a.theme as "theme: Theme", a.photo_updated_at,
                   w.require_2fa and a.totp_secret is null as "must_set_up_two_factor!",
-                  a.availability as "availability: crate::chat::Availability"
+                  a.availability as "availability: crate::workspace::Availability"
            from logins l
            join agents a on a.account_id = l.account_id and a.id = l.agent_id
            join accounts w on w.id = l.account_id

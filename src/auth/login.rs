@@ -3,8 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -20,7 +19,11 @@ use crate::{
     AppError, AppState, audit,
     i18n::Locale,
     input::LoginName,
-    web::{PageContext, client::ClientAddr},
+    web::{
+        PageContext,
+        client::ClientAddr,
+        extract::{Form, Query},
+    },
 };
 
 #[derive(Template, WebTemplate)]

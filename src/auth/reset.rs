@@ -3,8 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -21,7 +20,12 @@ use crate::{
     i18n::Locale,
     input::LoginName,
     mail::{self, Email, Threading},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{
+        PageContext,
+        client::ClientAddr,
+        extract::{Form, Path},
+        flash,
+    },
 };
 
 /// At most this many reset emails per agent per hour, so nobody can flood an inbox.

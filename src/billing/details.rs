@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -17,7 +16,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::CurrentAgent,
     input::{EmailAddress, FieldErrors, long_text, optional_text, required_text},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
 /// The details as typed, kept to show them again when something is wrong.

@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -25,7 +24,12 @@ use crate::{
     audit::{self, Action, Entry},
     auth::CurrentAgent,
     format, mail,
-    web::{PageContext, client::ClientAddr, flash},
+    web::{
+        PageContext,
+        client::ClientAddr,
+        extract::{Form, Query},
+        flash,
+    },
 };
 
 #[derive(Deserialize)]

@@ -1,33 +1,8 @@
-use serde::{Deserialize, Serialize};
-
 use crate::format;
+pub use crate::workspace::Plan;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[serde(rename_all = "lowercase")]
-#[sqlx(type_name = "text", rename_all = "lowercase")]
-pub enum Plan {
-    Free,
-    Small,
-    Medium,
-    Large,
-}
-
+/// What a plan costs and allows.
 impl Plan {
-    pub const ALL: [Self; 4] = [Self::Free, Self::Small, Self::Medium, Self::Large];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Free => "free",
-            Self::Small => "small",
-            Self::Medium => "medium",
-            Self::Large => "large",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|plan| plan.as_str() == raw)
-    }
-
     /// Price of one seat (one agent that is not deleted) for a month.
     pub fn seat_price_cents(self) -> i64 {
         match self {
@@ -43,15 +18,6 @@ impl Plan {
         match self {
             Self::Free => Some(1),
             Self::Small | Self::Medium | Self::Large => None,
-        }
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Self::Free => "plan-free",
-            Self::Small => "plan-small",
-            Self::Medium => "plan-medium",
-            Self::Large => "plan-large",
         }
     }
 

@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -28,7 +27,11 @@ use crate::{
         conversation::{TicketMail, customer_link},
         db::{Ticket, Viewer},
     },
-    web::{PageContext, flash},
+    web::{
+        PageContext,
+        extract::{Form, Path},
+        flash,
+    },
 };
 
 #[derive(Template, WebTemplate)]

@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, Request, State},
+    extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
@@ -19,12 +18,16 @@ use uuid::Uuid;
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    config::CONTENT_SECURITY_POLICY,
     config::Config,
     error::Found,
     input::FieldErrors,
-    router::CONTENT_SECURITY_POLICY,
     tickets,
-    web::{PageContext, flash},
+    web::{
+        PageContext,
+        extract::{Form, Path},
+        flash,
+    },
 };
 
 /// The button's script; it finds the chat page from its own address.

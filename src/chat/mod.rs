@@ -38,15 +38,7 @@ text_enum!(
     }
 );
 
-text_enum!(
-    /// Whether an agent is rung for new chats (only when `online`).
-    Availability, "availability-", {
-        Online => "online",
-        Away => "away",
-        Offline => "offline",
-    }
-);
-
+pub use crate::workspace::Availability;
 pub use embed::snippet;
 
 /// Whether `path` is one of the visitor's chat pages, `/help/{workspace}/chat…`.

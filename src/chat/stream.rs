@@ -9,7 +9,7 @@
 use std::{convert::Infallible, time::Duration};
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
 };
@@ -25,6 +25,7 @@ use crate::{
     error::Found,
     live::{EventKind, Holder, Signal, Subscription},
     tickets::db::{Viewer, visible_ticket},
+    web::extract::{Path, Query},
 };
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);

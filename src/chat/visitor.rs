@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -27,7 +26,10 @@ use crate::{
         self, Channel, IssueType, Status,
         db::{MailWorkspace, NewMessage, NewTicket},
     },
-    web::PageContext,
+    web::{
+        PageContext,
+        extract::{Form, Path, Query},
+    },
 };
 
 /// Lines shown on the page; older ones are in the ticket.

@@ -12,7 +12,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use axum_extra::extract::Form;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use tower_sessions::Session;
@@ -25,7 +24,7 @@ use crate::{
     billing::{self, Plan},
     error::Found,
     input::{self, Choice, FieldErrors, required_text},
-    web::{PageContext, PathId, client::ClientAddr, flash},
+    web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
 
 pub fn router() -> Router<AppState> {

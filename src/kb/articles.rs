@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -25,7 +24,11 @@ use crate::{
     auth::CurrentAgent,
     error::Found,
     input::{Choice, FieldErrors, Slug, required_long_text, required_text},
-    web::{PageContext, PathId, flash},
+    web::{
+        PageContext, PathId,
+        extract::{Form, Path, Query},
+        flash,
+    },
 };
 
 /// Articles per page of the list.

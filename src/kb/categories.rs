@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -18,7 +17,7 @@ use crate::{
     auth::CurrentAgent,
     error::Found,
     input::{FieldErrors, long_text, required_text},
-    web::{PageContext, PathId, flash},
+    web::{PageContext, PathId, extract::Form, flash},
 };
 
 const NAME_TAKEN: &str = "kb_categories_name_key";

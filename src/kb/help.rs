@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::State,
     http::header,
     response::{IntoResponse, Redirect, Response},
 };
@@ -26,7 +25,13 @@ use crate::{
     error::Found,
     format,
     tickets::db::{MailWorkspace, workspace_by_slug},
-    web::{PageContext, client::ClientAddr, csrf, flash},
+    web::{
+        PageContext,
+        client::ClientAddr,
+        csrf,
+        extract::{Form, Path, Query},
+        flash,
+    },
 };
 
 /// Articles shown per category on the help center's first page.

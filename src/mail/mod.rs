@@ -3,6 +3,7 @@
 mod db;
 mod notice;
 mod transport;
+pub mod webhook;
 mod worker;
 
 use sqlx::PgConnection;

@@ -13,7 +13,8 @@ use lettre::{
 };
 
 use super::db::Claimed;
-use crate::{config::Config, notifications::webhook};
+use super::webhook;
+use crate::config::Config;
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);

@@ -3,12 +3,11 @@
 //! sending itself when tickets change (`send`).
 pub mod db;
 mod send;
-pub mod webhook;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Router,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -24,7 +23,8 @@ use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     input::FieldErrors,
-    web::{PageContext, flash},
+    mail::webhook,
+    web::{PageContext, extract::Form, flash},
 };
 
 const SETTINGS_PATH: &str = "/app/profile/notifications";

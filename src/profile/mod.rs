@@ -10,19 +10,9 @@ use axum::{
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
-use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::{AppState, agents, router::UPLOAD_LIMIT};
-
-text_enum!(
-    /// How the panel looks: light, dark, or as the operating system says.
-    Theme, "theme-", {
-        Light => "light",
-        Dark => "dark",
-        System => "system",
-    }
-);
+pub use crate::workspace::{Avatar, Theme};
+use crate::{AppState, config::UPLOAD_LIMIT};
 
 text_enum!(
     /// Where the agent takes calls (kept and shown; no telephony is built).
@@ -32,6 +22,9 @@ text_enum!(
         MobileApp => "mobile_app",
     }
 );
+
+/// The only route that takes an upload (`multipart/form-data`).
+pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,26 +38,4 @@ pub fn router() -> Router<AppState> {
         )
         .route("/app/profile/photo/delete", post(photo::delete_photo))
         .route("/app/photos/{id}", get(photo::show_photo))
-}
-
-/// An agent's picture as pages show it: the photo, or their initials.
-#[derive(Clone, Debug)]
-pub struct Avatar {
-    pub initials: String,
-    pub photo_url: Option<String>,
-}
-
-impl Avatar {
-    pub fn new(agent_id: Uuid, name: &str, photo_updated_at: Option<OffsetDateTime>) -> Self {
-        Self {
-            initials: agents::initials(name),
-            // The time in the address lets browsers keep a photo until it changes.
-            photo_url: photo_updated_at.map(|at| {
-                format!(
-                    "/app/photos/{agent_id}?v={}",
-                    at.unix_timestamp_nanos() / 1000
-                )
-            }),
-        }
-    }
 }

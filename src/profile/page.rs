@@ -2,7 +2,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -20,7 +19,7 @@ use crate::{
     auth::{self, CurrentAgent},
     i18n::Locale,
     input::{Choice, FieldErrors, long_text, optional_text, required_text},
-    web::{PageContext, flash},
+    web::{PageContext, extract::Form, flash},
 };
 
 const SIGNATURE_MAX: usize = 2000;

@@ -14,7 +14,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -33,7 +33,10 @@ use crate::{
     auth::CurrentAgent,
     format,
     input::{Choice, FieldErrors},
-    web::PageContext,
+    web::{
+        PageContext,
+        extract::{Path, Query},
+    },
 };
 
 /// Every agent's own report.

@@ -7,7 +7,7 @@ mod db;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Router,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -22,7 +22,7 @@ use crate::{
     auth::CurrentAgent,
     i18n::Locale,
     input::{Choice, EmailAddress, FieldErrors, required_text},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
 pub fn router() -> Router<AppState> {

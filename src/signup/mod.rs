@@ -5,7 +5,7 @@ mod forms;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Router,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -22,7 +22,7 @@ use crate::{
         throttle::{self, Scope},
     },
     input::{FieldErrors, Slug},
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
 pub fn router() -> Router<AppState> {

@@ -4,7 +4,7 @@
 //! or opens a new one with an acknowledgement. The same Message-ID twice adds nothing.
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -24,6 +24,7 @@ use crate::{
     i18n::Locale,
     input::EmailAddress,
     notifications::{self, Change},
+    web::extract::Path,
 };
 
 /// The largest message taken: what the bigger mail providers accept, with room for the

@@ -2,10 +2,7 @@
 //! the reply form and puts an article's public link into the reply. Without JavaScript
 //! both are a round trip that keeps the reply typed so far; with it, `kb.js` inserts the
 //! link where the cursor is.
-use axum::{
-    Form,
-    extract::{Path, State},
-};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::page::{Drafts, TicketPage, ticket_page, visible};
@@ -14,7 +11,10 @@ use crate::{
     auth::CurrentAgent,
     input::FieldErrors,
     kb::{self, search::SearchText},
-    web::PageContext,
+    web::{
+        PageContext,
+        extract::{Form, Path},
+    },
 };
 
 /// Articles listed for the agent to choose from.

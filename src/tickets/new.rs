@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -23,7 +22,7 @@ use crate::{
     departments,
     input::{Choice, EmailAddress, FieldErrors, optional_text, required_long_text, required_text},
     notifications::{self, Change},
-    web::{PageContext, flash},
+    web::{PageContext, extract::Form, flash},
 };
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,8 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -32,7 +31,11 @@ use crate::{
     input::{Choice, FieldErrors, required_long_text},
     live,
     notifications::{self, Change},
-    web::{PageContext, flash},
+    web::{
+        PageContext,
+        extract::{Form, Path},
+        flash,
+    },
 };
 
 /// Longest reply or note.

@@ -4,8 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -26,7 +25,13 @@ use crate::{
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
     kb,
     notifications::{self, Change},
-    web::{PageContext, client::ClientAddr, csrf, flash},
+    web::{
+        PageContext,
+        client::ClientAddr,
+        csrf,
+        extract::{Form, Path, Query},
+        flash,
+    },
 };
 
 /// Longest message a customer may send through a form.

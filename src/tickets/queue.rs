@@ -3,7 +3,7 @@
 //! pagination.
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::{
@@ -11,7 +11,11 @@ use super::{
     db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
 };
 use crate::{
-    AppError, AppState, agents, auth::CurrentAgent, departments, input::Choice, web::PageContext,
+    AppError, AppState, agents,
+    auth::CurrentAgent,
+    departments,
+    input::Choice,
+    web::{PageContext, extract::Query},
 };
 
 /// Tickets per page.

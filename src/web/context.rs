@@ -12,13 +12,12 @@ use tower_sessions::Session;
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
-    chat::Availability,
     format::{self, Zone},
     i18n::Locale,
     input::{Choice, FieldErrors},
-    profile::{Avatar, Theme},
     router::NAVIGATION,
     web::{self, csrf, flash, flash::Flash},
+    workspace::{Availability, Avatar, Theme},
 };
 
 pub struct PageContext {

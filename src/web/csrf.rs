@@ -12,9 +12,8 @@ use tower_sessions::Session;
 
 use crate::{
     AppError, AppState,
-    config::Config,
+    config::{BODY_LIMIT, Config, UPLOAD_LIMIT},
     crypto,
-    router::{BODY_LIMIT, UPLOAD_LIMIT, UPLOAD_PATHS},
 };
 
 const SESSION_KEY: &str = "csrf_token";
@@ -42,12 +41,21 @@ fn is_exempt(path: &str) -> bool {
     path.starts_with("/inbound/")
 }
 
+/// What the features tell this layer about their routes (`router::app` gathers it).
+#[derive(Clone, Copy)]
+pub struct Routes {
+    /// Pages that other sites frame (the chat widget), whose posts come without cookies.
+    pub framed: fn(&str) -> bool,
+    /// The only paths that take `multipart/form-data`; elsewhere it is refused unread.
+    pub uploads: &'static [&'static str],
+}
+
 /// Whether a post without a session token may still pass: a visitor's chat page framed on
 /// the company's site (the widget) gets no `SameSite=Lax` cookie, so no session can hold
 /// its token. Such a post must come from our own page, as its `Origin` says; a form on
 /// another site, or a request that names no origin, is refused like any other.
-fn framed_from_our_page(parts: &Parts, config: &Config) -> bool {
-    crate::chat::is_visitor_path(parts.uri.path())
+fn framed_from_our_page(parts: &Parts, config: &Config, routes: Routes) -> bool {
+    (routes.framed)(parts.uri.path())
         && parts
             .headers
             .get(header::ORIGIN)
@@ -56,7 +64,7 @@ fn framed_from_our_page(parts: &Parts, config: &Config) -> bool {
 }
 
 pub async fn verify(
-    State(state): State<AppState>,
+    State((state, routes)): State<(AppState, Routes)>,
     session: Session,
     request: Request,
     next: Next,
@@ -70,7 +78,7 @@ pub async fn verify(
     }
     let expected = session.get::<String>(SESSION_KEY).await?;
     let (parts, body) = request.into_parts();
-    if expected.is_none() && framed_from_our_page(&parts, &state.config) {
+    if expected.is_none() && framed_from_our_page(&parts, &state.config, routes) {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     }
     // A session that was never given a token cannot present it: refused before its body
@@ -91,7 +99,7 @@ pub async fn verify(
         .unwrap_or_default()
         .to_owned();
     let is_upload = content_type.starts_with("multipart/form-data");
-    if is_upload && !UPLOAD_PATHS.contains(&parts.uri.path()) {
+    if is_upload && !routes.uploads.contains(&parts.uri.path()) {
         return Err(AppError::UnsupportedUpload);
     }
     let limit = if is_upload { UPLOAD_LIMIT } else { BODY_LIMIT };

@@ -1,11 +1,14 @@
 //! The language switch of the pages seen before logging in (login, signup, password reset):
 //! the visitor's choice overrides their browser's `Accept-Language` for the session.
-use axum::{Form, Router, response::Redirect, routing::post};
+use axum::{Router, response::Redirect, routing::post};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
-    AppError, AppState, auth::local_path, i18n::Locale, web::context::choose_visitor_locale,
+    AppError, AppState,
+    auth::local_path,
+    i18n::Locale,
+    web::{context::choose_visitor_locale, extract::Form},
 };
 
 pub fn router() -> Router<AppState> {

@@ -4,11 +4,12 @@ pub mod client;
 pub mod context;
 pub mod csrf;
 pub mod error_page;
+pub mod extract;
 pub mod flash;
 pub mod language;
 
 use axum::{
-    extract::{FromRequestParts, MatchedPath, Path},
+    extract::{FromRequestParts, MatchedPath},
     http::{HeaderMap, Request, request::Parts},
 };
 use tower_http::{
@@ -20,6 +21,7 @@ use tracing::Level;
 
 pub use context::PageContext;
 
+use crate::web::extract::Path;
 use crate::{AppError, AppState};
 
 /// The request's session; the session layer puts it there for every page route.

@@ -475,6 +475,11 @@ impl Client {
         page
     }
 
+    /// The status of a GET, its body left unread: an event stream never ends.
+    pub async fn status_of_get(&self, path: &str) -> StatusCode {
+        self.http.get(self.url(path)).send().await.unwrap().status()
+    }
+
     /// A GET of something that is no page: its status and bytes.
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
         let response = self.http.get(self.url(path)).send().await.unwrap();
@@ -845,4 +850,23 @@ impl SseStream {
             }
         }
     }
+}
+
+/// The crate's source folder, for tests that read the code itself.
+pub fn source_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every `.rs` file under `dir`.
+pub fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -8,6 +8,7 @@
 )]
 
 mod agents;
+mod architecture;
 mod auth;
 mod billing;
 mod browser;
@@ -16,6 +17,7 @@ mod chat;
 mod clock;
 mod departments;
 mod harness;
+mod hostile_input;
 mod inbound;
 mod inbound_sender;
 mod kb;

@@ -1,5 +1,5 @@
 //! Throttling per client: which address counts, signups and reset requests.
-use frontdesk::web::client::IpNet;
+use frontdesk::config::IpNet;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 

@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -24,7 +23,7 @@ use crate::{
         throttle,
     },
     clock::Clock,
-    web::{PageContext, client::ClientAddr},
+    web::{PageContext, client::ClientAddr, extract::Form},
 };
 
 pub const CHALLENGE_PATH: &str = "/login/2fa";

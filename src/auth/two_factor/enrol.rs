@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form,
     extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
@@ -23,7 +22,7 @@ use crate::{
     audit::{self, Action, Entry},
     auth::{CurrentAgent, db as auth_db, password, throttle},
     input::LoginName,
-    web::{PageContext, client::ClientAddr, flash},
+    web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
 const ENROLMENT_KEY: &str = "two_factor_enrolment";

@@ -1,5 +1,5 @@
-//! Where a Slack webhook may point. An agent types the address, and the server posts to
-//! it: without limits that is a way into the network behind the server. Addresses must be
+//! Where a webhook (an agent's Slack webhook) may point. Someone types the address, and
+//! the outbox posts to it: without limits that is a way into the network behind the server. Addresses must be
 //! `https` to a public host, checked when saved and again when sent, with the connection
 //! pinned to the address that was checked (no second DNS answer). `ALLOW_PRIVATE_WEBHOOKS`
 //! lifts the rule for a local relay, and for tests' loopback servers (`http` too).
