@@ -93,6 +93,16 @@ bench_measure() {
     END {printf "%-8s %10s %10s %10s %8s\n", page, rps, p50, p99, bad + 0}' <<<"$out" >>"$bench_summary"
 }
 
+# For each row of the summary after a `bare` row: its requests/s and p99 as a share of
+# that bare row's (the goal: requests/s at least 0.6, p99 at most 2).
+bench_ratios() {
+  awk '
+    function ms(t) { if (t ~ /us$/) return t / 1000; if (t ~ /ms$/) return t + 0; return t * 1000 }
+    $1 == "bare" {rps = $2; p99 = ms($4); next}
+    rps > 0 {printf "%-8s req/s %.2f of bare, p99 %.1fx bare\n", $1, $2 / rps, ms($4) / p99}
+  ' "$bench_summary"
+}
+
 # The summary table under the title $1.
 bench_report() {
   echo

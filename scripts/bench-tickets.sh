@@ -2,7 +2,9 @@
 # Measures the ticket pages at scale: fills a separate database (`frontdesk_load`, next to
 # the one scripts/db.sh gives) with LOAD_WORKSPACES x LOAD_TICKETS tickets once, serves it
 # with a release build, logs in as an agent (role agent, in the Support department) and
-# loads the queue, the list, a search and a ticket page with wrk.
+# loads the queue, the list, a search and a ticket page with wrk. Before each page it loads
+# the bare list (bench/bare_tickets.rs: the list's query and a plain table, no session)
+# for the same agent, and prints each page's requests/s and p99 against it.
 # Usage: scripts/bench-tickets.sh   (or make bench-tickets)
 # Environment: LOAD_WORKSPACES (1000), LOAD_TICKETS (1000), LOAD_DATABASE (frontdesk_load),
 # BENCH_WORKSPACE (the middle one), BENCH_QUERY (invoice), BENCH_DURATION (15s),
@@ -27,8 +29,9 @@ bench_require_wrk
 bench_load_database "${LOAD_DATABASE:-frontdesk_load}"
 
 export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-cargo build --release --bin frontdesk
+cargo build --release --features bench --bin frontdesk --bin bare-tickets
 bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+bare_bin=${CARGO_TARGET_DIR:-target}/release/bare-tickets
 
 echo "== seed: $workspaces workspaces x $tickets tickets"
 seed_started=$(date +%s)
@@ -52,7 +55,21 @@ paths=("/app" "/app/tickets" "/app/tickets?q=$query" "/app/tickets/$number")
 names=("queue" "list" "search" "ticket")
 bench_check_ok "$cookie" "${paths[@]}"
 
+frontdesk_base=$base
+bare_port=$((${BENCH_PORT:-3901} + 50))
+while (exec 3<>"/dev/tcp/127.0.0.1/$bare_port") 2>/dev/null; do bare_port=$((bare_port + 1)); done
+"$bare_bin" "127.0.0.1:$bare_port" "$workspace" "$email" &
+bare_pid=$!
+trap 'kill "$pid" "$bare_pid" 2>/dev/null; rm -f "${bench_files[@]}"' EXIT
+bare_base="http://127.0.0.1:$bare_port"
+for _ in $(seq 50); do curl -fs "$bare_base/tickets" >/dev/null && break; sleep 0.2; done
+
+# Alternately, so that both see the same machine: the bare list, then the page.
 for i in "${!paths[@]}"; do
-  bench_measure "${names[$i]}" "${paths[$i]}" "$cookie" "$connections" "$duration"
+  base=$bare_base bench_measure "bare" "/tickets" "" "$connections" "$duration"
+  base=$frontdesk_base bench_measure "${names[$i]}" "${paths[$i]}" "$cookie" "$connections" "$duration"
 done
 bench_report "$workspaces workspaces x $tickets tickets, $connections connections"
+echo
+echo "== each page against the bare list measured just before it"
+bench_ratios

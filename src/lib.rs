@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod departments;
+pub mod directory;
 pub mod error;
 pub mod format;
 pub mod health;

@@ -180,6 +180,7 @@ pub fn app(state: AppState) -> Router {
         // csrf::verify holds other bodies to BODY_LIMIT.
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(middleware::from_fn(error_page::render))
+        .layer(middleware::from_fn(auth::keep_alive))
         .layer(session_layer(&state))
         .layer(middleware::from_fn(
             error_page::render_session_store_failure,
@@ -229,10 +230,9 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
         // Strict would drop the cookie on the first click from an emailed link.
         .with_same_site(SameSite::Lax)
         .with_secure(https)
-        // Logged-in requests extend this to the longer logged-in timeout.
+        // `auth::session::keep_alive` gives logged-in sessions the longer timeout, and
+        // moves the expiry of sessions in use forward once a minute.
         .with_expiry(Expiry::OnInactivity(auth::ANONYMOUS_TIMEOUT))
-        // Saving on every request is what slides the inactivity window forward.
-        .with_always_save(true)
 }
 
 fn static_files(state: &AppState) -> SetResponseHeader<ServeDir, HeaderValue> {

@@ -14,6 +14,7 @@ use crate::{
     auth, billing,
     clock::Clock,
     config::Config,
+    directory::Directory,
     live::{self, Events},
     mail::OutboxWorker,
     router, tickets,
@@ -28,6 +29,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Ticket events of every `serve` process, for the live panel.
     pub events: Events,
+    /// The workspaces' department and agent names, kept while `events` hears changes.
+    pub directory: Directory,
 }
 
 pub fn init_tracing() {
@@ -67,11 +70,13 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = connect(&config).await?;
     migrate(&pool).await?;
+    let directory = Directory::default();
     let state = AppState {
         db: pool.clone(),
         config: Arc::new(config),
         clock: Clock::System,
-        events: Events::start(&pool),
+        events: Events::start(&pool, &directory),
+        directory,
     };
 
     let (stop_worker, worker_stopped) = watch::channel(false);

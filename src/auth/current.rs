@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     Permission, Role, db,
-    session::{ABSOLUTE_LIFETIME, current_login, keep_logged_in},
+    session::{ABSOLUTE_LIFETIME, current_login},
     two_factor,
 };
 use crate::{
@@ -89,7 +89,6 @@ impl FromRequestParts<AppState> for CurrentAgent {
         .await?
         {
             Some(agent) => {
-                keep_logged_in(&session);
                 parts.extensions.insert(agent.clone());
                 Ok(agent)
             }

@@ -17,7 +17,9 @@ pub use current::{CurrentAgent, require_permission};
 pub use db::{delete_expired, start_login};
 pub use login::local_path;
 pub use permission::{Permission, Role};
-pub use session::{ANONYMOUS_TIMEOUT, LoginIdentity, change_language, log_in, session_login};
+pub use session::{
+    ANONYMOUS_TIMEOUT, LoginIdentity, change_language, keep_alive, log_in, session_login,
+};
 
 use crate::AppState;
 

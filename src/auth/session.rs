@@ -1,9 +1,10 @@
 //! The login a session carries. The session only points at a row of `logins`; that row is
 //! the truth: ending it (logout, password change, deletion) ends the session on the server,
 //! whatever happens to the session's own row.
+use axum::{extract::Request, middleware::Next, response::Response};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 use tower_sessions::{Expiry, Session};
 use uuid::Uuid;
 
@@ -18,6 +19,11 @@ pub const INACTIVITY_TIMEOUT: Duration = Duration::hours(8);
 pub const ANONYMOUS_TIMEOUT: Duration = Duration::hours(1);
 /// A login ends this long after it began, however active.
 pub const ABSOLUTE_LIFETIME: Duration = Duration::days(7);
+/// A session in use is written back to move its expiry forward at most this often, so
+/// that a page view costs no write; the inactivity timeouts hold to this.
+const RENEWAL_INTERVAL: Duration = Duration::minutes(1);
+/// When the session's expiry was last moved forward (Unix seconds).
+const RENEWED_KEY: &str = "renewed";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoginIdentity {
@@ -40,13 +46,41 @@ pub async fn log_in(
     }
     session.cycle_id().await?;
     session.insert(KEY, identity).await?;
-    keep_logged_in(session);
     csrf::rotate(session).await
 }
 
-/// Gives a logged-in session its inactivity timeout for this request's save.
-pub fn keep_logged_in(session: &Session) {
-    session.set_expiry(Some(Expiry::OnInactivity(INACTIVITY_TIMEOUT)));
+/// Layer inside the session layer: after the handler, gives the session the expiry of
+/// what it is (logged in or a visitor's) when it is saved anyway, or when its last
+/// renewal is a minute old. Otherwise a page view leaves the session row alone.
+pub async fn keep_alive(session: Session, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if let Err(error) = renew(&session).await {
+        tracing::warn!(%error, "the session's expiry was not moved forward");
+    }
+    response
+}
+
+async fn renew(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    // A request that brought no session and made none leaves none.
+    if !session.is_modified() && (session.id().is_none() || session.is_empty().await) {
+        return Ok(());
+    }
+    // The session store counts expiry on the system's clock; so does this.
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let renewed_at: Option<i64> = session.get(RENEWED_KEY).await?;
+    if !renewal_due(renewed_at, now) && !session.is_modified() {
+        return Ok(());
+    }
+    let timeout = match session.get::<LoginIdentity>(KEY).await? {
+        Some(_) => INACTIVITY_TIMEOUT,
+        None => ANONYMOUS_TIMEOUT,
+    };
+    session.set_expiry(Some(Expiry::OnInactivity(timeout)));
+    session.insert(RENEWED_KEY, now).await
+}
+
+fn renewal_due(renewed_at: Option<i64>, now: i64) -> bool {
+    renewed_at.is_none_or(|at| now - at >= RENEWAL_INTERVAL.whole_seconds())
 }
 
 /// The session's login, if any.
@@ -68,4 +102,19 @@ pub async fn change_language(session: &Session, language: Locale) -> Result<(), 
 /// being down, say) counts as logged out.
 pub async fn session_login(session: &Session) -> Option<LoginIdentity> {
     current_login(session).await.ok().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renewal_due;
+
+    #[test]
+    fn a_session_is_renewed_once_a_minute_at_most() {
+        assert!(renewal_due(None, 1_000));
+        assert!(!renewal_due(Some(1_000), 1_000));
+        assert!(!renewal_due(Some(1_000), 1_059));
+        assert!(renewal_due(Some(1_000), 1_060));
+        // A clock that went back renews too late rather than every request.
+        assert!(!renewal_due(Some(1_000), 900));
+    }
 }

@@ -16,7 +16,10 @@ use sqlx::{PgConnection, PgPool, postgres::PgListener};
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::{
+    AppState,
+    directory::{self, Directory},
+};
 
 pub use subscription::{Holder, MAX_STREAMS, Subscription, delete_stale_streams};
 
@@ -122,10 +125,11 @@ pub struct Events {
 
 impl Events {
     /// Starts listening on `db`'s database (one connection, held until the pool closes,
-    /// reconnected when lost) and hands the events to the streams of this process.
-    pub fn start(db: &PgPool) -> Self {
+    /// reconnected when lost), hands the events to the streams of this process and tells
+    /// `directory` which workspaces' names changed.
+    pub fn start(db: &PgPool, directory: &Directory) -> Self {
         let (sender, _) = broadcast::channel(BUFFER);
-        tokio::spawn(listen(db.clone(), sender.clone()));
+        tokio::spawn(listen(db.clone(), sender.clone(), directory.clone()));
         Self {
             sender,
             stopping: Arc::new(watch::Sender::new(false)),
@@ -146,13 +150,14 @@ impl Events {
     }
 }
 
-async fn listen(db: PgPool, sender: broadcast::Sender<Notice>) {
+async fn listen(db: PgPool, sender: broadcast::Sender<Notice>, directory: Directory) {
     const FIRST_WAIT: Duration = Duration::from_millis(250);
     let mut wait = FIRST_WAIT;
     let mut again = false;
     loop {
         let started = std::time::Instant::now();
-        let result = receive(&db, &sender, again).await;
+        let result = receive(&db, &sender, &directory, again).await;
+        directory.listening(false);
         again = true;
         // A connection that lasted was a good one: the next failure starts waiting short.
         if started.elapsed() > MAX_RECONNECT_WAIT {
@@ -175,24 +180,39 @@ async fn listen(db: PgPool, sender: broadcast::Sender<Notice>) {
 /// Connects and passes notifications on until the connection cannot be had again.
 /// `PgListener` reconnects by itself after a lost connection and listens again; the
 /// streams are then told that they may have missed something.
-async fn receive(db: &PgPool, sender: &broadcast::Sender<Notice>, again: bool) -> sqlx::Result<()> {
+async fn receive(
+    db: &PgPool,
+    sender: &broadcast::Sender<Notice>,
+    directory: &Directory,
+    again: bool,
+) -> sqlx::Result<()> {
     let mut listener = PgListener::connect_with(db).await?;
-    listener.listen_all([CHANNEL, STREAMS_CHANNEL]).await?;
+    listener
+        .listen_all([CHANNEL, STREAMS_CHANNEL, directory::CHANNEL])
+        .await?;
     tracing::debug!("live events: listening");
+    directory.listening(true);
     if again {
         drop(sender.send(Notice::Missed));
     }
     loop {
         let Some(notification) = listener.try_recv().await? else {
             tracing::info!("live events: listening again after a lost connection");
+            directory.listening(true);
             drop(sender.send(Notice::Missed));
             continue;
         };
         let payload = notification.payload();
-        let notice = if notification.channel() == STREAMS_CHANNEL {
-            serde_json::from_str(payload).map(Notice::Stream)
-        } else {
-            serde_json::from_str(payload).map(Notice::Ticket)
+        let notice = match notification.channel() {
+            directory::CHANNEL => {
+                match payload.parse() {
+                    Ok(account_id) => directory.forget(account_id),
+                    Err(_) => tracing::warn!("live events: a directory change names no workspace"),
+                }
+                continue;
+            }
+            STREAMS_CHANNEL => serde_json::from_str(payload).map(Notice::Stream),
+            _ => serde_json::from_str(payload).map(Notice::Ticket),
         };
         match notice {
             // No stream listening is no error.

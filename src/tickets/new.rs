@@ -58,10 +58,13 @@ async fn new_page(
     form: NewTicketForm,
     errors: FieldErrors,
 ) -> Result<NewTicketPage, AppError> {
-    let departments = Choice::rows(
-        departments::db::names(&mut *state.db.acquire().await?, agent.account_id).await?,
-        |id| form.department == id.to_string(),
-    );
+    let names = state
+        .directory
+        .names(&mut *state.db.acquire().await?, agent.account_id)
+        .await?;
+    let departments = Choice::rows(names.departments.clone(), |id| {
+        form.department == id.to_string()
+    });
     let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
     Ok(NewTicketPage {
         ctx,

@@ -160,14 +160,11 @@ pub(super) async fn ticket_page(
     let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
     let attachments = db::attachments(&mut conn, agent.account_id, ticket.id).await?;
     let (_, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
-    let department_choices = Choice::rows(
-        departments::db::names(&mut conn, agent.account_id).await?,
-        |id| ticket.department_id == Some(id),
-    );
-    let assignees = Choice::rows(
-        agents::db::names(&mut conn, agent.account_id).await?,
-        |id| ticket.assignee_id == Some(id),
-    );
+    let names = state.directory.names(&mut conn, agent.account_id).await?;
+    let department_choices = Choice::rows(names.departments.clone(), |id| {
+        ticket.department_id == Some(id)
+    });
+    let assignees = Choice::rows(names.agents.clone(), |id| ticket.assignee_id == Some(id));
     let statuses = Status::choices(ctx.locale, Some(ticket.status));
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));

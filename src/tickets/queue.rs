@@ -11,9 +11,8 @@ use super::{
     db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
 };
 use crate::{
-    AppError, AppState, agents,
+    AppError, AppState,
     auth::CurrentAgent,
-    departments,
     input::Choice,
     web::{PageContext, extract::Query},
 };
@@ -145,11 +144,13 @@ pub(super) async fn show_list(
             .map(|last| query.next_page(&last.cursor()))
             .unwrap_or_default()
     });
-    let mut conn = state.db.acquire().await?;
-    let departments = Choice::rows(
-        departments::db::names(&mut conn, agent.account_id).await?,
-        |id| filter.department == Some(id),
-    );
+    let names = state
+        .directory
+        .names(&mut *state.db.acquire().await?, agent.account_id)
+        .await?;
+    let departments = Choice::rows(names.departments.clone(), |id| {
+        filter.department == Some(id)
+    });
     let mut assignees = vec![
         Choice::new("me", ctx.t("tickets-assignee-me"), query.assignee == "me"),
         Choice::new(
@@ -158,10 +159,9 @@ pub(super) async fn show_list(
             query.assignee == "none",
         ),
     ];
-    assignees.extend(Choice::rows(
-        agents::db::names(&mut conn, agent.account_id).await?,
-        |id| query.assignee == id.to_string(),
-    ));
+    assignees.extend(Choice::rows(names.agents.clone(), |id| {
+        query.assignee == id.to_string()
+    }));
     let statuses = Status::choices(ctx.locale, filter.status);
     let types = IssueType::choices(ctx.locale, filter.issue_type);
     Ok(ListPage {

@@ -27,6 +27,11 @@ async fn push(session: &Session, kind: &str, message_key: &str) -> Result<(), Ap
     Ok(())
 }
 
+/// The messages waiting, removed. Looked at first: removing marks the session changed,
+/// and a page without a message must not write it.
 pub async fn take(session: &Session) -> Result<Vec<Flash>, AppError> {
+    if session.get_value(KEY).await?.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(session.remove(KEY).await?.unwrap_or_default())
 }

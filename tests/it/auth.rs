@@ -343,7 +343,7 @@ async fn a_session_unused_past_its_inactivity_timeout_is_logged_out(db: PgPool) 
     let client = app.logged_in(&acme, Role::Agent).await;
     assert_eq!(client.get("/app").await.status, StatusCode::OK);
 
-    // Every request pushes the expiry 8 hours ahead.
+    // A logged-in session's expiry is 8 hours ahead.
     let hours_left: f64 = sqlx::query_scalar(
         "select extract(epoch from max(expiry_date) - now())::float8 / 3600 from tower_sessions.session",
     )
@@ -358,6 +358,39 @@ async fn a_session_unused_past_its_inactivity_timeout_is_logged_out(db: PgPool) 
         .unwrap();
     let page = client.get("/app").await;
     page.assert_redirects_to("/login?next=%2Fapp");
+}
+
+/// A page view leaves the session row alone until its expiry must move (once a minute at
+/// most), and a request that writes the session anyway keeps the logged-in timeout.
+#[sqlx::test]
+async fn page_views_do_not_write_the_session_again_within_a_minute(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Admin).await;
+    let row = || async {
+        sqlx::query_as::<_, (Vec<u8>, time::OffsetDateTime)>(
+            "select data, expiry_date from tower_sessions.session",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+    };
+    assert_eq!(client.get("/app").await.status, StatusCode::OK);
+    let first = row().await;
+    for path in ["/app", "/app/tickets", "/app/config/settings", "/app"] {
+        assert_eq!(client.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    assert_eq!(row().await, first, "the session was written by a page view");
+
+    // A form whose flash message is written to the session.
+    client
+        .post("/app/config/settings", &[("company", "Acme Renamed")])
+        .await
+        .assert_redirects_to("/app/config/settings");
+    let (data, expiry) = row().await;
+    assert_ne!(data, first.0);
+    let hours_left = (expiry - time::OffsetDateTime::now_utc()).as_seconds_f64() / 3600.0;
+    assert!((7.9..=8.0).contains(&hours_left), "{hours_left}");
 }
 
 #[sqlx::test]

@@ -17,6 +17,7 @@ use frontdesk::{
     auth::{Role, password},
     clock::Clock,
     config::Config,
+    directory::Directory,
     live::Events,
     mail::OutboxWorker,
     router,
@@ -279,8 +280,10 @@ pub async fn serve_with(
     // The tests' webhook servers listen on loopback.
     config.allow_private_webhooks = true;
     configure(&mut config);
+    let directory = Directory::default();
     let state = AppState {
-        events: Events::start(&db),
+        events: Events::start(&db, &directory),
+        directory,
         db,
         config: Arc::new(config.clone()),
         clock,

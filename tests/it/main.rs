@@ -30,6 +30,7 @@ mod panel_layout;
 mod password;
 mod permissions;
 mod prerequisites;
+mod processes;
 mod profile;
 mod reports;
 mod reset;
