@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod chat;
+pub mod citus;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -26,6 +26,11 @@ enum Command {
         #[arg(long, requires = "workspaces")]
         tickets: Option<u32>,
     },
+    /// Apply the migrations, then print the statements that move this database onto Citus:
+    /// every workspace table distributed by `account_id`, co-located, and the global
+    /// tables they refer to as reference tables. Fails, printing nothing, when a table
+    /// cannot be distributed.
+    CitusDdl,
     /// Billing tasks an operator may run by hand.
     Billing {
         #[command(subcommand)]
@@ -74,6 +79,16 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => frontdesk::seed::seed_demo(&pool, &config).await,
             }
+        }
+        Command::CitusDdl => {
+            let pool = frontdesk::startup::connect(&config).await?;
+            frontdesk::startup::migrate(&pool).await?;
+            let plan = frontdesk::citus::plan(&mut *pool.acquire().await?).await?;
+            for trigger in &plan.triggers {
+                eprintln!("warning: trigger {trigger} will run on a worker (see the output)");
+            }
+            print!("{plan}");
+            Ok(())
         }
         Command::Billing {
             task: BillingTask::ClosePeriods { now },

@@ -229,9 +229,20 @@ pub async fn set_agents(
     Ok(())
 }
 
-/// Deletes the department; its memberships go with it. Tickets, once they exist, keep
-/// their place with no department (the foreign key sets it to null).
+/// Deletes the department; its memberships go with it. Its tickets and messages stay,
+/// without a department: set here, not by the foreign key, because Citus refuses
+/// `on delete set null` on a key that includes `account_id`. Run it in a transaction.
 pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+    for statement in [
+        "update tickets set department_id = null where account_id = $1 and department_id = $2",
+        "update messages set department_id = null where account_id = $1 and department_id = $2",
+    ] {
+        sqlx::query(statement)
+            .bind(account_id)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     let deleted = sqlx::query!(
         "delete from departments where account_id = $1 and id = $2",
         account_id,

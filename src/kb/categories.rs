@@ -205,10 +205,11 @@ pub(super) async fn delete(
     agent: CurrentAgent,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
-    if !db::delete_category(&mut conn, agent.account_id, id).await? {
+    let mut tx = state.db.begin().await?;
+    if !db::delete_category(&mut tx, agent.account_id, id).await? {
         return Err(AppError::NotFound);
     }
+    tx.commit().await?;
     flash::success(&session, "kb-category-deleted").await?;
     Ok(Redirect::to("/app/kb/categories").into_response())
 }

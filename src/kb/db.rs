@@ -109,12 +109,21 @@ pub async fn update_category(
     Ok(())
 }
 
-/// Deletes the category; its articles stay, without a category.
+/// Deletes the category; its articles stay, without a category: set here, not by the
+/// foreign key, because Citus refuses `on delete set null` on a key that includes
+/// `account_id`. Run it in a transaction.
 pub async fn delete_category(
     conn: &mut PgConnection,
     account_id: Uuid,
     id: Uuid,
 ) -> sqlx::Result<bool> {
+    sqlx::query(
+        "update kb_articles set category_id = null where account_id = $1 and category_id = $2",
+    )
+    .bind(account_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     let deleted = sqlx::query!(
         "delete from kb_categories where account_id = $1 and id = $2",
         account_id,

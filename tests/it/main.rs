@@ -14,6 +14,7 @@ mod billing;
 mod browser;
 mod browser_streams;
 mod chat;
+mod citus;
 mod clock;
 mod departments;
 mod harness;
