@@ -479,6 +479,84 @@ async fn search_finds_body_words_ranks_titles_first_and_survives_any_input(db: P
     assert!(typo.body.contains("/help/acme/articles/parcel-tracking"));
 }
 
+/// Adds `n` published articles to the workspace in one statement, with titles that no
+/// search below matches and `body`: newer than any written after them, and first in the
+/// table's order, in which the search reads its bounded set of candidates.
+async fn insert_articles(app: &TestApp, account_id: uuid::Uuid, n: i64, body: &str) {
+    sqlx::query(
+        "insert into kb_articles (account_id, id, title, slug, body, body_html, body_text,
+                                  summary, status, updated_by, updated_at)
+         select $1, gen_random_uuid(), format('Note %s', k), format('note-%s', k), $3,
+                '<p>' || $3 || '</p>', $3, $3, 'published',
+                (select id from agents where account_id = $1 limit 1),
+                now() + make_interval(mins => k::int)
+         from generate_series(1, $2) k",
+    )
+    .bind(account_id)
+    .bind(n)
+    .bind(body)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn title_matches_come_first_however_many_bodies_match(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    // More body matches than the search ranks, all newer than the title matches and read
+    // before them.
+    let body_matches = frontdesk::kb::db::CANDIDATES + 50;
+    insert_articles(
+        &app,
+        acme.account_id,
+        body_matches,
+        "Ask for a refund by card.",
+    )
+    .await;
+    write(&agent, "Refund times", "Five working days.", "published").await;
+    write(
+        &agent,
+        "Refund policy",
+        "A refund goes back to the card; a refund of a voucher is a voucher.",
+        "published",
+    )
+    .await;
+    write(
+        &agent,
+        "Card refunds",
+        "To the card you paid with.",
+        "published",
+    )
+    .await;
+    write(&agent, "Refunds of drafts", "Not public.", "draft").await;
+
+    let customer = app.client();
+    let hits = public_hits(&customer, "acme", "refund").await;
+    assert_eq!(hits.len(), 10, "a full first page: {hits:?}");
+    assert_eq!(
+        hits[..3],
+        ["refund-policy", "card-refunds", "refund-times"],
+        "the title matches first: the one that says it most, then equal ones newest first"
+    );
+    assert!(
+        hits[3..].iter().all(|slug| slug.starts_with("note-")),
+        "then body matches: {hits:?}"
+    );
+
+    // A title match has every word of the search in its title; the others are ranked
+    // after it, whatever they weigh ("refund by card" in a body beats words far apart).
+    let hits = public_hits(&customer, "acme", "refund card").await;
+    assert_eq!(hits[0], "card-refunds", "{hits:?}");
+    assert_eq!(hits.len(), 10, "{hits:?}");
+    assert!(!hits.contains(&"refund-times".to_owned()), "{hits:?}");
+
+    // The panel finds the draft too, and the ticket page's search the same titles first.
+    let panel = agent.get("/app/kb?q=refunds").await;
+    assert!(panel.body.contains("Refunds of drafts"), "{}", panel.body);
+}
+
 #[sqlx::test]
 async fn the_contact_form_suggests_a_matching_article(db: PgPool) {
     let app = TestApp::spawn(db).await;
