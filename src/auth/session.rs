@@ -54,6 +54,10 @@ pub async fn log_in(
 /// renewal is a minute old. Otherwise a page view leaves the session row alone.
 pub async fn keep_alive(session: Session, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
+    // A server error may be the session store itself being down: no third wait for it.
+    if response.status().is_server_error() {
+        return response;
+    }
     if let Err(error) = renew(&session).await {
         tracing::warn!(%error, "the session's expiry was not moved forward");
     }
