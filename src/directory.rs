@@ -72,13 +72,15 @@ impl Directory {
         if !self.0.listening.load(Ordering::Acquire) {
             return None;
         }
+        Some(self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Names>>> {
         // A panic elsewhere while holding the lock leaves a map that is still whole.
-        Some(
-            self.0
-                .names
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        )
+        self.0
+            .names
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A change of the workspace's names was announced.
@@ -94,10 +96,6 @@ impl Directory {
     pub fn listening(&self, listening: bool) {
         self.0.generation.fetch_add(1, Ordering::AcqRel);
         self.0.listening.store(listening, Ordering::Release);
-        self.0
-            .names
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clear();
+        self.lock().clear();
     }
 }
