@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-outbox prepare db
+.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-outbox bench-statements prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -45,6 +45,10 @@ bench-kb:
 # OUTAGE_SECONDS), in the database frontdesk_outbox_load.
 bench-outbox:
 	bench/outbox.sh
+
+# The statements each of an agent's pages sends to PostgreSQL per view, from its log.
+bench-statements:
+	bench/statements.sh
 
 # After changing a query or a migration: refresh .sqlx/ (needs `cargo install sqlx-cli
 # --version 0.8.6 --locked --no-default-features --features postgres,rustls`).

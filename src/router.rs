@@ -23,7 +23,6 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::{
     AppError, AppState, agents, audit,
@@ -217,9 +216,9 @@ async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-fn session_layer(state: &AppState) -> SessionManagerLayer<PostgresStore> {
+fn session_layer(state: &AppState) -> SessionManagerLayer<auth::PgSessionStore> {
     let https = state.config.is_https();
-    SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    SessionManagerLayer::new(auth::PgSessionStore::new(state.db.clone()))
         .with_name(if https {
             "__Host-frontdesk"
         } else {

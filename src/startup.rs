@@ -4,7 +4,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use sqlx::{
-    PgPool,
+    Connection, PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use tokio::sync::watch;
@@ -39,12 +39,27 @@ pub fn init_tracing() {
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
+/// A connection idle this long is checked (a round trip) before it is handed out, so that
+/// one that died meanwhile (PostgreSQL restarted) is replaced rather than failing a page.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 /// A pool whose checkouts give up after a few seconds, so that pages answer 503 quickly
-/// while PostgreSQL is down and recover by themselves when it returns.
+/// while PostgreSQL is down and recover by themselves when it returns. sqlx would check
+/// every checkout with a round trip of its own; only idle connections are checked here,
+/// since sqlx checks each connection again as it comes back and drops a broken one.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(3))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= CHECK_IDLE_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {

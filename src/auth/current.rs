@@ -6,12 +6,14 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
     Permission, Role, db,
     session::{ABSOLUTE_LIFETIME, current_login},
+    store::AGENT_KEY,
     two_factor,
 };
 use crate::{
@@ -23,8 +25,8 @@ use crate::{
 };
 
 /// The logged-in agent and their workspace. Every query of workspace data takes
-/// `account_id` from here.
-#[derive(Clone, Debug)]
+/// `account_id` from here. Read with the session (`store`), or by `db::current_agent`.
+#[derive(Clone, Debug, sqlx::FromRow, Serialize, Deserialize)]
 pub struct CurrentAgent {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -77,17 +79,23 @@ impl FromRequestParts<AppState> for CurrentAgent {
                 .map_or("/app", |p| p.as_str())
                 .to_owned(),
         };
-        let Some(login) = current_login(&session).await? else {
-            return Err(login_required());
-        };
-        match db::current_agent(
-            &state.db,
-            login.account_id,
-            login.login_id,
-            ABSOLUTE_LIFETIME,
-        )
-        .await?
-        {
+        // The session store loaded the agent with the session when its login is open.
+        let mut agent = session.get::<Self>(AGENT_KEY).await?;
+        if agent.is_none() {
+            let Some(login) = current_login(&session).await? else {
+                return Err(login_required());
+            };
+            // A session row saved before it named its login in columns of its own (its next
+            // renewal adds them), or a login that has ended.
+            agent = db::current_agent(
+                &state.db,
+                login.account_id,
+                login.login_id,
+                ABSOLUTE_LIFETIME,
+            )
+            .await?;
+        }
+        match agent {
             Some(agent) => {
                 parts.extensions.insert(agent.clone());
                 Ok(agent)

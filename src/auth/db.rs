@@ -3,40 +3,38 @@ use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{CurrentAgent, Role};
-use crate::{
-    i18n::Locale,
-    input::LoginName,
-    workspace::{Plan, Theme},
-};
+use super::CurrentAgent;
+use crate::{i18n::Locale, input::LoginName};
 
-/// The agent of an open login that began less than `lifetime` before the app's clock.
+/// The agent of an open login that began less than `$1` seconds before the app's clock,
+/// as `CurrentAgent` reads it; the caller names the login (`and l.account_id = … and
+/// l.id = …`). Shared by the session store's load and `current_agent`.
+pub const CURRENT_AGENT: &str = "select a.id, a.account_id, a.name, a.email, a.role,
+        coalesce(a.language, w.language) as language, w.language as workspace_language,
+        w.time_zone, l.id as login_id, w.slug as workspace_slug, w.company, w.plan,
+        a.temporary_password_expires_at is not null as must_change_password,
+        a.theme, a.photo_updated_at,
+        w.require_2fa and a.totp_secret is null as must_set_up_two_factor,
+        a.availability
+    from logins l
+    join agents a on a.account_id = l.account_id and a.id = l.agent_id
+    join accounts w on w.id = l.account_id
+    where l.ended_at is null and a.deleted_at is null
+      and l.created_at > app_now() - make_interval(secs => $1)";
+
+/// The agent of login `login_id` while it is open and younger than `lifetime`.
 pub async fn current_agent(
     db: &PgPool,
     account_id: Uuid,
     login_id: Uuid,
     lifetime: Duration,
 ) -> sqlx::Result<Option<CurrentAgent>> {
-    sqlx::query_as!(
-        CurrentAgent,
-        r#"select a.id, a.account_id, a.name, a.email, a.role as "role: Role",
-                  coalesce(a.language, w.language) as "language!: Locale",
-                  w.language as "workspace_language: Locale", w.time_zone, l.id as login_id,
-                  w.slug as workspace_slug, w.company, w.plan as "plan: Plan",
-                  a.temporary_password_expires_at is not null as "must_change_password!",
-                  a.theme as "theme: Theme", a.photo_updated_at,
-                  w.require_2fa and a.totp_secret is null as "must_set_up_two_factor!",
-                  a.availability as "availability: crate::workspace::Availability"
-           from logins l
-           join agents a on a.account_id = l.account_id and a.id = l.agent_id
-           join accounts w on w.id = l.account_id
-           where l.account_id = $1 and l.id = $2 and l.ended_at is null
-             and l.created_at > app_now() - make_interval(secs => $3)
-             and a.deleted_at is null"#,
-        account_id,
-        login_id,
-        lifetime.as_seconds_f64(),
-    )
+    sqlx::query_as(&format!(
+        "{CURRENT_AGENT} and l.account_id = $2 and l.id = $3"
+    ))
+    .bind(lifetime.as_seconds_f64())
+    .bind(account_id)
+    .bind(login_id)
     .fetch_optional(db)
     .await
 }

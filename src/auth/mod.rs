@@ -8,6 +8,7 @@ pub mod password;
 mod permission;
 mod reset;
 mod session;
+mod store;
 pub mod throttle;
 pub mod two_factor;
 
@@ -20,6 +21,7 @@ pub use permission::{Permission, Role};
 pub use session::{
     ANONYMOUS_TIMEOUT, LoginIdentity, change_language, keep_alive, log_in, session_login,
 };
+pub use store::PgSessionStore;
 
 use crate::AppState;
 

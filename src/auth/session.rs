@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::db;
 use crate::{AppError, i18n::Locale, web::csrf};
 
-const KEY: &str = "login";
+/// Where the session keeps its `LoginIdentity`.
+pub const LOGIN_KEY: &str = "login";
 /// A logged-in session unused for this long ends (the cookie's expiry, renewed on use).
 pub const INACTIVITY_TIMEOUT: Duration = Duration::hours(8);
 /// A visitor's session (it holds only a CSRF token) lasts this long unused, so that
@@ -45,7 +46,7 @@ pub async fn log_in(
         db::end_login(db, previous.account_id, previous.login_id).await?;
     }
     session.cycle_id().await?;
-    session.insert(KEY, identity).await?;
+    session.insert(LOGIN_KEY, identity).await?;
     csrf::rotate(session).await
 }
 
@@ -75,7 +76,7 @@ async fn renew(session: &Session) -> Result<(), tower_sessions::session::Error> 
     if !renewal_due(renewed_at, now) && !session.is_modified() {
         return Ok(());
     }
-    let timeout = match session.get::<LoginIdentity>(KEY).await? {
+    let timeout = match session.get::<LoginIdentity>(LOGIN_KEY).await? {
         Some(_) => INACTIVITY_TIMEOUT,
         None => ANONYMOUS_TIMEOUT,
     };
@@ -89,7 +90,7 @@ fn renewal_due(renewed_at: Option<i64>, now: i64) -> bool {
 
 /// The session's login, if any.
 pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, AppError> {
-    Ok(session.get(KEY).await?)
+    Ok(session.get(LOGIN_KEY).await?)
 }
 
 /// Keeps the session's copy of the agent's language in step when they change it, so that
@@ -97,7 +98,7 @@ pub async fn current_login(session: &Session) -> Result<Option<LoginIdentity>, A
 pub async fn change_language(session: &Session, language: Locale) -> Result<(), AppError> {
     if let Some(mut identity) = current_login(session).await? {
         identity.language = language;
-        session.insert(KEY, identity).await?;
+        session.insert(LOGIN_KEY, identity).await?;
     }
     Ok(())
 }

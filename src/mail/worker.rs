@@ -57,15 +57,8 @@ struct Lane {
     concurrency: usize,
 }
 
-/// SMTP servers take many connections; lettre's pool keeps this many open.
-const EMAIL: Lane = Lane {
-    kind: Kind::Email,
-    concurrency: 16,
-};
-const WEBHOOK: Lane = Lane {
-    kind: Kind::Webhook,
-    concurrency: 8,
-};
+/// Slack and other webhook hosts, each post on a connection of its own.
+const WEBHOOK_CONCURRENCY: usize = 8;
 
 /// When a lane stops: when told to (`serve`), or once nothing is due or in flight.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,6 +77,8 @@ pub struct OutboxWorker {
     domain: String,
     /// This worker in `claimed_by`.
     id: Uuid,
+    /// Emails in flight at once (`SMTP_CONNECTIONS`), over as many pooled connections.
+    email_concurrency: usize,
     /// How long a lane sleeps when nothing is due.
     pub poll_interval: Duration,
     /// The first retry waits this long; each further one twice as long as the one before.
@@ -101,11 +96,12 @@ impl OutboxWorker {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Self {
             db,
-            transport: Transport::from_config(config, EMAIL.concurrency)?,
+            transport: Transport::from_config(config, config.smtp_connections)?,
             allow_private_webhooks: config.allow_private_webhooks,
             from,
             domain,
             id: Uuid::now_v7(),
+            email_concurrency: config.smtp_connections,
             poll_interval: Duration::from_secs(1),
             retry_base: Duration::from_secs(10),
         })
@@ -125,19 +121,22 @@ impl OutboxWorker {
     }
 
     async fn work(self, stop: watch::Receiver<bool>, until: Until) {
+        let email = Lane {
+            kind: Kind::Email,
+            concurrency: self.email_concurrency,
+        };
+        let webhook = Lane {
+            kind: Kind::Webhook,
+            concurrency: WEBHOOK_CONCURRENCY,
+        };
         let worker = Arc::new(self);
         tokio::join!(
-            worker.clone().run_lane(&EMAIL, stop.clone(), until),
-            worker.run_lane(&WEBHOOK, stop, until),
+            worker.clone().run_lane(email, stop.clone(), until),
+            worker.run_lane(webhook, stop, until),
         );
     }
 
-    async fn run_lane(
-        self: Arc<Self>,
-        lane: &'static Lane,
-        mut stop: watch::Receiver<bool>,
-        until: Until,
-    ) {
+    async fn run_lane(self: Arc<Self>, lane: Lane, mut stop: watch::Receiver<bool>, until: Until) {
         let kind = lane.kind.as_str();
         let mut in_flight = JoinSet::new();
         while !*stop.borrow() {

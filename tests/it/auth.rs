@@ -426,36 +426,104 @@ async fn parallel_wrong_passwords_cannot_get_past_the_limit(db: PgPool) {
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[sqlx::test]
-async fn a_session_saved_again_after_logout_stays_logged_out(db: PgPool) {
-    let app = TestApp::spawn(db).await;
-    let acme = app.workspace("acme").await;
-    let client = app.logged_in(&acme, Role::Admin).await;
-    let cookie = client.session_cookie().unwrap();
-    // What a request still in flight would write back after the logout deleted the row.
-    let saved: Vec<(String, Vec<u8>, time::OffsetDateTime)> =
-        sqlx::query_as("select id, data, expiry_date from tower_sessions.session")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+/// A session row as stored: id, data, expiry and the login it names.
+type SessionRow = (
+    String,
+    Vec<u8>,
+    time::OffsetDateTime,
+    Option<uuid::Uuid>,
+    Option<uuid::Uuid>,
+);
 
-    client
-        .post("/logout", &[])
-        .await
-        .assert_redirects_to("/login");
-    for (id, data, expiry) in saved {
+async fn session_rows(db: &PgPool) -> Vec<SessionRow> {
+    sqlx::query_as(
+        "select id, data, expiry_date, login_account_id, login_id from tower_sessions.session",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+/// Writes `rows` back, as a request still in flight would; `with_login: false` leaves out
+/// the login's columns, as a session saved by an earlier version of Frontdesk.
+async fn restore_sessions(db: &PgPool, rows: Vec<SessionRow>, with_login: bool) {
+    for (id, data, expiry, account_id, login_id) in rows {
+        let (account_id, login_id) = if with_login {
+            (account_id, login_id)
+        } else {
+            (None, None)
+        };
         sqlx::query(
-            "insert into tower_sessions.session values ($1, $2, $3) on conflict do nothing",
+            "insert into tower_sessions.session values ($1, $2, $3, $4, $5)
+             on conflict (id) do update set data = $2, expiry_date = $3,
+                 login_account_id = $4, login_id = $5",
         )
         .bind(id)
         .bind(data)
         .bind(expiry)
-        .execute(&app.db)
+        .bind(account_id)
+        .bind(login_id)
+        .execute(db)
         .await
         .unwrap();
     }
-    let replay = client.get_with_cookie("/app", &cookie).await;
-    assert_eq!(replay.status, StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test]
+async fn a_session_saved_again_after_logout_stays_logged_out(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    for with_login in [true, false] {
+        let client = app.logged_in(&acme, Role::Admin).await;
+        let cookie = client.session_cookie().unwrap();
+        let saved = session_rows(&app.db).await;
+        assert!(saved.iter().any(|row| row.4.is_some()), "{saved:?}");
+
+        client
+            .post("/logout", &[])
+            .await
+            .assert_redirects_to("/login");
+        restore_sessions(&app.db, saved, with_login).await;
+        let replay = client.get_with_cookie("/app", &cookie).await;
+        assert_eq!(
+            replay.status,
+            StatusCode::SEE_OTHER,
+            "with_login {with_login}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn a_session_saved_before_it_named_its_login_still_loads_and_gains_the_columns(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let client = app.logged_in(&acme, Role::Agent).await;
+    let saved = session_rows(&app.db).await;
+    restore_sessions(&app.db, saved, false).await;
+
+    // 200, not 303 to the login page: the agent was found through the data's login.
+    assert_eq!(client.get("/app/tickets").await.status, StatusCode::OK);
+    // Its next renewal writes the login's columns beside the data: the renewal is due
+    // once the last one is a minute old.
+    let (id, data, ..) = session_rows(&app.db).await.remove(0);
+    let mut record: tower_sessions::session::Record = rmp_serde::from_slice(&data).unwrap();
+    let a_minute_ago = time::OffsetDateTime::now_utc().unix_timestamp() - 61;
+    record
+        .data
+        .insert("renewed".to_owned(), serde_json::json!(a_minute_ago));
+    sqlx::query("update tower_sessions.session set data = $2 where id = $1")
+        .bind(id)
+        .bind(rmp_serde::to_vec(&record).unwrap())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(client.get("/app/tickets").await.status, StatusCode::OK);
+    let rows = session_rows(&app.db).await;
+    assert!(
+        rows.iter()
+            .any(|row| row.3 == Some(acme.account_id) && row.4.is_some()),
+        "{rows:?}"
+    );
 }
 
 #[sqlx::test]

@@ -279,6 +279,8 @@ pub async fn serve_with(
     );
     // The tests' webhook servers listen on loopback.
     config.allow_private_webhooks = true;
+    // Three workers' connections fit the mail sink's 64 threads.
+    config.smtp_connections = 16;
     configure(&mut config);
     let directory = Directory::default();
     let state = AppState {
@@ -696,8 +698,9 @@ impl MailSink {
             received: self.received.clone(),
             before_accepting: self.before_accepting.clone(),
         });
-        // lettre keeps pooled connections open, each holding a server thread: up to 16 a
-        // worker (its email lane's concurrency), and a test may run three workers.
+        // lettre keeps pooled connections open, each holding a server thread: up to
+        // `SMTP_CONNECTIONS` a worker, and a test may run three workers. The threads live
+        // as long as the test binary, so the tests' workers keep fewer connections.
         server.with_num_threads(64).with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
