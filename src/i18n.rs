@@ -1,8 +1,9 @@
 //! The one translation lookup. Every user-facing string comes from the Fluent catalogs under
 //! `locales/`; English is the fallback for a key a language lacks.
-use std::{borrow::Cow, collections::HashMap};
+use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
 
-use fluent_templates::{LanguageIdentifier, Loader, fluent_bundle::FluentValue, langid};
+use fluent_syntax::{ast, parser};
+use fluent_templates::{LanguageIdentifier, fluent_bundle::FluentValue, langid};
 use serde::{Deserialize, Serialize};
 
 use crate::input::Choice;
@@ -122,19 +123,68 @@ impl Locale {
     }
 
     pub fn t(self, key: &str) -> String {
-        LOCALES.lookup(self.langid(), key)
+        match PLAIN_TEXTS[self.index()].get(key) {
+            Some(text) => text.clone(),
+            None => self.lookup(key, None),
+        }
     }
 
     pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
-        LOCALES.lookup_with_args(self.langid(), key, &fluent_args(args))
+        self.lookup(key, Some(&fluent_args(args)))
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::En => 0,
+            Self::ZhCn => 1,
+        }
+    }
+
+    /// The text of `key` in this language, else in English. Straight to the language's
+    /// bundle: the loader's own lookup negotiates languages, allocating, on every call, and
+    /// a page of 50 tickets looks up 500 strings.
+    fn lookup(self, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+        self.format(key, args)
+            .unwrap_or_else(|| format!("Unknown localization key: {key:?}"))
+    }
+
+    fn format(self, key: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        LOCALES
+            .lookup_single_language(self.langid(), key, args)
+            .or_else(|_| LOCALES.lookup_single_language(&EN, key, args))
+            .ok()
     }
 }
 
+/// The English catalog, for the names of all messages: every language has the same ones
+/// (`catalog_tests`).
+const ENGLISH_CATALOG: &str = include_str!("../locales/en/main.ftl");
+
+/// Per language (`Locale::index`), each message that takes no arguments, formatted once:
+/// most strings of a page, which then cost a hash lookup rather than Fluent's formatting.
+static PLAIN_TEXTS: LazyLock<[HashMap<&'static str, String>; 2]> =
+    LazyLock::new(|| Locale::ALL.map(plain_texts));
+
+fn plain_texts(locale: Locale) -> HashMap<&'static str, String> {
+    // A broken entry is left out here as the loader leaves it out: it falls back the same.
+    let resource = parser::parse(ENGLISH_CATALOG).unwrap_or_else(|(resource, _)| resource);
+    resource
+        .body
+        .into_iter()
+        .filter_map(|entry| match entry {
+            ast::Entry::Message(message) if message.value.is_some() => Some(message.id.name),
+            _ => None,
+        })
+        // A message that needs an argument does not format without one.
+        .filter_map(|id| Some((id, locale.format(id, None)?)))
+        .collect()
+}
+
+type FluentArgs<'a> = HashMap<Cow<'static, str>, FluentValue<'a>>;
+
 /// Arguments for Fluent. An argument written as a plain integer becomes a number, so that
 /// plural variants (`[one]`, `[1]`) select on it; anything else stays text as it is.
-fn fluent_args<'a>(
-    args: &[(&'static str, &'a str)],
-) -> HashMap<Cow<'static, str>, FluentValue<'a>> {
+fn fluent_args<'a>(args: &[(&'static str, &'a str)]) -> FluentArgs<'a> {
     args.iter()
         .map(|(name, value)| {
             let value = match value.parse::<i64>() {
@@ -152,6 +202,20 @@ mod catalog_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_without_arguments_come_from_the_table_as_fluent_formats_them() {
+        for locale in Locale::ALL {
+            let table = &PLAIN_TEXTS[locale.index()];
+            assert_eq!(
+                table.get("tickets-title"),
+                locale.format("tickets-title", None).as_ref()
+            );
+            assert!(!table.contains_key("format-date"), "it needs arguments");
+        }
+        assert_eq!(Locale::ZhCn.t("tickets-title"), "工单");
+        assert!(PLAIN_TEXTS[0].len() > 500, "{}", PLAIN_TEXTS[0].len());
+    }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
