@@ -1,7 +1,7 @@
 //! The yardstick of `make bench-tickets`: the agent's ticket list as bare as axum, sqlx
 //! and askama make it. It runs the list's own query (`tickets::db::list`, the same SQL
-//! and the same pool settings as `serve`) for one agent fixed at start and renders a plain
-//! table: no session, no login, no permission check, no layers. The real pages are
+//! and the same pool settings and allocator as `serve`) for one agent fixed at start and
+//! renders a plain table: no session, no login, no permission check, no layers. The real pages are
 //! measured against it in the same run.
 //! Usage: bare-tickets LISTEN_ADDR WORKSPACE_SLUG AGENT_EMAIL (DATABASE_URL in the
 //! environment).
@@ -14,6 +14,9 @@ use axum::{Router, extract::State, routing::get};
 use frontdesk::tickets::db::{self, ListFilter, ListedTicket, Viewer};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// What the list page shows of each ticket, in a plain table.
 #[derive(Template, WebTemplate)]

@@ -17,9 +17,7 @@ workspace=kb-0001
 
 bench_require_wrk
 bench_load_database "${KB_LOAD_DATABASE:-frontdesk_kb_load}"
-export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-cargo build --release --bin frontdesk
-bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+bench_build
 "$bin" migrate
 
 echo "== seed: 1,000 workspaces, 10,000 articles in $workspace"

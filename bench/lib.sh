@@ -16,6 +16,19 @@ bench_require_wrk() {
   fi
 }
 
+# Builds the release binaries every benchmark measures, once for all of them (the same
+# features each time, so that one script's build is the next one's too), and sets `bin`
+# and `bare_bin`; FRONTDESK_BIN names a `frontdesk` binary to measure instead.
+bench_build() {
+  if [ -n "${FRONTDESK_BIN:-}" ]; then
+    bin=$FRONTDESK_BIN
+  else
+    SQLX_OFFLINE=${SQLX_OFFLINE:-true} cargo build --release --features bench --bin frontdesk --bin bare-tickets
+    bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+  fi
+  bare_bin=${CARGO_TARGET_DIR:-target}/release/bare-tickets
+}
+
 psql_bin=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
 psql() { "$psql_bin" -X -v ON_ERROR_STOP=1 -tAq "$@"; }
 

@@ -20,13 +20,7 @@ outage_emails=${OUTAGE_EMAILS:-1000}
 outage_seconds=${OUTAGE_SECONDS:-30}
 
 bench_load_database "${OUTBOX_DATABASE:-frontdesk_outbox_load}"
-if [ -n "${FRONTDESK_BIN:-}" ]; then
-  bin=$FRONTDESK_BIN
-else
-  export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-  cargo build --release --bin frontdesk
-  bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
-fi
+bench_build
 "$bin" migrate
 if [ -z "$(psql "$DATABASE_URL" -c "select 1 from accounts where slug = 'demo'")" ]; then
   "$bin" seed >/dev/null

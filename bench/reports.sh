@@ -11,9 +11,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 bench_load_database "${REPORTS_DATABASE:-frontdesk_reports}"
-export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-cargo build --release --bin frontdesk
-bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
+bench_build
 "$bin" migrate
 slug=load-0001
 password=load-test-password

@@ -6,7 +6,7 @@
 # a round trip.
 # Needs the private cluster of scripts/db.sh, whose log is var/pg/server.log.
 # Usage: bench/statements.sh   (or make bench-statements)
-# Environment: FRONTDESK_BIN (a binary to measure instead of a fresh debug build),
+# Environment: FRONTDESK_BIN (a binary to measure instead of a fresh release build),
 # BENCH_PORT (3921).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,13 +16,7 @@ database=frontdesk_statements
 log=var/pg/server.log
 bench_load_database "$database"
 [ -f "$log" ] || { echo "no $log: this script needs the cluster of scripts/db.sh" >&2; exit 1; }
-if [ -n "${FRONTDESK_BIN:-}" ]; then
-  bin=$FRONTDESK_BIN
-else
-  export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-  cargo build --bin frontdesk
-  bin=${CARGO_TARGET_DIR:-target}/debug/frontdesk
-fi
+bench_build
 "$bin" migrate
 if [ -z "$(psql "$DATABASE_URL" -c "select 1 from accounts limit 1")" ]; then
   "$bin" seed --workspaces 2 --tickets 200 >/dev/null

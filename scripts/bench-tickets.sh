@@ -28,10 +28,7 @@ bench_require_wrk
 # The load data lives in its own database on the same server.
 bench_load_database "${LOAD_DATABASE:-frontdesk_load}"
 
-export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
-cargo build --release --features bench --bin frontdesk --bin bare-tickets
-bin=${CARGO_TARGET_DIR:-target}/release/frontdesk
-bare_bin=${CARGO_TARGET_DIR:-target}/release/bare-tickets
+bench_build
 
 echo "== seed: $workspaces workspaces x $tickets tickets"
 seed_started=$(date +%s)

@@ -10,10 +10,10 @@ bench_require_wrk
 
 DATABASE_URL="$(scripts/db.sh)"
 export DATABASE_URL
-cargo build --release --bin frontdesk
-target/release/frontdesk seed >/dev/null
+bench_build
+"$bin" seed >/dev/null
 
-bench_serve target/release/frontdesk "${BENCH_PORT:-3900}"
+bench_serve "$bin" "${BENCH_PORT:-3900}"
 jar=$(mktemp)
 bench_files+=("$jar")
 sleep 2

@@ -3,6 +3,11 @@ use clap::{Parser, Subcommand};
 use frontdesk::{clock::Clock, config::Config};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
+/// A page view allocates thousands of small strings on two threads; glibc's malloc spent
+/// 15% of `serve`'s time on them, partly waiting on its arena locks (`make bench-tickets`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "frontdesk", about = "A multi-tenant help desk", version)]
 struct Cli {
