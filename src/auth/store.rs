@@ -42,12 +42,6 @@ pub struct PgSessionStore {
     db: PgPool,
 }
 
-impl PgSessionStore {
-    pub fn new(db: PgPool) -> Self {
-        Self { db }
-    }
-}
-
 fn backend(error: sqlx::Error) -> Error {
     Error::Backend(error.to_string())
 }
@@ -77,6 +71,10 @@ fn login_of(record: &Record) -> (Option<Uuid>, Option<Uuid>) {
 }
 
 impl PgSessionStore {
+    pub fn new(db: PgPool) -> Self {
+        Self { db }
+    }
+
     /// Writes `record` under its id; a row already there is replaced only when `replace`.
     /// Whether the record was written.
     async fn write(&self, record: &Record, replace: bool) -> Result<bool> {

@@ -41,15 +41,16 @@ pub enum Transport {
 }
 
 impl Transport {
-    /// SMTP when `SMTP_URL` is set, keeping up to `connections` open for reuse.
-    pub fn from_config(config: &Config, connections: usize) -> anyhow::Result<Self> {
+    /// SMTP when `SMTP_URL` is set, keeping up to `SMTP_CONNECTIONS` open for reuse.
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp_url {
             Some(url) => Ok(Self::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("SMTP_URL is not a valid SMTP address")?
                     .timeout(Some(SMTP_TIMEOUT))
                     .pool_config(
-                        PoolConfig::new().max_size(u32::try_from(connections).unwrap_or(u32::MAX)),
+                        PoolConfig::new()
+                            .max_size(u32::try_from(config.smtp_connections).unwrap_or(u32::MAX)),
                     )
                     .build(),
             )),

@@ -96,7 +96,7 @@ impl OutboxWorker {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Self {
             db,
-            transport: Transport::from_config(config, config.smtp_connections)?,
+            transport: Transport::from_config(config)?,
             allow_private_webhooks: config.allow_private_webhooks,
             from,
             domain,
