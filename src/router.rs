@@ -27,9 +27,10 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use crate::{
     AppError, AppState, agents, audit,
     auth::{self, Permission},
-    billing, chat,
+    billing, canned, chat,
     config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
-    departments, health, kb, live, notifications, profile, reports, settings, signup, tickets,
+    departments, health, kb, live, notifications, profile, reports, settings, signup, tags,
+    tickets,
     web::{self, csrf, error_page},
 };
 
@@ -70,6 +71,12 @@ pub const NAVIGATION: &[NavEntry] = &[
         unless: None,
     },
     NavEntry {
+        path: "/app/canned",
+        label_key: "nav-canned",
+        permission: Permission::Tickets,
+        unless: None,
+    },
+    NavEntry {
         path: "/app/reports/me",
         label_key: "nav-my-report",
         permission: Permission::OwnProfile,
@@ -100,6 +107,12 @@ pub const NAVIGATION: &[NavEntry] = &[
         unless: None,
     },
     NavEntry {
+        path: "/app/config/tags",
+        label_key: "nav-tags",
+        permission: Permission::Configuration,
+        unless: None,
+    },
+    NavEntry {
         path: "/app/config/settings",
         label_key: "nav-settings",
         permission: Permission::Configuration,
@@ -125,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(&state, Permission::Tickets, live::router()))
         .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(&state, Permission::Tickets, chat::router()))
+        .merge(gated(&state, Permission::Tickets, canned::router()))
         .merge(gated(
             &state,
             Permission::OwnProfile,
@@ -153,6 +167,7 @@ pub fn app(state: AppState) -> Router {
             departments::router(),
         ))
         .merge(gated(&state, Permission::Configuration, audit::router()))
+        .merge(gated(&state, Permission::Configuration, tags::router()))
         .merge(gated(&state, Permission::OwnProfile, reports::router()))
         .merge(gated(
             &state,

@@ -32,6 +32,8 @@ pub enum Action {
     TwoFactorEnabled,
     TwoFactorDisabled,
     TwoFactorReset,
+    TagRenamed,
+    TagDeleted,
 }
 
 impl Action {
@@ -52,6 +54,8 @@ impl Action {
             Self::TwoFactorEnabled => "audit-two-factor-enabled",
             Self::TwoFactorDisabled => "audit-two-factor-disabled",
             Self::TwoFactorReset => "audit-two-factor-reset",
+            Self::TagRenamed => "audit-tag-renamed",
+            Self::TagDeleted => "audit-tag-deleted",
         }
     }
 }

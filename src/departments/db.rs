@@ -236,6 +236,8 @@ pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx
     for statement in [
         "update tickets set department_id = null where account_id = $1 and department_id = $2",
         "update messages set department_id = null where account_id = $1 and department_id = $2",
+        "update canned_answers set department_id = null
+         where account_id = $1 and department_id = $2",
     ] {
         sqlx::query(statement)
             .bind(account_id)

@@ -1,5 +1,5 @@
 //! Queries of the knowledge base: categories, articles, revisions, votes and search.
-use sqlx::PgConnection;
+use sqlx::{PgConnection, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -567,17 +567,23 @@ pub struct Hit {
 
 /// Articles of each kind that a search ranks, at most: those whose title alone matches,
 /// and any that match. Only these are read and ranked, however many articles match.
-pub const CANDIDATES: i64 = 100;
+pub const MAX_CANDIDATES: i64 = 100;
 
-/// Articles matching `text` by full-text search (`search_query`), best first: articles whose
+/// Articles of each kind ranked for a page of `limit`: four times as many as it shows
+/// (ranking is most of a search's cost), at most `MAX_CANDIDATES` and never fewer than the page.
+fn candidates(limit: i64) -> i64 {
+    (4 * limit).min(MAX_CANDIDATES).max(limit)
+}
+
+/// Articles matching `text` by full-text search (`TextQuery`), best first: articles whose
 /// title matches the whole search, then the others, each by `ts_rank` (title words weigh
 /// more than body words), then the most recently updated. Drafts only when `drafts` is set.
 ///
 /// A common word matches a good part of a large workspace (1,155 of 12,000 articles for
 /// "refund" in the benchmark), and ranking reads every match: so only a bounded set of
-/// candidates is ranked, up to `CANDIDATES` title matches (from the titles' own index) and
-/// as many matches of any kind, in index order. Title matches can thus never be crowded out
-/// by body matches; among more than `CANDIDATES` title matches, the page shows the best
+/// candidates is ranked, up to `candidates(limit)` title matches (from the titles' own index)
+/// and as many matches of any kind, in index order. Title matches can thus never be crowded
+/// out by body matches; among more title matches than that, the page shows the best
 /// ranked of those read. The snippets are cut in Rust from the first 5,000 characters:
 /// `ts_headline` would parse and stem every word of every hit.
 pub async fn search(
@@ -587,47 +593,62 @@ pub async fn search(
     drafts: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<Hit>> {
-    // Not a kept prepared statement (the macros' only kind): PostgreSQL may switch one to a
-    // generic plan, made without the workspace or the words, which reads a large
-    // workspace's articles one by one instead of its search indexes. An unnamed statement
-    // is planned for its own values every time, without a transaction around it.
-    sqlx::query_as::<_, Hit>(
-        r#"with q as materialized (select search_query($2, $5) as query),
+    // A kept prepared statement: after five searches on a connection PostgreSQL keeps a
+    // generic plan, made without the workspace or the words. Planning for each search's own
+    // values took longer than running it.
+    let query = text.query();
+    let mut sql = QueryBuilder::new("with q as materialized (select ");
+    query.push_tsquery(&mut sql);
+    sql.push(
+        " as query),
            candidate as (
-               (select id from kb_articles, q
-                where account_id = $1 and title_search @@ q.query and search @@ q.query
-                  and ($3 or status = 'published')
-                limit $6)
+               (select account_id, id from kb_articles, q
+                where account_id = ",
+    )
+    .push_bind(account_id)
+    .push(" and title_search @@ q.query and search @@ q.query and (")
+    .push_bind(drafts)
+    .push(" or status = 'published') limit ")
+    .push_bind(candidates(limit))
+    .push(
+        ")
                union
-               (select id from kb_articles, q
-                where account_id = $1 and search @@ q.query and ($3 or status = 'published')
-                limit $6)
+               (select account_id, id from kb_articles, q
+                where account_id = ",
+    )
+    .push_bind(account_id)
+    .push(" and search @@ q.query and (")
+    .push_bind(drafts)
+    .push(" or status = 'published') limit ")
+    .push_bind(candidates(limit))
+    .push(
+        ")
            ),
            best as (
-               select a.id, a.title_search @@ q.query as in_title,
+               select a.account_id, a.id, a.title_search @@ q.query as in_title,
                       ts_rank(a.search, q.query) as rank, a.updated_at
                from candidate
-               join kb_articles a on a.account_id = $1 and a.id = candidate.id
+               join kb_articles a on a.account_id = candidate.account_id and a.id = candidate.id
                cross join q
                order by in_title desc, rank desc, a.updated_at desc, a.id
-               limit $4
-           )
-           select a.id, a.slug, a.title, a.status, left(a.body_text, 5000) as text,
-                  tsvector_to_array(to_tsvector('english', without_cjk($2))) as stems,
-                  cjk_terms($2) as cjk_terms
-           from best
-           join kb_articles a on a.account_id = $1 and a.id = best.id
-           order by best.in_title desc, best.rank desc, best.updated_at desc, best.id"#,
+               limit ",
     )
-    .bind(account_id)
-    .bind(text.as_str())
-    .bind(drafts)
-    .bind(limit)
-    .bind(text.match_any)
-    .bind(CANDIDATES)
-    .persistent(false)
-    .fetch_all(conn)
-    .await
+    .push_bind(limit)
+    .push(
+        "
+           )
+           select a.id, a.slug, a.title, a.status, left(a.body_text, 5000) as text, ",
+    );
+    query.push_stems(&mut sql);
+    sql.push(" as stems, ")
+        .push_bind(query.cjk_terms().to_vec())
+        .push(
+            " as cjk_terms
+           from best
+           join kb_articles a on a.account_id = best.account_id and a.id = best.id
+           order by best.in_title desc, best.rank desc, best.updated_at desc, best.id",
+        );
+    sql.build_query_as::<Hit>().fetch_all(conn).await
 }
 
 /// Articles whose title holds a word like one of `text`'s: "did you mean" when the

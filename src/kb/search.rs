@@ -1,13 +1,13 @@
 //! Searching articles: full-text search over the stored weighted tsvector (titles above
-//! bodies) with the database's `search_query` (`websearch_to_tsquery` of the words, the
-//! two-character pieces of Chinese, Japanese and Korean text; see the `cjk_search`
-//! migration), which takes any text without an error; when nothing matches, titles with a
-//! similar word ("did you mean"). The same search serves the help center (published
+//! bodies) by a `TextQuery` (`websearch_to_tsquery` of the words, the two-character pieces
+//! of Chinese, Japanese and Korean text), which takes any text without an error; when
+//! nothing matches, titles with a similar word ("did you mean"). The same search serves the help center (published
 //! articles), the panel (drafts too), the contact form's suggestions and the ticket page.
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::db::{self, ArticleLink, Hit};
+use crate::text_search::TextQuery;
 
 /// Longest search text used, in characters; the rest of a longer one is ignored.
 const SEARCH_LIMIT: usize = 200;
@@ -40,6 +40,10 @@ impl SearchText {
 
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    pub fn query(&self) -> TextQuery {
+        TextQuery::new(&self.text, self.match_any)
     }
 
     /// The same words, any of which may match (`websearch_to_tsquery` needs all of them):

@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, format, i18n::Locale, input::EmailAddress, profile::Avatar};
+use crate::{
+    crypto, format, i18n::Locale, input::EmailAddress, profile::Avatar, text_search::TextQuery,
+};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -709,6 +711,9 @@ pub struct ListFilter {
     pub department: Option<Uuid>,
     pub assignee: AssigneeFilter,
     pub issue_type: Option<IssueType>,
+    pub channel: Option<Channel>,
+    /// A tag's name, lower-case.
+    pub tag: Option<String>,
     pub search: Option<String>,
     /// Keyset cursor: the (last activity, id) of the last ticket of the page before.
     pub after: Option<(OffsetDateTime, Uuid)>,
@@ -847,11 +852,22 @@ pub async fn list(
             .push(" and t.issue_type = ")
             .push_bind(issue_type.as_str());
     }
-    if let Some(search) = &filter.search {
+    if let Some(channel) = filter.channel {
+        query.push(" and t.channel = ").push_bind(channel.as_str());
+    }
+    if let Some(tag) = &filter.tag {
         query
-            .push(" and t.search @@ search_query(")
-            .push_bind(search)
-            .push(", false)");
+            .push(
+                " and t.id in (select tt.ticket_id from ticket_tags tt
+                               join tags g on g.account_id = tt.account_id and g.id = tt.tag_id
+                               where tt.account_id = t.account_id and g.name = ",
+            )
+            .push_bind(tag.clone())
+            .push(")");
+    }
+    if let Some(search) = &filter.search {
+        query.push(" and t.search @@ ");
+        TextQuery::new(search, false).push_tsquery(&mut query);
     }
     if let Some((at, id)) = filter.after {
         query

@@ -37,6 +37,9 @@ pub(super) struct ArticleSearchForm {
     /// The slug of the article whose link goes into the reply.
     #[serde(default)]
     insert: String,
+    /// The canned answers put into the reply so far.
+    #[serde(default)]
+    canned: Vec<String>,
 }
 
 pub(super) async fn search_articles(
@@ -78,6 +81,7 @@ pub(super) async fn search_articles(
             query: form.kb_q,
             found,
         },
+        canned: form.canned,
         ..Drafts::default()
     };
     ticket_page(&state, ctx, &agent, ticket, drafts, FieldErrors::default()).await

@@ -12,6 +12,7 @@ mod page;
 mod public;
 mod queue;
 mod sender;
+mod tagging;
 pub mod threading;
 
 use axum::{
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/tickets/{number}", get(page::show_ticket))
         .route("/app/tickets/{number}/reply", post(page::reply))
         .route("/app/tickets/{number}/note", post(page::note))
+        .route("/app/tickets/{number}/tags", post(tagging::set_tags))
         .route(
             "/app/tickets/{number}/articles",
             post(knowledge::search_articles),

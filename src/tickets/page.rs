@@ -23,7 +23,7 @@ use super::{
 use crate::{
     AppError, AppState, agents,
     auth::CurrentAgent,
-    chat,
+    canned, chat,
     config::Config,
     departments,
     error::Found,
@@ -31,9 +31,10 @@ use crate::{
     input::{Choice, FieldErrors, required_long_text},
     live,
     notifications::{self, Change},
+    tags,
     web::{
         PageContext,
-        extract::{Form, Path},
+        extract::{Form, Path, Query},
         flash,
     },
 };
@@ -58,7 +59,7 @@ pub(super) async fn visible(
 
 /// The ticket, locked for the rest of the transaction and read after the lock: what the
 /// change starts from is what the previous change left.
-async fn visible_locked(
+pub(super) async fn visible_locked(
     conn: &mut PgConnection,
     agent: &CurrentAgent,
     raw: &str,
@@ -77,6 +78,10 @@ pub(super) struct Drafts {
     pub(super) replied_meanwhile: Vec<String>,
     /// The agent's search of the knowledge base, for links to put in the reply.
     pub(super) articles: knowledge::ArticleSearch,
+    /// The canned answers the reply was started from: sending it counts them as used.
+    pub(super) canned: Vec<String>,
+    /// The tags as typed, when they could not be saved.
+    pub(super) tags: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -96,12 +101,25 @@ pub(super) struct TicketPage {
     types: Vec<Choice>,
     departments: Vec<Choice>,
     assignees: Vec<Choice>,
+    /// The canned answers offered in the reply form, filled in for this ticket.
+    canned: Vec<canned::Offered>,
+    tags: Vec<String>,
+    /// The workspace's tags, suggested as the agent types.
+    tag_names: Vec<String>,
     /// A chat still going on: its live thread, where the visitor came from, their
     /// earlier tickets.
     chat: Option<chat::LiveChat>,
 }
 
 impl TicketPage {
+    /// The tags field: what was typed, or the ticket's tags.
+    pub fn tags_field(&self) -> String {
+        self.drafts
+            .tags
+            .clone()
+            .unwrap_or_else(|| self.tags.join(", "))
+    }
+
     /// No email reply can be sent: the reply form says so (notes still work).
     pub fn email_reply_impossible(&self) -> bool {
         self.chat.is_none() && self.ticket.reply_address().is_none()
@@ -126,6 +144,8 @@ impl TicketPage {
                 IssueType::parse(value).map(|t| label(t.label_key())),
             ),
             "department" => ("event-department", Ok(value.to_owned())),
+            "tagged" => ("event-tagged", Ok(value.to_owned())),
+            "untagged" => ("event-untagged", Ok(value.to_owned())),
             "no-department" => ("event-no-department", Ok(String::new())),
             "assigned" => ("event-assigned", Ok(value.to_owned())),
             "unassigned" => ("event-unassigned", Ok(String::new())),
@@ -159,7 +179,17 @@ pub(super) async fn ticket_page(
     let mut conn = state.db.acquire().await?;
     let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
     let attachments = db::attachments(&mut conn, agent.account_id, ticket.id).await?;
-    let (_, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
+    let (shown_name, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
+    let values = canned::placeholders::Values {
+        customer_name: &ticket.customer_name,
+        ticket_number: ticket.number,
+        agent_name: &agent.name,
+        agent_alias: &shown_name,
+        workspace_name: &agent.company,
+    };
+    let canned = canned::offered(&mut conn, agent, ticket.department_id, &values).await?;
+    let tags = tags::db::of_ticket(&mut conn, agent.account_id, ticket.id).await?;
+    let tag_names = tags::db::names(&mut conn, agent.account_id).await?;
     let names = state.directory.names(&mut conn, agent.account_id).await?;
     let department_choices = Choice::rows(names.departments.clone(), |id| {
         ticket.department_id == Some(id)
@@ -184,7 +214,16 @@ pub(super) async fn ticket_page(
         types,
         departments: department_choices,
         assignees,
+        canned,
+        tags,
+        tag_names,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct TicketQuery {
+    /// A canned answer to start the reply with (the picker without JavaScript).
+    canned: Option<String>,
 }
 
 pub(super) async fn show_ticket(
@@ -192,9 +231,10 @@ pub(super) async fn show_ticket(
     ctx: PageContext,
     agent: CurrentAgent,
     Path(number): Path<String>,
+    Query(query): Query<TicketQuery>,
 ) -> Result<TicketPage, AppError> {
     let ticket = visible(&mut *state.db.acquire().await?, &agent, &number).await?;
-    ticket_page(
+    let mut page = ticket_page(
         &state,
         ctx,
         &agent,
@@ -202,7 +242,14 @@ pub(super) async fn show_ticket(
         Drafts::default(),
         FieldErrors::default(),
     )
-    .await
+    .await?;
+    // Only an answer offered on this ticket: another's, or another workspace's, is not.
+    let chosen = query.canned.as_deref().unwrap_or_default();
+    if let Some(answer) = page.canned.iter().find(|a| a.id.to_string() == chosen) {
+        page.drafts.reply = answer.text.clone();
+        page.drafts.canned = vec![answer.id.to_string()];
+    }
+    Ok(page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +261,9 @@ pub(super) struct ReplyForm {
     /// another reply came (or this was a double click).
     #[serde(default)]
     last_seen: String,
+    /// The canned answers put into the reply, counted as used when it is sent.
+    #[serde(default)]
+    canned: Vec<String>,
 }
 
 pub(super) async fn reply(
@@ -253,6 +303,7 @@ pub(super) async fn reply(
         let drafts = Drafts {
             reply: form.body,
             replied_meanwhile,
+            canned: form.canned,
             ..Drafts::default()
         };
         let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
@@ -281,6 +332,12 @@ pub(super) async fn reply(
         ..current_properties(&ticket)
     };
     record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+    let canned_ids: Vec<Uuid> = form
+        .canned
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    canned::db::count_uses(&mut tx, agent.account_id, agent.id, &canned_ids).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-reply-sent").await?;
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())

@@ -7,13 +7,14 @@ use axum::extract::State;
 use serde::Deserialize;
 
 use super::{
-    IssueType, Status,
+    Channel, IssueType, Status,
     db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
 };
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     input::Choice,
+    tags,
     web::{PageContext, extract::Query},
 };
 
@@ -75,6 +76,10 @@ pub(super) struct ListQuery {
     #[serde(default, rename = "type")]
     issue_type: String,
     #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
     q: String,
     #[serde(default)]
     after: String,
@@ -94,6 +99,8 @@ impl ListQuery {
                     .map_or(AssigneeFilter::Anyone, AssigneeFilter::Agent),
             },
             issue_type: IssueType::parse(&self.issue_type).ok(),
+            channel: Channel::parse(&self.channel).ok(),
+            tag: tags::parse_name(&self.tag).ok(),
             search: Some(self.q.trim().chars().take(200).collect::<String>())
                 .filter(|q| !q.is_empty()),
             after: db::parse_cursor(&self.after),
@@ -107,6 +114,8 @@ impl ListQuery {
             .append_pair("department", &self.department)
             .append_pair("assignee", &self.assignee)
             .append_pair("type", &self.issue_type)
+            .append_pair("channel", &self.channel)
+            .append_pair("tag", &self.tag)
             .append_pair("q", &self.q)
             .append_pair("after", cursor)
             .finish();
@@ -126,6 +135,7 @@ pub(super) struct ListPage {
     departments: Vec<Choice>,
     assignees: Vec<Choice>,
     types: Vec<Choice>,
+    channels: Vec<Choice>,
 }
 
 pub(super) async fn show_list(
@@ -164,6 +174,7 @@ pub(super) async fn show_list(
     }));
     let statuses = Status::choices(ctx.locale, filter.status);
     let types = IssueType::choices(ctx.locale, filter.issue_type);
+    let channels = Channel::choices(ctx.locale, filter.channel);
     Ok(ListPage {
         free_plan_window: viewer.listed_days.is_some(),
         ctx,
@@ -174,5 +185,6 @@ pub(super) async fn show_list(
         departments,
         assignees,
         types,
+        channels,
     })
 }

@@ -507,7 +507,7 @@ async fn title_matches_come_first_however_many_bodies_match(db: PgPool) {
     let agent = app.logged_in(&acme, Role::Agent).await;
     // More body matches than the search ranks, all newer than the title matches and read
     // before them.
-    let body_matches = frontdesk::kb::db::CANDIDATES + 50;
+    let body_matches = frontdesk::kb::db::MAX_CANDIDATES + 50;
     insert_articles(
         &app,
         acme.account_id,

@@ -456,6 +456,60 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/tickets/{number}/tags",
+        Permission::Tickets,
+        &[("tags", "vip, urgent")],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/tags",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/tags/{id}",
+        Permission::Configuration,
+        &[("name", "important")],
+        Done,
+    ),
+    (Method::Get, "/app/canned", Permission::Tickets, &[], Done),
+    (
+        Method::Get,
+        "/app/canned/new",
+        Permission::Tickets,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/canned/new",
+        Permission::Tickets,
+        &[
+            ("title", "Thanks"),
+            ("body", "Thank you, {{customer.first_name}}."),
+        ],
+        Done,
+    ),
+    // The fixture's answer is shared: agents use it, admins and owners change it.
+    (
+        Method::Get,
+        "/app/canned/{id}/edit",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/canned/{id}/edit",
+        Permission::Configuration,
+        &[("title", "Greeting"), ("body", "Hello."), ("shared", "on")],
+        Done,
+    ),
+    (
         Method::Get,
         "/app/config/settings",
         Permission::Configuration,
@@ -549,6 +603,27 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
     ),
     (
         Method::Get,
+        "/app/canned/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/canned/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/tags/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Get,
         "/app/config/departments/{id}/delete",
         Permission::Configuration,
         &[],
@@ -597,6 +672,8 @@ struct Fixture {
     revision: Uuid,
     category: Uuid,
     department: Uuid,
+    canned: Uuid,
+    tag: Uuid,
     agent: Uuid,
     /// An agent who has not logged in yet, whose invitation may be sent again.
     invited: Uuid,
@@ -633,6 +710,10 @@ impl Fixture {
             ),
             ("/app/config/departments", &[("name", "Support")]),
             (
+                "/app/canned/new",
+                &[("title", "Greeting"), ("body", "Hi."), ("shared", "on")],
+            ),
+            (
                 "/app/config/agents/new",
                 &[
                     ("name", "Ivy Invited"),
@@ -647,26 +728,6 @@ impl Fixture {
                 "{path}"
             );
         }
-        let one = |sql: &'static str| {
-            let db = app.db.clone();
-            let account_id = workspace.account_id;
-            async move {
-                sqlx::query_scalar::<_, Uuid>(sql)
-                    .bind(account_id)
-                    .fetch_one(&db)
-                    .await
-                    .unwrap()
-            }
-        };
-        let article = one("select id from kb_articles where account_id = $1").await;
-        let path = format!("/app/kb/articles/{article}/edit");
-        let edit = [
-            ("title", "Returns"),
-            ("slug", "returns"),
-            ("body", "Send it back."),
-            ("status", "draft"),
-        ];
-        assert_eq!(owner.post(&path, &edit).await.status, StatusCode::SEE_OTHER);
         let number = |channel: &'static str| {
             let db = app.db.clone();
             let account_id = workspace.account_id;
@@ -681,6 +742,29 @@ impl Fixture {
                 .unwrap()
             }
         };
+        let one = |sql: &'static str| {
+            let db = app.db.clone();
+            let account_id = workspace.account_id;
+            async move {
+                sqlx::query_scalar::<_, Uuid>(sql)
+                    .bind(account_id)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap()
+            }
+        };
+        let article = one("select id from kb_articles where account_id = $1").await;
+        let path = format!("/app/tickets/{}/tags", number("form").await);
+        let tagged = owner.post(&path, &[("tags", "vip")]).await;
+        assert_eq!(tagged.status, StatusCode::SEE_OTHER);
+        let path = format!("/app/kb/articles/{article}/edit");
+        let edit = [
+            ("title", "Returns"),
+            ("slug", "returns"),
+            ("body", "Send it back."),
+            ("status", "draft"),
+        ];
+        assert_eq!(owner.post(&path, &edit).await.status, StatusCode::SEE_OTHER);
         Self {
             ticket: number("form").await,
             chat: number("chat").await,
@@ -691,6 +775,8 @@ impl Fixture {
             .await,
             category: one("select id from kb_categories where account_id = $1").await,
             department: one("select id from departments where account_id = $1").await,
+            canned: one("select id from canned_answers where account_id = $1").await,
+            tag: one("select id from tags where account_id = $1").await,
             agent: workspace.person(Role::Agent).id,
             invited: one(
                 "select id from agents where account_id = $1 and email = 'ivy@example.com'",
@@ -718,6 +804,8 @@ impl Fixture {
             ("/app/config/departments/", self.department),
             ("/app/kb/articles/", self.article),
             ("/app/kb/categories/", self.category),
+            ("/app/canned/", self.canned),
+            ("/app/config/tags/", self.tag),
         ]
         .into_iter()
         .find(|(prefix, _)| template.starts_with(prefix))
@@ -814,6 +902,9 @@ async fn another_workspaces_ids_are_not_found_on_every_route(db: PgPool) {
         "kb_categories",
         "messages",
         "outbox",
+        "canned_answers where title = 'Greeting' and body = 'Hi.'",
+        "tags where name = 'vip'",
+        "ticket_tags",
     ];
     let mut before = Vec::new();
     for table in tables {
