@@ -20,6 +20,10 @@ pub enum AppError {
     /// A request no form of ours sends (400), with the catalog key that says what is wrong.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A form of ours that cannot be taken as sent (422) and has no page of its own to come
+    /// back on, with the catalog key that says why.
+    #[error("unprocessable: {0}")]
+    Unprocessable(&'static str),
     #[error("login required")]
     LoginRequired { next: String },
     #[error("missing or invalid CSRF token")]
@@ -72,6 +76,7 @@ impl IntoResponse for AppError {
             Self::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             Self::Refused(message_key) => (StatusCode::FORBIDDEN, *message_key),
             Self::BadRequest(message_key) => (StatusCode::BAD_REQUEST, *message_key),
+            Self::Unprocessable(message_key) => (StatusCode::UNPROCESSABLE_ENTITY, *message_key),
             Self::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "error-too-many"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),

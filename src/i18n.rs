@@ -126,7 +126,7 @@ impl Locale {
         self.t_args(key, &[])
     }
 
-    pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
+    pub fn t_args(self, key: &str, args: &[(&str, &str)]) -> String {
         match SIMPLE_MESSAGES[self.index()]
             .get(key)
             .and_then(|message| message.fill(args))
@@ -180,7 +180,7 @@ enum Piece {
 impl SimpleMessage {
     /// The message with `args` in place; `None` when one of its arguments is missing (Fluent
     /// then formats it, and reports the error as it always does).
-    fn fill(&self, args: &[(&'static str, &str)]) -> Option<String> {
+    fn fill(&self, args: &[(&str, &str)]) -> Option<String> {
         let mut text = String::new();
         for piece in &self.0 {
             match piece {
@@ -245,14 +245,15 @@ type FluentArgs<'a> = HashMap<Cow<'static, str>, FluentValue<'a>>;
 
 /// Arguments for Fluent. An argument written as a plain integer becomes a number, so that
 /// plural variants (`[one]`, `[1]`) select on it; anything else stays text as it is.
-fn fluent_args<'a>(args: &[(&'static str, &'a str)]) -> FluentArgs<'a> {
+fn fluent_args<'a>(args: &[(&'a str, &'a str)]) -> FluentArgs<'a> {
     args.iter()
         .map(|(name, value)| {
             let value = match value.parse::<i64>() {
                 Ok(number) if number.to_string() == *value => FluentValue::from(number),
                 _ => FluentValue::from(*value),
             };
-            (Cow::Borrowed(*name), value)
+            // Fluent's keys are 'static or owned; only messages that need Fluent get here.
+            (Cow::<'static, str>::Owned((*name).to_owned()), value)
         })
         .collect()
 }

@@ -71,12 +71,6 @@ pub const NAVIGATION: &[NavEntry] = &[
         unless: None,
     },
     NavEntry {
-        path: "/app/canned",
-        label_key: "nav-canned",
-        permission: Permission::Tickets,
-        unless: None,
-    },
-    NavEntry {
         path: "/app/reports/me",
         label_key: "nav-my-report",
         permission: Permission::OwnProfile,
@@ -103,12 +97,6 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry {
         path: "/app/config/departments",
         label_key: "nav-departments",
-        permission: Permission::Configuration,
-        unless: None,
-    },
-    NavEntry {
-        path: "/app/config/tags",
-        label_key: "nav-tags",
         permission: Permission::Configuration,
         unless: None,
     },

@@ -179,3 +179,30 @@
     restored = true;
   });
 }());
+
+// The ticket lists' action bar: the header's box ticks every row of the page, and picking
+// a value chooses its action. Without JavaScript the bar works by its radio buttons and
+// its "Select all on this page" link.
+(function () {
+  'use strict';
+
+  var form = document.getElementById('bulk');
+  if (!form) {
+    return;
+  }
+  var all = form.querySelector('input.bulk-all');
+  var rows = form.querySelectorAll('input[name=tickets]');
+  all.hidden = false;
+  all.addEventListener('change', function () {
+    Array.prototype.forEach.call(rows, function (row) { row.checked = all.checked; });
+  });
+  Array.prototype.forEach.call(form.querySelectorAll('.bulk-bar select, .bulk-bar input[type=text]'),
+    function (control) {
+      control.addEventListener('input', function () {
+        var radio = form.querySelector('input[name=action][value=' + control.name + ']');
+        if (radio) {
+          radio.checked = true;
+        }
+      });
+    });
+}());

@@ -886,7 +886,7 @@ ticket-canned-insert = Insert
 ticket-canned-manage = Manage
 
 # Tags
-nav-tags = Tags
+settings-tags-link = Manage tags
 tags-title = Tags
 tags-intro = Agents tag tickets on their pages. Renaming a tag to the name of another merges the two; deleting one takes it off every ticket.
 tags-empty = No tags yet: agents add them on a ticket's page.
@@ -912,3 +912,51 @@ event-tagged = Tagged: { $value }
 event-untagged = Tag removed: { $value }
 audit-tag-renamed = Renamed a tag
 audit-tag-deleted = Deleted a tag
+
+# Bulk actions on the ticket lists
+bulk-legend = With the ticked tickets:
+bulk-select-all = Select all on this page
+bulk-assign = Assign to
+bulk-status = Set the status
+bulk-priority = Set the priority
+bulk-department = Move to
+bulk-tag = Add the tag
+bulk-spam = Mark as spam
+bulk-apply = Apply
+tickets-bulk-done = { $updated ->
+    [one] 1 ticket updated
+   *[other] { $updated } tickets updated
+}, { $skipped } skipped.
+tickets-bulk-none = Tick at least one ticket, then choose what to do with them.
+tickets-bulk-too-many = At most 1,000 tickets at once.
+
+# Merging tickets
+status-merged = Merged
+ticket-merge-link = Merge into another ticket…
+ticket-merge-title = Merge ticket #{ $number }
+ticket-merge-intro = Its messages move into the other ticket's thread, in time order; this ticket is closed for good, and its number, its customer's link and mail answering it lead to the other ticket.
+ticket-merge-into-number = Number of the ticket to merge into
+ticket-merge-next = Next
+ticket-merge-from = This ticket
+ticket-merge-into = Into
+ticket-merge-different-customers = The two tickets come from different addresses: each customer will see the other's messages on their page.
+ticket-merge-notify = Tell this ticket's customer by email
+ticket-merge-submit = Merge #{ $from } into #{ $into }
+ticket-merge-number = Enter the number of a ticket, like 1042.
+ticket-merge-itself = A ticket cannot be merged into itself.
+ticket-merge-not-found = There is no ticket of that number that you can see.
+ticket-merge-into-merged = That ticket was merged itself: merge into the ticket it went into.
+ticket-merge-already = This ticket was merged already.
+ticket-merge-live-chat = This chat is still going on: end it first.
+ticket-is-merged = This ticket was merged into another: continue there.
+ticket-merged = Ticket #{ $from } merged into #{ $into }.
+ticket-merged-email = Your request #{ $from } is now part of request #{ $into }: we continue there, and your answers to this email reach us.
+event-merged = Merged in: { $value }
+event-merged-into = Merged into { $value }
+event-split = Split into { $value }
+event-split-from = Split from { $value }
+ticket-split = Split into a new ticket
+ticket-split-with-later = with the messages after it
+ticket-split-done = Split into the new ticket #{ $number }.
+ticket-split-customer-only = Only a customer's message can start a new ticket.
+ticket-split-everything = Splitting would leave this ticket without a message: there is nothing to split off.

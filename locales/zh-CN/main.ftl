@@ -836,7 +836,7 @@ ticket-canned-insert = 插入
 ticket-canned-manage = 管理
 
 # Tags
-nav-tags = 标签
+settings-tags-link = 管理标签
 tags-title = 标签
 tags-intro = 客服在工单页面上为工单添加标签。将标签重命名为另一个标签的名称会合并两者；删除标签会将其从所有工单上移除。
 tags-empty = 还没有标签：客服可以在工单页面上添加。
@@ -862,3 +862,48 @@ event-tagged = 已添加标签：{ $value }
 event-untagged = 已移除标签：{ $value }
 audit-tag-renamed = 重命名了标签
 audit-tag-deleted = 删除了标签
+
+# Bulk actions on the ticket lists
+bulk-legend = 对勾选的工单：
+bulk-select-all = 全选本页
+bulk-assign = 分配给
+bulk-status = 设置状态
+bulk-priority = 设置优先级
+bulk-department = 移到
+bulk-tag = 添加标签
+bulk-spam = 标记为垃圾
+bulk-apply = 应用
+tickets-bulk-done = 已更新 { $updated } 个工单，跳过 { $skipped } 个。
+tickets-bulk-none = 请至少勾选一个工单，然后选择要执行的操作。
+tickets-bulk-too-many = 一次最多 1,000 个工单。
+
+# Merging tickets
+status-merged = 已合并
+ticket-merge-link = 合并到另一个工单…
+ticket-merge-title = 合并工单 #{ $number }
+ticket-merge-intro = 它的消息将按时间顺序移入另一个工单；此工单将永久关闭，其编号、客户链接以及回复它的邮件都将转到另一个工单。
+ticket-merge-into-number = 要合并到的工单编号
+ticket-merge-next = 下一步
+ticket-merge-from = 此工单
+ticket-merge-into = 合并到
+ticket-merge-different-customers = 两个工单来自不同的地址：每位客户都会在自己的页面上看到对方的消息。
+ticket-merge-notify = 通过邮件告知此工单的客户
+ticket-merge-submit = 将 #{ $from } 合并到 #{ $into }
+ticket-merge-number = 请输入工单编号，例如 1042。
+ticket-merge-itself = 工单不能合并到自身。
+ticket-merge-not-found = 没有您可以查看的该编号工单。
+ticket-merge-into-merged = 该工单本身已被合并：请合并到它所合并到的工单。
+ticket-merge-already = 此工单已被合并。
+ticket-merge-live-chat = 此聊天仍在进行中：请先结束聊天。
+ticket-is-merged = 此工单已合并到另一个工单：请在那里继续。
+ticket-merged = 工单 #{ $from } 已合并到 #{ $into }。
+ticket-merged-email = 您的请求 #{ $from } 现已并入请求 #{ $into }：我们将在那里继续处理，您回复此邮件即可联系我们。
+event-merged = 已并入：{ $value }
+event-merged-into = 已合并到 { $value }
+event-split = 已拆分为 { $value }
+event-split-from = 拆分自 { $value }
+ticket-split = 拆分为新工单
+ticket-split-with-later = 连同之后的消息
+ticket-split-done = 已拆分为新工单 #{ $number }。
+ticket-split-customer-only = 只有客户的消息才能拆分为新工单。
+ticket-split-everything = 拆分后此工单将没有任何消息：没有可拆分的内容。

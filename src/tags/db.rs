@@ -62,7 +62,7 @@ pub async fn of_ticket(
 }
 
 /// The workspace's tags named `names`, created when missing.
-async fn ensure(
+pub async fn ensure(
     conn: &mut PgConnection,
     account_id: Uuid,
     names: &[String],
@@ -102,17 +102,30 @@ pub async fn set_ticket_tags(
     .bind(&ids)
     .execute(&mut *conn)
     .await?;
-    add_to_tickets(conn, account_id, &[ticket_id], &ids).await
+    add_to_tickets(conn, account_id, &[ticket_id], &ids).await?;
+    Ok(())
 }
 
-/// Puts each of the tags `tag_ids` on each of the tickets; those it is on already stay.
+/// Puts the tags `tag_ids` on the ticket; whether it did not carry them all already.
+pub async fn add_to_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    tag_ids: &[Uuid],
+) -> sqlx::Result<bool> {
+    let added = add_to_tickets(conn, account_id, &[ticket_id], tag_ids).await?;
+    Ok(added > 0)
+}
+
+/// Puts each of the tags `tag_ids` on each of the tickets, and says on how many pairs;
+/// those it is on already stay.
 pub async fn add_to_tickets(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_ids: &[Uuid],
     tag_ids: &[Uuid],
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<u64> {
+    let added = sqlx::query(
         "insert into ticket_tags (account_id, ticket_id, tag_id)
          select $1, t, g from unnest($2::uuid[]) t cross join unnest($3::uuid[]) g
          on conflict do nothing",
@@ -122,7 +135,7 @@ pub async fn add_to_tickets(
     .bind(tag_ids)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(added.rows_affected())
 }
 
 /// What renaming a tag did.

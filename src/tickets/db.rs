@@ -364,23 +364,27 @@ pub async fn visible_ticket(
     .await
 }
 
-/// The ticket by number, whoever looks: for inbound mail, which names it itself.
+/// The ticket by number, whoever looks: for inbound mail, which names it itself. A merged
+/// ticket's mail goes to the ticket it was merged into.
 pub async fn ticket_by_number(
     conn: &mut PgConnection,
     account_id: Uuid,
     number: i64,
 ) -> sqlx::Result<Option<(Uuid, String)>> {
-    let row = sqlx::query!(
-        "select id, customer_email from tickets where account_id = $1 and number = $2",
-        account_id,
-        number,
+    sqlx::query_as(
+        "select t.id, t.customer_email from tickets named
+         join tickets t on t.account_id = named.account_id
+                       and t.id = coalesce(named.merged_into, named.id)
+         where named.account_id = $1 and named.number = $2",
     )
+    .bind(account_id)
+    .bind(number)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|row| (row.id, row.customer_email)))
+    .await
 }
 
 /// A ticket as its customer sees it on their private page.
+#[derive(sqlx::FromRow)]
 pub struct CustomerTicket {
     pub account_id: Uuid,
     pub id: Uuid,
@@ -399,16 +403,18 @@ pub async fn customer_ticket(
     workspace: &str,
     token: &str,
 ) -> sqlx::Result<Option<CustomerTicket>> {
-    sqlx::query_as!(
-        CustomerTicket,
-        r#"select t.account_id, t.id, t.number, t.subject, t.status as "status: Status",
-                  t.customer_name, t.customer_email,
-                  w.language as "language: Locale", w.time_zone
-           from tickets t join accounts w on w.id = t.account_id
-           where w.slug = $1 and t.customer_token = $2"#,
-        workspace,
-        token,
+    // The link of a merged ticket shows the ticket it was merged into.
+    sqlx::query_as(
+        "select t.account_id, t.id, t.number, t.subject, t.status, t.customer_name,
+                t.customer_email, w.language, w.time_zone
+         from tickets linked
+         join accounts w on w.id = linked.account_id
+         join tickets t on t.account_id = linked.account_id
+                       and t.id = coalesce(linked.merged_into, linked.id)
+         where w.slug = $1 and linked.customer_token = $2",
     )
+    .bind(workspace)
+    .bind(token)
     .fetch_optional(conn)
     .await
 }
@@ -831,7 +837,7 @@ pub async fn list(
             query.push(" and t.status = ").push_bind(status.as_str());
         }
         None if !filter.queue => {
-            query.push(" and t.status <> 'spam'");
+            query.push(" and t.status not in ('spam', 'merged')");
         }
         None => {}
     }
@@ -1039,4 +1045,133 @@ pub async fn reply_identity(
     .fetch_one(conn)
     .await?;
     Ok((row.shown, row.signature))
+}
+
+/// Moves ticket `from` into ticket `into`: its messages (and so their attachments), its
+/// tags, its words for search; `from` is then `merged`, and tickets merged into it earlier
+/// lead to `into` too. The caller holds both tickets' locks.
+pub async fn merge_tickets(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    from: Uuid,
+    into: Uuid,
+) -> sqlx::Result<()> {
+    for statement in [
+        "update messages set ticket_id = $3 where account_id = $1 and ticket_id = $2",
+        "insert into ticket_tags (account_id, ticket_id, tag_id)
+         select account_id, $3, tag_id from ticket_tags where account_id = $1 and ticket_id = $2
+         on conflict do nothing",
+        // Bounded like a message's words (`insert_message`): a tsvector holds at most 1 MB.
+        "update tickets t
+         set search = case when length(t.search) < 20000 then t.search || f.search
+                           else t.search end,
+             last_activity_at = greatest(t.last_activity_at, f.last_activity_at)
+         from tickets f
+         where t.account_id = $1 and t.id = $3 and f.account_id = $1 and f.id = $2",
+        "update tickets set status = 'merged', merged_into = $3, postponed_until = null
+         where account_id = $1 and id = $2",
+        "update tickets set merged_into = $3 where account_id = $1 and merged_into = $2",
+    ] {
+        sqlx::query(statement)
+            .bind(account_id)
+            .bind(from)
+            .bind(into)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The number of the ticket that ticket `id` was merged into, if it was.
+pub async fn merged_into(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select m.number from tickets t
+         join tickets m on m.account_id = t.account_id and m.id = t.merged_into
+         where t.account_id = $1 and t.id = $2",
+    )
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Message `id` of the ticket and, with `later`, every message after it, in thread order,
+/// each with its kind; empty when the ticket has no such message.
+pub async fn messages_from(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    id: Uuid,
+    later: bool,
+) -> sqlx::Result<Vec<(Uuid, MessageKind)>> {
+    sqlx::query_as(
+        "select m.id, m.kind from messages m
+         join messages first on first.account_id = m.account_id and first.id = $3
+                            and first.ticket_id = m.ticket_id
+         where m.account_id = $1 and m.ticket_id = $2
+           and (m.id = first.id
+                or ($4 and (m.created_at, m.id) > (first.created_at, first.id)))
+         order by m.created_at, m.id",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .bind(id)
+    .bind(later)
+    .fetch_all(conn)
+    .await
+}
+
+/// Whether the ticket keeps a message other than an event once `leaving` are gone.
+pub async fn keeps_a_message(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    leaving: &[Uuid],
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists (select 1 from messages
+                        where account_id = $1 and ticket_id = $2 and kind <> 'event'
+                          and not (id = any($3)))",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .bind(leaving)
+    .fetch_one(conn)
+    .await
+}
+
+/// Moves messages `ids` to ticket `to`, which takes their words for search and their
+/// last activity.
+pub async fn move_messages(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ids: &[Uuid],
+    to: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query("update messages set ticket_id = $3 where account_id = $1 and id = any($2)")
+        .bind(account_id)
+        .bind(ids)
+        .bind(to)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "update tickets t
+         set search = t.search || coalesce(
+                 (select setweight(search_document(left(string_agg(m.body_text, ' '), 20000)), 'B')
+                  from messages m where m.account_id = $1 and m.id = any($2)), ''),
+             last_activity_at = coalesce(
+                 (select max(m.created_at) from messages m
+                  where m.account_id = $1 and m.id = any($2)), t.last_activity_at)
+         where t.account_id = $1 and t.id = $3",
+    )
+    .bind(account_id)
+    .bind(ids)
+    .bind(to)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

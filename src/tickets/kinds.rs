@@ -20,8 +20,22 @@ text_enum!(
         Postponed => "postponed",
         Resolved => "resolved",
         Spam => "spam",
+        Merged => "merged",
     }
 );
+
+impl Status {
+    /// The statuses an agent sets: `merged` is the result of merging only.
+    pub fn settable(
+        locale: crate::i18n::Locale,
+        selected: Option<Self>,
+    ) -> Vec<crate::input::Choice> {
+        Self::choices(locale, selected)
+            .into_iter()
+            .filter(|choice| choice.value != Self::Merged.as_str())
+            .collect()
+    }
+}
 
 text_enum!(
     Priority, "priority-", {

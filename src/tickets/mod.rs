@@ -2,16 +2,19 @@
 //! agents work the queue (`queue`), answer on the ticket's page (`page`) and start tickets
 //! themselves (`new`). Replies and acknowledgements go out through the outbox in the same
 //! transaction as the change (`conversation`); `threading` leads answers back.
+mod bulk;
 pub mod conversation;
 pub mod db;
 mod inbound;
 mod kinds;
 mod knowledge;
+mod merge;
 mod new;
 mod page;
 mod public;
 mod queue;
 mod sender;
+mod split;
 mod tagging;
 pub mod threading;
 
@@ -56,10 +59,19 @@ pub fn router() -> Router<AppState> {
         .route("/app", get(queue::show_queue))
         .route("/app/tickets", get(queue::show_list))
         .route("/app/tickets/new", get(new::show_new).post(new::create))
+        .route("/app/tickets/bulk", post(bulk::apply))
         .route("/app/tickets/{number}", get(page::show_ticket))
         .route("/app/tickets/{number}/reply", post(page::reply))
         .route("/app/tickets/{number}/note", post(page::note))
         .route("/app/tickets/{number}/tags", post(tagging::set_tags))
+        .route(
+            "/app/tickets/{number}/merge",
+            get(merge::show_merge).post(merge::merge),
+        )
+        .route(
+            "/app/tickets/{number}/messages/{id}/split",
+            post(split::split),
+        )
         .route(
             "/app/tickets/{number}/articles",
             post(knowledge::search_articles),

@@ -59,6 +59,7 @@ pub(super) async fn visible(
 
 /// The ticket, locked for the rest of the transaction and read after the lock: what the
 /// change starts from is what the previous change left.
+/// A merged ticket takes no more changes: its page leads to the one it went into.
 pub(super) async fn visible_locked(
     conn: &mut PgConnection,
     agent: &CurrentAgent,
@@ -66,7 +67,11 @@ pub(super) async fn visible_locked(
 ) -> Result<Ticket, AppError> {
     let ticket = visible(conn, agent, raw).await?;
     db::lock_ticket(conn, agent.account_id, ticket.id).await?;
-    visible(conn, agent, raw).await
+    let ticket = visible(conn, agent, raw).await?;
+    if ticket.status == Status::Merged {
+        return Err(AppError::Unprocessable("ticket-is-merged"));
+    }
+    Ok(ticket)
 }
 
 /// What the agent typed, kept when the page comes back.
@@ -145,6 +150,10 @@ impl TicketPage {
             ),
             "department" => ("event-department", Ok(value.to_owned())),
             "tagged" => ("event-tagged", Ok(value.to_owned())),
+            "merged" => ("event-merged", Ok(value.to_owned())),
+            "merged-into" => ("event-merged-into", Ok(value.to_owned())),
+            "split" => ("event-split", Ok(value.to_owned())),
+            "split-from" => ("event-split-from", Ok(value.to_owned())),
             "untagged" => ("event-untagged", Ok(value.to_owned())),
             "no-department" => ("event-no-department", Ok(String::new())),
             "assigned" => ("event-assigned", Ok(value.to_owned())),
@@ -195,7 +204,7 @@ pub(super) async fn ticket_page(
         ticket.department_id == Some(id)
     });
     let assignees = Choice::rows(names.agents.clone(), |id| ticket.assignee_id == Some(id));
-    let statuses = Status::choices(ctx.locale, Some(ticket.status));
+    let statuses = Status::settable(ctx.locale, Some(ticket.status));
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
     let chat = chat::live_chat(&mut conn, agent.account_id, ticket.id).await?;
@@ -232,8 +241,13 @@ pub(super) async fn show_ticket(
     agent: CurrentAgent,
     Path(number): Path<String>,
     Query(query): Query<TicketQuery>,
-) -> Result<TicketPage, AppError> {
-    let ticket = visible(&mut *state.db.acquire().await?, &agent, &number).await?;
+) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let ticket = visible(&mut conn, &agent, &number).await?;
+    if let Some(into) = db::merged_into(&mut conn, agent.account_id, ticket.id).await? {
+        return Ok(Redirect::to(&format!("/app/tickets/{into}")).into_response());
+    }
+    drop(conn);
     let mut page = ticket_page(
         &state,
         ctx,
@@ -249,7 +263,7 @@ pub(super) async fn show_ticket(
         page.drafts.reply = answer.text.clone();
         page.drafts.canned = vec![answer.id.to_string()];
     }
-    Ok(page)
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -396,7 +410,7 @@ pub(super) struct PropertiesForm {
     postponed_until: Option<String>,
 }
 
-fn current_properties(ticket: &Ticket) -> Properties {
+pub(super) fn current_properties(ticket: &Ticket) -> Properties {
     Properties {
         status: ticket.status,
         priority: ticket.priority,
@@ -438,9 +452,11 @@ pub(super) async fn set_properties(
     let mut errors = FieldErrors::default();
     let status = errors.check(
         "status",
-        form.status
-            .as_deref()
-            .map_or(Ok(ticket.status), Status::parse),
+        match form.status.as_deref().map(Status::parse) {
+            None => Ok(ticket.status),
+            Some(Ok(Status::Merged)) => Err("input-choice-invalid"),
+            Some(parsed) => parsed,
+        },
     );
     let priority = errors.check(
         "priority",
@@ -547,7 +563,7 @@ pub(super) async fn set_properties(
 
 /// Stores `properties`, writes an event into the thread for each that changed, and tells
 /// the live panel (and a new assignee) about it.
-async fn record_changes(
+pub(super) async fn record_changes(
     conn: &mut PgConnection,
     config: &Config,
     agent: &CurrentAgent,

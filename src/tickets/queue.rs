@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::{
     Channel, IssueType, Status,
+    bulk::BulkBar,
     db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
 };
 use crate::{
@@ -31,6 +32,14 @@ pub(super) struct QueuePage {
     more: bool,
     /// The free plan's lists reach back 7 days; the page says so.
     free_plan_window: bool,
+    bulk: BulkBar,
+}
+
+/// `?select=all`: every row of the page ticked, for the action bar without JavaScript.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct QueueQuery {
+    #[serde(default)]
+    select: String,
 }
 
 impl QueuePage {
@@ -44,6 +53,7 @@ pub(super) async fn show_queue(
     State(state): State<AppState>,
     ctx: PageContext,
     agent: CurrentAgent,
+    Query(query): Query<QueueQuery>,
 ) -> Result<QueuePage, AppError> {
     let viewer = Viewer::of(&agent);
     let filter = ListFilter {
@@ -54,6 +64,11 @@ pub(super) async fn show_queue(
     let mut tickets = db::list(&state.db, &viewer, &filter, PAGE_SIZE + 1).await?;
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
+    let names = state
+        .directory
+        .names(&mut *state.db.acquire().await?, agent.account_id)
+        .await?;
+    let bulk = BulkBar::new(&ctx, &names, "/app".to_owned(), query.select == "all");
     Ok(QueuePage {
         free_plan_window: viewer.listed_days.is_some(),
         ctx,
@@ -61,6 +76,7 @@ pub(super) async fn show_queue(
         counts,
         tickets,
         more,
+        bulk,
     })
 }
 
@@ -83,6 +99,9 @@ pub(super) struct ListQuery {
     q: String,
     #[serde(default)]
     after: String,
+    /// `all`: every row ticked, for the action bar without JavaScript.
+    #[serde(default)]
+    select: String,
 }
 
 impl ListQuery {
@@ -107,8 +126,8 @@ impl ListQuery {
         }
     }
 
-    /// This list's address continued after `cursor`.
-    fn next_page(&self, cursor: &str) -> String {
+    /// This list's address continued after `cursor` (from the start when it is empty).
+    fn address(&self, cursor: &str) -> String {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("status", &self.status)
             .append_pair("department", &self.department)
@@ -136,6 +155,7 @@ pub(super) struct ListPage {
     assignees: Vec<Choice>,
     types: Vec<Choice>,
     channels: Vec<Choice>,
+    bulk: BulkBar,
 }
 
 pub(super) async fn show_list(
@@ -151,7 +171,7 @@ pub(super) async fn show_list(
         tickets.truncate(PAGE_SIZE as usize);
         tickets
             .last()
-            .map(|last| query.next_page(&last.cursor()))
+            .map(|last| query.address(&last.cursor()))
             .unwrap_or_default()
     });
     let names = state
@@ -175,6 +195,12 @@ pub(super) async fn show_list(
     let statuses = Status::choices(ctx.locale, filter.status);
     let types = IssueType::choices(ctx.locale, filter.issue_type);
     let channels = Channel::choices(ctx.locale, filter.channel);
+    let bulk = BulkBar::new(
+        &ctx,
+        &names,
+        query.address(&query.after),
+        query.select == "all",
+    );
     Ok(ListPage {
         free_plan_window: viewer.listed_days.is_some(),
         ctx,
@@ -186,5 +212,6 @@ pub(super) async fn show_list(
         assignees,
         types,
         channels,
+        bulk,
     })
 }

@@ -66,7 +66,17 @@ impl PageContext {
         self.locale.t(key)
     }
 
-    pub fn t_args(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+    /// A one-time message in the reader's language.
+    pub fn flash_text(&self, flash: &Flash) -> String {
+        let args: Vec<(&str, &str)> = flash
+            .args
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        self.t_args(&flash.message_key, &args)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.locale.t_args(key, args)
     }
 

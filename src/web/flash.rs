@@ -11,17 +11,37 @@ pub struct Flash {
     /// `success` or `error`, also the CSS class.
     pub kind: String,
     pub message_key: String,
+    /// The message's arguments, by name ("12 updated, 2 skipped").
+    #[serde(default)]
+    pub args: Vec<(String, String)>,
 }
 
 pub async fn success(session: &Session, message_key: &str) -> Result<(), AppError> {
-    push(session, "success", message_key).await
+    push(session, "success", message_key, &[]).await
 }
 
-async fn push(session: &Session, kind: &str, message_key: &str) -> Result<(), AppError> {
+pub async fn success_with(
+    session: &Session,
+    message_key: &str,
+    args: &[(&str, String)],
+) -> Result<(), AppError> {
+    push(session, "success", message_key, args).await
+}
+
+async fn push(
+    session: &Session,
+    kind: &str,
+    message_key: &str,
+    args: &[(&str, String)],
+) -> Result<(), AppError> {
     let mut flashes: Vec<Flash> = session.get(KEY).await?.unwrap_or_default();
     flashes.push(Flash {
         kind: kind.to_owned(),
         message_key: message_key.to_owned(),
+        args: args
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect(),
     });
     session.insert(KEY, flashes).await?;
     Ok(())

@@ -22,7 +22,7 @@ use frontdesk::{
     mail::OutboxWorker,
     router,
 };
-use mailin_embedded::{Handler, Response as SmtpResponse, Server, response};
+use mailin::{Action, Handler, Response as SmtpResponse, SessionBuilder, response};
 use reqwest::{StatusCode, cookie::CookieStore, header::HeaderMap, redirect::Policy};
 use sqlx::{PgPool, postgres::PgPoolOptions};
 use time::OffsetDateTime;
@@ -145,6 +145,15 @@ impl TestApp {
     /// `select count(*) from {rows}`: rows is a table, perhaps with a `where` clause.
     pub async fn count(&self, rows: &str) -> i64 {
         sqlx::query_scalar(&format!("select count(*) from {rows}"))
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// The status of ticket `number` (the tests' tickets are numbered apart by workspace).
+    pub async fn ticket_status(&self, number: i64) -> String {
+        sqlx::query_scalar("select status from tickets where number = $1")
+            .bind(number)
             .fetch_one(&self.db)
             .await
             .unwrap()
@@ -279,8 +288,6 @@ pub async fn serve_with(
     );
     // The tests' webhook servers listen on loopback.
     config.allow_private_webhooks = true;
-    // Three workers' connections fit the mail sink's 64 threads.
-    config.smtp_connections = 16;
     configure(&mut config);
     let directory = Directory::default();
     let state = AppState {
@@ -691,19 +698,22 @@ impl MailSink {
     pub fn listen(&self) {
         let socket = self.reserved.lock().unwrap().take().unwrap();
         let listener = socket.listen(64).unwrap().into_std().unwrap();
-        // The SMTP server accepts with blocking calls.
+        // The sink serves with blocking calls, so that `before_accepting` may block.
         listener.set_nonblocking(false).unwrap();
-        let mut server = Server::new(Collector {
+        let collector = Collector {
             message: Vec::new(),
             received: self.received.clone(),
             before_accepting: self.before_accepting.clone(),
-        });
-        // lettre keeps pooled connections open, each holding a server thread: up to
-        // `SMTP_CONNECTIONS` a worker, and a test may run three workers. The threads live
-        // as long as the test binary, so the tests' workers keep fewer connections.
-        server.with_num_threads(64).with_tcp_listener(listener);
+        };
+        // A thread per connection, which ends when the client hangs up (the app's pooled
+        // connections close with the test's runtime): a fixed pool's threads would wait on
+        // `accept` for as long as the test binary runs, and every test adds a sink.
         std::thread::spawn(move || {
-            let _ = server.serve();
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let collector = collector.clone();
+                std::thread::spawn(move || serve_smtp(stream, collector));
+            }
         });
     }
 
@@ -740,6 +750,41 @@ impl MailSink {
                 "fewer than {count} mails to {to} arrived"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// One SMTP session, line by line through `mailin`'s state machine.
+fn serve_smtp(stream: std::net::TcpStream, collector: Collector) {
+    use std::io::{BufRead, BufReader};
+
+    let remote = stream.peer_addr().map(|addr| addr.ip()).unwrap();
+    let mut session = SessionBuilder::new("mailsink").build(remote, collector);
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut reply = |response: &SmtpResponse| response.write_to(&mut writer).is_ok();
+    if !reply(&session.greeting()) {
+        return;
+    }
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let response = session.process(&line);
+        match response.action {
+            Action::NoReply => {}
+            Action::Reply => {
+                if !reply(&response) {
+                    return;
+                }
+            }
+            Action::Close | Action::UpgradeTls => {
+                reply(&response);
+                return;
+            }
         }
     }
 }

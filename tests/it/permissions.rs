@@ -457,6 +457,35 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
     ),
     (
         Method::Post,
+        "/app/tickets/bulk",
+        Permission::Tickets,
+        &[("tickets", "1"), ("action", "priority"), ("value", "high")],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/tickets/{number}/merge",
+        Permission::Tickets,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/tickets/{number}/merge",
+        Permission::Tickets,
+        &[("into", "999999")],
+        Status(422),
+    ),
+    // No message of that id: past the gate, the split finds none.
+    (
+        Method::Post,
+        "/app/tickets/{number}/messages/{id}/split",
+        Permission::Tickets,
+        &[],
+        Status(404),
+    ),
+    (
+        Method::Post,
         "/app/tickets/{number}/tags",
         Permission::Tickets,
         &[("tags", "vip, urgent")],
