@@ -960,3 +960,5 @@ ticket-split-with-later = with the messages after it
 ticket-split-done = Split into the new ticket #{ $number }.
 ticket-split-customer-only = Only a customer's message can start a new ticket.
 ticket-split-everything = Splitting would leave this ticket without a message: there is nothing to split off.
+ticket-changed-meanwhile = Someone else changed this while you had the page open: this is its current value.
+ticket-changed-meanwhile-intro = Nothing was saved: another agent changed this ticket while you had it open. The form shows the current values; the thread shows who changed what. Check them and save again.

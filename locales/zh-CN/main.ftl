@@ -907,3 +907,5 @@ ticket-split-with-later = 连同之后的消息
 ticket-split-done = 已拆分为新工单 #{ $number }。
 ticket-split-customer-only = 只有客户的消息才能拆分为新工单。
 ticket-split-everything = 拆分后此工单将没有任何消息：没有可拆分的内容。
+ticket-changed-meanwhile = 您打开页面期间，其他人修改了此项：这是当前的值。
+ticket-changed-meanwhile-intro = 未保存任何内容：您打开此工单期间，另一位客服修改了它。表单显示的是当前的值，对话记录中可以看到谁改了什么。请检查后再次保存。

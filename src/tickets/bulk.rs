@@ -15,7 +15,7 @@ use super::{
     Priority, Status,
     db::{self, Properties, Viewer},
     merge::merge_into,
-    page::{current_properties, record_changes},
+    properties::{current_properties, record_changes},
 };
 use crate::{
     AppError, AppState, agents,

@@ -11,6 +11,7 @@ mod knowledge;
 mod merge;
 mod new;
 mod page;
+mod properties;
 mod public;
 mod queue;
 mod sender;
@@ -78,7 +79,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/app/tickets/{number}/properties",
-            post(page::set_properties),
+            post(properties::set_properties),
         )
         .route(
             "/app/tickets/{number}/attachments/{id}",

@@ -11,26 +11,23 @@ use axum::{
 };
 use serde::Deserialize;
 use sqlx::PgConnection;
-use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{
     IssueType, MessageKind, Priority, ReplyTarget, Status,
     db::{self, AttachmentInfo, Properties, ThreadMessage, Ticket, Viewer},
-    knowledge, reply_to_customer,
+    knowledge,
+    properties::{self, current_properties, record_changes},
+    reply_to_customer,
 };
 use crate::{
-    AppError, AppState, agents,
+    AppError, AppState,
     auth::CurrentAgent,
     canned, chat,
-    config::Config,
-    departments,
     error::Found,
-    format::{self, Zone},
+    format,
     input::{Choice, FieldErrors, required_long_text},
-    live,
-    notifications::{self, Change},
     tags,
     web::{
         PageContext,
@@ -123,6 +120,11 @@ impl TicketPage {
             .tags
             .clone()
             .unwrap_or_else(|| self.tags.join(", "))
+    }
+
+    /// The properties as shown, sent back with the properties forms.
+    pub fn seen(&self) -> String {
+        properties::seen_stamp(&self.ticket)
     }
 
     /// No email reply can be sent: the reply form says so (notes still work).
@@ -397,267 +399,6 @@ pub(super) async fn note(
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
 }
 
-/// The properties to set; a field left out of the form stays as it is (the "Assign to me"
-/// button sends only `assignee`).
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct PropertiesForm {
-    status: Option<String>,
-    priority: Option<String>,
-    #[serde(rename = "type")]
-    issue_type: Option<String>,
-    department: Option<String>,
-    assignee: Option<String>,
-    postponed_until: Option<String>,
-}
-
-pub(super) fn current_properties(ticket: &Ticket) -> Properties {
-    Properties {
-        status: ticket.status,
-        priority: ticket.priority,
-        issue_type: ticket.issue_type,
-        department_id: ticket.department_id,
-        assignee_id: ticket.assignee_id,
-        postponed_until: ticket.postponed_until,
-    }
-}
-
-/// A postponement date: a day after today (by the app's clock, `now`), from its midnight in
-/// the workspace's zone.
-fn parse_postponement(
-    raw: &str,
-    zone: &Zone,
-    now: OffsetDateTime,
-) -> Result<OffsetDateTime, &'static str> {
-    let day = match raw.trim() {
-        "" => return Err("input-required"),
-        day => format::parse_iso_day(day).ok_or("input-date-invalid")?,
-    };
-    let until = zone.start_of(day);
-    if until <= now {
-        return Err("ticket-postpone-future");
-    }
-    Ok(until)
-}
-
-pub(super) async fn set_properties(
-    State(state): State<AppState>,
-    session: Session,
-    ctx: PageContext,
-    agent: CurrentAgent,
-    Path(number): Path<String>,
-    Form(form): Form<PropertiesForm>,
-) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    let ticket = visible_locked(&mut tx, &agent, &number).await?;
-    let mut errors = FieldErrors::default();
-    let status = errors.check(
-        "status",
-        match form.status.as_deref().map(Status::parse) {
-            None => Ok(ticket.status),
-            Some(Ok(Status::Merged)) => Err("input-choice-invalid"),
-            Some(parsed) => parsed,
-        },
-    );
-    let priority = errors.check(
-        "priority",
-        form.priority
-            .as_deref()
-            .map_or(Ok(ticket.priority), Priority::parse),
-    );
-    let issue_type = errors.check(
-        "type",
-        form.issue_type
-            .as_deref()
-            .map_or(Ok(ticket.issue_type), IssueType::parse),
-    );
-    let department_id = match form.department.as_deref() {
-        None => Some(ticket.department_id),
-        Some(raw) => errors.check(
-            "department",
-            departments::db::choice(&mut tx, agent.account_id, raw).await?,
-        ),
-    };
-    let mut assignee_id = match form.assignee.as_deref() {
-        None => Some(ticket.assignee_id),
-        Some("") => Some(None),
-        Some("me") => Some(Some(agent.id)),
-        Some(raw) => match raw.parse::<Uuid>() {
-            Ok(id) => Some(Some(id)),
-            Err(_) => {
-                errors.add("assignee", "input-choice-invalid");
-                None
-            }
-        },
-    };
-    let reassigned =
-        assignee_id != Some(ticket.assignee_id) || department_id != Some(ticket.department_id);
-    if let (Some(Some(assignee)), Some(department)) = (assignee_id, department_id)
-        && reassigned
-        && !db::may_be_assigned(&mut tx, agent.account_id, assignee, department).await?
-    {
-        errors.add("assignee", "ticket-assignee-not-in-department");
-        assignee_id = None;
-    }
-    let postponed_until = match (status, form.postponed_until.as_deref()) {
-        (Some(Status::Postponed), Some(raw)) => errors
-            .check(
-                "postponed_until",
-                parse_postponement(raw, &agent.zone(), state.clock.now()),
-            )
-            .map(Some),
-        (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
-            Some(ticket.postponed_until)
-        }
-        (Some(Status::Postponed), None) => {
-            errors.add("postponed_until", "input-required");
-            None
-        }
-        _ => Some(None),
-    };
-    let (
-        Some(status),
-        Some(priority),
-        Some(issue_type),
-        Some(department_id),
-        Some(assignee_id),
-        Some(postponed_until),
-    ) = (
-        status,
-        priority,
-        issue_type,
-        department_id,
-        assignee_id,
-        postponed_until,
-    )
-    else {
-        drop(tx);
-        let page = ticket_page(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
-    let properties = Properties {
-        status,
-        priority,
-        issue_type,
-        department_id,
-        assignee_id,
-        postponed_until,
-    };
-    record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
-    tx.commit().await?;
-    // A ticket moved to a department the agent is not in leaves their sight.
-    let still_visible = db::visible_ticket(
-        &mut *state.db.acquire().await?,
-        &Viewer::of(&agent),
-        ticket.number,
-    )
-    .await?
-    .is_some();
-    flash::success(&session, "ticket-saved").await?;
-    let next = if still_visible {
-        format!("/app/tickets/{}", ticket.number)
-    } else {
-        "/app/tickets".to_owned()
-    };
-    Ok(Redirect::to(&next).into_response())
-}
-
-/// Stores `properties`, writes an event into the thread for each that changed, and tells
-/// the live panel (and a new assignee) about it.
-pub(super) async fn record_changes(
-    conn: &mut PgConnection,
-    config: &Config,
-    agent: &CurrentAgent,
-    ticket: &Ticket,
-    properties: &Properties,
-) -> Result<(), AppError> {
-    let before = current_properties(ticket);
-    if before == *properties {
-        return Ok(());
-    }
-    db::set_properties(conn, agent.account_id, ticket.id, properties).await?;
-    let mut events: Vec<(&str, String)> = Vec::new();
-    if before.status != properties.status || before.postponed_until != properties.postponed_until {
-        match properties.postponed_until {
-            Some(until) => {
-                let day = agent.zone().local(until).date();
-                events.push(("postponed", format::iso_day(day)));
-            }
-            None => events.push(("status", properties.status.as_str().to_owned())),
-        }
-    }
-    if before.priority != properties.priority {
-        events.push(("priority", properties.priority.as_str().to_owned()));
-    }
-    if before.issue_type != properties.issue_type {
-        events.push(("type", properties.issue_type.as_str().to_owned()));
-    }
-    if before.department_id != properties.department_id {
-        match properties.department_id {
-            Some(id) => {
-                let name = departments::db::find(conn, agent.account_id, id)
-                    .await?
-                    .map(|d| d.name)
-                    .unwrap_or_default();
-                events.push(("department", name));
-            }
-            None => events.push(("no-department", String::new())),
-        }
-    }
-    if before.assignee_id != properties.assignee_id {
-        match properties.assignee_id {
-            Some(id) => {
-                let name = agents::db::member(conn, agent.account_id, id)
-                    .await?
-                    .map(|a| a.name)
-                    .unwrap_or_default();
-                events.push(("assigned", name));
-            }
-            None => events.push(("unassigned", String::new())),
-        }
-    }
-    for (event, value) in events {
-        db::insert_event(
-            conn,
-            agent.account_id,
-            ticket.id,
-            Some(agent.id),
-            event,
-            &value,
-        )
-        .await?;
-    }
-    let change = if properties.assignee_id.is_some() && before.assignee_id != properties.assignee_id
-    {
-        Change::Assigned
-    } else {
-        Change::Updated
-    };
-    notifications::ticket_changed(
-        conn,
-        config,
-        agent.account_id,
-        ticket.id,
-        change,
-        Some(agent),
-    )
-    .await?;
-    // The queues it left count one less: their open panels hear of it too.
-    if before.department_id != properties.department_id
-        || before.assignee_id != properties.assignee_id
-    {
-        let left = live::TicketEvent {
-            account_id: agent.account_id,
-            kind: live::EventKind::Updated,
-            number: ticket.number,
-            department_id: before.department_id,
-            assignee_id: before.assignee_id,
-            actor_id: Some(agent.id),
-        };
-        live::publish(conn, &left).await?;
-    }
-    Ok(())
-}
-
 pub(super) async fn download_attachment(
     State(state): State<AppState>,
     agent: CurrentAgent,
@@ -703,27 +444,6 @@ fn percent_encode(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn postponements_are_days_after_today_by_the_apps_clock() {
-        let now = time::macros::datetime!(2030-06-15 12:00 UTC);
-        let zone = Zone::default();
-        assert_eq!(
-            parse_postponement("2030-06-16", &zone, now),
-            Ok(time::macros::datetime!(2030-06-16 00:00 UTC))
-        );
-        for today_or_before in ["2030-06-15", "2000-01-01"] {
-            assert_eq!(
-                parse_postponement(today_or_before, &zone, now),
-                Err("ticket-postpone-future")
-            );
-        }
-        assert_eq!(
-            parse_postponement("tomorrow", &zone, now),
-            Err("input-date-invalid")
-        );
-        assert_eq!(parse_postponement("", &zone, now), Err("input-required"));
-    }
 
     #[test]
     fn file_names_are_percent_encoded() {

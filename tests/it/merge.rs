@@ -65,7 +65,11 @@ async fn a_ticket_merges_into_another_after_a_confirmation(db: PgPool) {
     assert!(confirm.body.contains("#1 Refund"));
     assert!(confirm.body.contains("carla@example.com"));
     assert!(!confirm.body.contains("different addresses"));
-    assert_eq!(app.ticket_status(2).await, "new", "nothing merged by looking");
+    assert_eq!(
+        app.ticket_status(2).await,
+        "new",
+        "nothing merged by looking"
+    );
 
     agent
         .post("/app/tickets/2/merge", &[("into", "1"), ("notify", "on")])

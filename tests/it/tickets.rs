@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::harness::{Page, TestApp, Workspace};
+use crate::harness::{Page, TestApp, Workspace, input_value};
 
 async fn status_of(app: &TestApp, workspace: &Workspace, number: i64) -> String {
     sqlx::query_scalar("select status from tickets where account_id = $1 and number = $2")
@@ -779,6 +779,99 @@ async fn assigning_to_oneself_leaves_the_other_properties_alone(db: PgPool) {
             .unwrap();
     assert_eq!((priority.as_str(), issue_type.as_str()), ("high", "bug"));
     assert_eq!(assignee, Some(acme.person(Role::Agent).id));
+}
+
+/// The properties form as a page submits it: what the page showed, with `changes`.
+fn properties_form<'a>(seen: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("status", "new"),
+        ("priority", "normal"),
+        ("type", "other"),
+        ("department", ""),
+        ("assignee", ""),
+        ("postponed_until", ""),
+        ("seen", seen),
+    ];
+    for (name, value) in changes {
+        form.iter_mut().find(|(field, _)| field == name).unwrap().1 = value;
+    }
+    form
+}
+
+#[sqlx::test]
+async fn a_save_from_a_stale_page_keeps_what_another_agent_set_and_refuses_a_clash(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let number = ticket(&app, &acme, "Two at once", None).await;
+    let path = format!("/app/tickets/{number}");
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let seen_by_agent = input_value(&agent.get(&path).await.body, "seen").unwrap();
+    let seen_by_admin = input_value(&admin.get(&path).await.body, "seen").unwrap();
+    assert_eq!(seen_by_agent, seen_by_admin);
+    let properties = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_as::<_, (String, String, String, Option<Uuid>)>(
+                "select status, priority, issue_type, assignee_id from tickets where number = $1",
+            )
+            .bind(number)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let agent_id = acme.person(Role::Agent).id;
+
+    // The agent takes the ticket and raises its priority.
+    agent
+        .post(
+            &format!("{path}/properties"),
+            &properties_form(&seen_by_agent, &[("assignee", "me"), ("priority", "high")]),
+        )
+        .await
+        .assert_redirects_to(&path);
+    // The admin, on the page opened before, changes only the type: the agent's changes stay.
+    admin
+        .post(
+            &format!("{path}/properties"),
+            &properties_form(&seen_by_admin, &[("type", "bug")]),
+        )
+        .await
+        .assert_redirects_to(&path);
+    assert_eq!(
+        properties(&app).await,
+        ("new".into(), "high".into(), "bug".into(), Some(agent_id))
+    );
+
+    // The admin lowers the priority the agent raised, still from the old page: refused,
+    // with the current values shown and nothing saved.
+    let clash = admin
+        .post(
+            &format!("{path}/properties"),
+            &properties_form(&seen_by_admin, &[("priority", "low"), ("status", "open")]),
+        )
+        .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.body.contains("another agent changed this ticket"));
+    assert_eq!(
+        clash.texts("select#priority option[selected]"),
+        vec!["High".to_owned()]
+    );
+    assert_eq!(
+        properties(&app).await,
+        ("new".into(), "high".into(), "bug".into(), Some(agent_id))
+    );
+    // From the page as it is now, the same change saves.
+    let seen_now = input_value(&clash.body, "seen").unwrap();
+    admin
+        .post(
+            &format!("{path}/properties"),
+            &[("priority", "low"), ("seen", seen_now.as_str())],
+        )
+        .await
+        .assert_redirects_to(&path);
+    assert_eq!(properties(&app).await.1, "low");
 }
 
 #[sqlx::test]
