@@ -9,9 +9,10 @@ use anyhow::Context;
 
 /// Request bodies above this are refused with 413, except uploads (`multipart/form-data`).
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Uploads above this are refused with 413; the upload's handler has a smaller limit of its
-/// own, which it explains on its page (a photo: 2 MiB).
-pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+/// Uploads above this are refused with 413: room for one message's attachments (25 MiB) and
+/// the form around them. Handlers have limits of their own, which their pages explain (a
+/// photo: 2 MiB).
+pub const UPLOAD_LIMIT: usize = 26 * 1024 * 1024;
 /// Every response's policy, unless a page sets its own (the framed chat pages).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 

@@ -4,6 +4,7 @@
 mod text_enum;
 
 pub mod agents;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod format;
 pub mod health;
 pub mod i18n;
+pub mod images;
 pub mod input;
 pub mod kb;
 pub mod live;

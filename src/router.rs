@@ -25,7 +25,7 @@ use tower_http::{
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{
-    AppError, AppState, agents, audit,
+    AppError, AppState, agents, attachments, audit,
     auth::{self, Permission},
     billing, canned, chat,
     config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
@@ -39,7 +39,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// What the CSRF layer must know of the features' routes.
 const CSRF_ROUTES: csrf::Routes = csrf::Routes {
     framed: chat::is_visitor_path,
-    uploads: profile::UPLOAD_PATHS,
+    uploads: |path| path == profile::PHOTO_PATH || tickets::takes_attachments(path),
 };
 
 /// A link of the panel's navigation, shown to the roles that hold its permission (and not
@@ -123,6 +123,7 @@ pub const NAVIGATION: &[NavEntry] = &[
 pub fn app(state: AppState) -> Router {
     let panel = Router::new()
         .merge(gated(&state, Permission::Tickets, tickets::router()))
+        .merge(gated(&state, Permission::Tickets, attachments::router()))
         .merge(gated(&state, Permission::Tickets, live::router()))
         .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(&state, Permission::Tickets, chat::router()))
@@ -170,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(web::language::router())
         .merge(tickets::public_router())
+        .merge(attachments::public_router())
         .merge(kb::public_router())
         .merge(chat::public_router(&state))
         .merge(panel)

@@ -198,7 +198,7 @@ impl Feed {
                 {
                     self.dirty = true;
                 }
-                Signal::Ticket(_) => {}
+                Signal::Ticket(_) | Signal::Presence(_) => {}
                 Signal::Missed => self.dirty = true,
             }
         }

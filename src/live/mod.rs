@@ -25,6 +25,8 @@ pub use subscription::{Holder, MAX_STREAMS, Subscription, delete_stale_streams};
 
 /// The PostgreSQL channel of ticket events.
 const CHANNEL: &str = "frontdesk_events";
+/// The PostgreSQL channel of agents on tickets' pages (`PresenceEvent`).
+const PRESENCE_CHANNEL: &str = "frontdesk_presence";
 /// The PostgreSQL channel of what ends streams (`StreamNotice`).
 const STREAMS_CHANNEL: &str = "frontdesk_streams";
 /// Events a slow stream may fall behind before it skips to fresh counts.
@@ -57,6 +59,8 @@ pub enum EventKind {
 pub enum Signal {
     /// An event of the stream's workspace.
     Ticket(TicketEvent),
+    /// An agent of the stream's workspace on a ticket's page (agents' streams only).
+    Presence(PresenceEvent),
     /// The listener lost its connection and has it again, or the stream fell behind:
     /// whatever was announced meanwhile is lost, so streams send fresh counts.
     Missed,
@@ -66,6 +70,7 @@ pub enum Signal {
 #[derive(Clone, Debug)]
 enum Notice {
     Ticket(TicketEvent),
+    Presence(PresenceEvent),
     Missed,
     Stream(StreamNotice),
 }
@@ -91,6 +96,36 @@ pub struct TicketEvent {
     pub assignee_id: Option<Uuid>,
     /// The agent who made the change: their own pages do not ring for it.
     pub actor_id: Option<Uuid>,
+}
+
+/// What an agent does on a ticket's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    /// The page is open (said again every 20 seconds while it stays open).
+    Viewing,
+    /// The agent is typing a reply.
+    Typing,
+    /// The page was closed or left.
+    Left,
+}
+
+/// An agent on a ticket's page, as it travels through `pg_notify`: the other agents who
+/// may see the ticket and have it open learn who else is there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEvent {
+    pub account_id: Uuid,
+    pub number: i64,
+    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub agent_id: Uuid,
+    pub agent_name: String,
+    pub state: PresenceState,
+}
+
+/// Tells every `serve` process's streams about `event`, at once (nothing is stored).
+pub async fn announce_presence(conn: &mut PgConnection, event: &PresenceEvent) -> sqlx::Result<()> {
+    notify(conn, PRESENCE_CHANNEL, event).await
 }
 
 /// Announces `event` when the caller's transaction commits.
@@ -188,7 +223,12 @@ async fn receive(
 ) -> sqlx::Result<()> {
     let mut listener = PgListener::connect_with(db).await?;
     listener
-        .listen_all([CHANNEL, STREAMS_CHANNEL, directory::CHANNEL])
+        .listen_all([
+            CHANNEL,
+            PRESENCE_CHANNEL,
+            STREAMS_CHANNEL,
+            directory::CHANNEL,
+        ])
         .await?;
     tracing::debug!("live events: listening");
     directory.listening(true);
@@ -212,6 +252,7 @@ async fn receive(
                 continue;
             }
             STREAMS_CHANNEL => serde_json::from_str(payload).map(Notice::Stream),
+            PRESENCE_CHANNEL => serde_json::from_str(payload).map(Notice::Presence),
             _ => serde_json::from_str(payload).map(Notice::Ticket),
         };
         match notice {

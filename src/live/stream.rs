@@ -15,7 +15,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{EventKind, Holder, Signal, Subscription, TicketEvent};
+use super::{EventKind, Holder, PresenceEvent, PresenceState, Signal, Subscription, TicketEvent};
 use crate::{
     AppState,
     auth::CurrentAgent,
@@ -58,7 +58,12 @@ struct Message {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<i64>,
-    counts: ShownCounts,
+    /// None in `presence`: counts do not change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts: Option<ShownCounts>,
+    /// In `presence`: who is on the ticket's page, doing what.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presence: Option<Present>,
     /// The sound to play, when the agent has it on.
     sound: Option<&'static str>,
     /// In `hello`: every sound the agent has on.
@@ -86,9 +91,12 @@ impl From<QueueCounts> for ShownCounts {
     }
 }
 
-enum Outcome {
-    Send(Message),
-    Skip,
+/// Another agent on a ticket's page.
+#[derive(Serialize)]
+struct Present {
+    agent_id: Uuid,
+    name: String,
+    state: PresenceState,
 }
 
 impl Feed {
@@ -103,13 +111,21 @@ impl Feed {
         loop {
             let ticket_event = match self.subscription.next().await? {
                 Signal::Ticket(ticket_event) => Some(ticket_event),
+                Signal::Presence(presence) => match self.presence(presence).await {
+                    Ok(Some(message)) => return Some((Ok(event(&message)), self)),
+                    Ok(None) => continue,
+                    Err(error) => {
+                        tracing::warn!(%error, "live events: a presence was not sent");
+                        continue;
+                    }
+                },
                 // Fallen behind, or the listener reconnected: fresh counts make up for
                 // what was missed.
                 Signal::Missed => None,
             };
             match self.outcome(ticket_event.as_ref()).await {
-                Ok(Outcome::Send(message)) => return Some((Ok(event(&message)), self)),
-                Ok(Outcome::Skip) => {}
+                Ok(Some(message)) => return Some((Ok(event(&message)), self)),
+                Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "live events: an event was not sent"),
             }
         }
@@ -127,20 +143,25 @@ impl Feed {
         Ok(Message {
             kind: "hello",
             number: None,
-            counts: counts.into(),
+            counts: Some(counts.into()),
+            presence: None,
             sound: None,
             sounds: Some(sounds),
         })
     }
 
     /// What `ticket_event` (or, when `None`, missed events) means to this stream's agent.
-    async fn outcome(&mut self, ticket_event: Option<&TicketEvent>) -> sqlx::Result<Outcome> {
+    async fn outcome(
+        &mut self,
+        ticket_event: Option<&TicketEvent>,
+    ) -> sqlx::Result<Option<Message>> {
         let Some(ticket_event) = ticket_event else {
             let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
-            return Ok(Outcome::Send(Message {
+            return Ok(Some(Message {
                 kind: "refresh",
                 number: None,
-                counts: counts.into(),
+                counts: Some(counts.into()),
+                presence: None,
                 sound: None,
                 sounds: None,
             }));
@@ -148,8 +169,12 @@ impl Feed {
         // A chat's lines concern the agent who has it; the others' counts do not change.
         let elsewhere = ticket_event.kind == EventKind::ChatLine
             && ticket_event.assignee_id != Some(self.agent.id);
-        if elsewhere || !self.may_see(ticket_event).await? {
-            return Ok(Outcome::Skip);
+        if elsewhere
+            || !self
+                .may_see(ticket_event.department_id, ticket_event.assignee_id)
+                .await?
+        {
+            return Ok(None);
         }
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
         // Read when a sound is asked for: a switch turned off holds from the next event.
@@ -179,23 +204,53 @@ impl Feed {
             }
             _ => None,
         };
-        Ok(Outcome::Send(Message {
+        Ok(Some(Message {
             kind: kind_name(ticket_event.kind),
             number: Some(ticket_event.number),
-            counts: counts.into(),
+            counts: Some(counts.into()),
+            presence: None,
             sound,
             sounds: None,
         }))
     }
 
-    /// The ticket list's rule: admins and owners see everything; agents the tickets of
-    /// their departments, those without one, and those assigned to them.
-    async fn may_see(&self, ticket_event: &TicketEvent) -> sqlx::Result<bool> {
+    /// Another agent on a ticket's page, for an agent who may see the ticket; nothing of
+    /// the agent's own pages.
+    async fn presence(&self, presence: PresenceEvent) -> sqlx::Result<Option<Message>> {
+        if presence.agent_id == self.agent.id
+            || !self
+                .may_see(presence.department_id, presence.assignee_id)
+                .await?
+        {
+            return Ok(None);
+        }
+        Ok(Some(Message {
+            kind: "presence",
+            number: Some(presence.number),
+            counts: None,
+            presence: Some(Present {
+                agent_id: presence.agent_id,
+                name: presence.agent_name,
+                state: presence.state,
+            }),
+            sound: None,
+            sounds: None,
+        }))
+    }
+
+    /// The ticket list's rule, for a ticket of `department_id` assigned to `assignee_id`:
+    /// admins and owners see everything; agents the tickets of their departments, those
+    /// without one, and those assigned to them.
+    async fn may_see(
+        &self,
+        department_id: Option<Uuid>,
+        assignee_id: Option<Uuid>,
+    ) -> sqlx::Result<bool> {
         let viewer = Viewer::of(&self.agent);
-        let Some(department_id) = ticket_event.department_id else {
+        let Some(department_id) = department_id else {
             return Ok(true);
         };
-        if viewer.sees_all || ticket_event.assignee_id == Some(self.agent.id) {
+        if viewer.sees_all || assignee_id == Some(self.agent.id) {
             return Ok(true);
         }
         is_member(

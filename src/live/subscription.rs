@@ -121,6 +121,13 @@ impl Subscription {
                         return Some(Signal::Ticket(event));
                     }
                 }
+                Wake::Notice(Notice::Presence(event)) => {
+                    if matches!(self.holder, Holder::Agent(_))
+                        && event.account_id == self.holder.account_id()
+                    {
+                        return Some(Signal::Presence(event));
+                    }
+                }
                 Wake::Notice(Notice::Stream(StreamNotice::Ended {
                     account_id,
                     stream_id,

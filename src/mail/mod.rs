@@ -35,13 +35,18 @@ pub struct Threading {
     pub auto_submitted: bool,
 }
 
-pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -> sqlx::Result<()> {
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    email: &Email,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
     sqlx::query!(
         r#"insert into outbox (account_id, id, to_address, subject, text_body, html_body,
                                message_id, in_reply_to, "references", reply_to, auto_submitted)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
         account_id,
-        Uuid::now_v7(),
+        id,
         email.to,
         email.subject,
         email.text,
@@ -54,7 +59,7 @@ pub async fn enqueue(conn: &mut PgConnection, account_id: Uuid, email: &Email) -
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Puts a webhook post in the outbox: `payload` as JSON to `url` (Slack's incoming webhooks

@@ -6,15 +6,15 @@ use anyhow::Context;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{
-        Mailbox, MultiPart,
-        header::{Header, HeaderName, HeaderValue},
+        Attachment, Mailbox, MultiPart,
+        header::{ContentType, Header, HeaderName, HeaderValue},
     },
     transport::smtp::PoolConfig,
 };
 
 use super::db::Claimed;
 use super::webhook;
-use crate::config::Config;
+use crate::{attachments::db::Mailed, config::Config};
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -75,9 +75,14 @@ impl Transport {
     }
 }
 
-/// The email of row `message`, from `from`; a row without a Message-ID of its own gets one
-/// at `domain`.
-pub fn compose(message: &Claimed, from: &Mailbox, domain: &str) -> Result<Message, Failure> {
+/// The email of row `message`, from `from`, with `files` attached; a row without a
+/// Message-ID of its own gets one at `domain`.
+pub fn compose(
+    message: &Claimed,
+    from: &Mailbox,
+    domain: &str,
+    files: Vec<Mailed>,
+) -> Result<Message, Failure> {
     let permanent = |error: anyhow::Error| Failure::Permanent(error);
     let to = message
         .to_address
@@ -107,11 +112,21 @@ pub fn compose(message: &Claimed, from: &Mailbox, domain: &str) -> Result<Messag
     if message.auto_submitted {
         email = email.header(AutoSubmitted);
     }
+    let text =
+        MultiPart::alternative_plain_html(message.text_body.clone(), message.html_body.clone());
+    let mut body = text;
+    if !files.is_empty() {
+        body = MultiPart::mixed().multipart(body);
+        for file in files {
+            // Stored types come from the content; one lettre cannot read goes as bytes.
+            let content_type = ContentType::parse(&file.content_type)
+                .or_else(|_| ContentType::parse("application/octet-stream"))
+                .map_err(|error| permanent(anyhow::anyhow!("content type: {error}")))?;
+            body = body.singlepart(Attachment::new(file.filename).body(file.data, content_type));
+        }
+    }
     email
-        .multipart(MultiPart::alternative_plain_html(
-            message.text_body.clone(),
-            message.html_body.clone(),
-        ))
+        .multipart(body)
         .map_err(|error| permanent(error.into()))
 }
 

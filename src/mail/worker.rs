@@ -20,7 +20,7 @@ use super::{
     db::{self, Claimed, Next},
     transport::{self, Failure, Transport},
 };
-use crate::config::Config;
+use crate::{attachments, config::Config};
 
 /// After this many failed attempts a message is given up (marked `failed_at`).
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -217,7 +217,13 @@ impl OutboxWorker {
         match kind {
             Kind::Webhook => transport::post(message, self.allow_private_webhooks).await,
             Kind::Email => {
-                let email = transport::compose(message, &self.from, &self.domain)?;
+                let files = async {
+                    let mut conn = self.db.acquire().await?;
+                    attachments::db::of_outbox_row(&mut conn, message.account_id, message.id).await
+                }
+                .await
+                .map_err(|error| Failure::Temporary(error.into()))?;
+                let email = transport::compose(message, &self.from, &self.domain, files)?;
                 Ok(self.transport.send(email).await?)
             }
         }

@@ -23,8 +23,8 @@ text_enum!(
     }
 );
 
-/// The only route that takes an upload (`multipart/form-data`).
-pub const UPLOAD_PATHS: &[&str] = &["/app/profile/photo"];
+/// The form that uploads the agent's photo (`multipart/form-data`).
+pub const PHOTO_PATH: &str = "/app/profile/photo";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
             get(page::show_profile).post(page::save_profile),
         )
         .route(
-            "/app/profile/photo",
+            PHOTO_PATH,
             post(photo::upload_photo).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/app/profile/photo/delete", post(photo::delete_photo))

@@ -1,19 +1,18 @@
 //! The agent's photo: uploaded as PNG, JPEG or WebP (the type told by the content, never by
 //! the name), decoded within limits, cropped to a square and stored as a small PNG.
-use std::io::Cursor;
-
 use axum::{
     extract::{Multipart, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
-use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+use image::imageops::FilterType;
 use tower_sessions::Session;
 
 use super::{db, page::profile_page};
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    images,
     input::FieldErrors,
     web::{PageContext, PathId, flash},
 };
@@ -22,40 +21,16 @@ use crate::{
 const PHOTO_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// The stored square's side, twice the largest size shown, for sharp high-density screens.
 const THUMBNAIL_SIDE: u32 = 160;
-/// Pictures larger than this are refused before decoding, whatever their file size: a
-/// small PNG can unpack to gigabytes.
-const MAX_SIDE: u32 = 4096;
-/// Memory one decoding may take: a 4096 x 4096 picture with an alpha channel.
-const MAX_DECODED_BYTES: u64 = 4096 * 4096 * 4 + 1024 * 1024;
-/// Decodings at once: the rest wait, so that uploads cannot take every core and the memory.
-static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Why a photo was refused, as a message key.
 type Refusal = &'static str;
 
 /// The uploaded bytes as a square PNG thumbnail.
 fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
-    let format = image::guess_format(bytes).map_err(|_| "profile-photo-not-image")?;
-    if !matches!(
-        format,
-        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
-    ) {
-        return Err("profile-photo-not-image");
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|_| "profile-photo-not-image")?;
+    let picture = images::decode(bytes).ok_or("profile-photo-not-image")?;
     // Triangle is a fraction of Lanczos3's work, and as sharp at this size.
     let square = picture.resize_to_fill(THUMBNAIL_SIDE, THUMBNAIL_SIDE, FilterType::Triangle);
-    let mut png = Cursor::new(Vec::new());
-    square
-        .write_to(&mut png, ImageFormat::Png)
-        .map_err(|_| "profile-photo-not-image")?;
-    Ok(png.into_inner())
+    images::png(&square).ok_or("profile-photo-not-image")
 }
 
 /// The `photo` field of the upload, or why there is none to use.
@@ -88,13 +63,7 @@ pub(super) async fn upload_photo(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let thumbnail = match photo_field(&mut multipart).await? {
-        // Decoding is CPU work: off the request threads, two at a time.
-        Ok(bytes) => {
-            let _turn = DECODING.acquire().await.map_err(anyhow::Error::from)?;
-            tokio::task::spawn_blocking(move || thumbnail(&bytes))
-                .await
-                .map_err(anyhow::Error::from)?
-        }
+        Ok(bytes) => images::off_the_request_threads(move || thumbnail(&bytes)).await?,
         Err(refusal) => Err(refusal),
     };
     let thumbnail = match thumbnail {
@@ -160,7 +129,9 @@ pub(super) async fn show_photo(
 
 #[cfg(test)]
 mod tests {
-    use image::{DynamicImage, RgbImage};
+    use std::io::Cursor;
+
+    use image::{DynamicImage, ImageFormat, RgbImage};
 
     use super::*;
 

@@ -5,9 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{
-    crypto, format, i18n::Locale, input::EmailAddress, profile::Avatar, text_search::TextQuery,
-};
+use crate::{crypto, i18n::Locale, input::EmailAddress, profile::Avatar, text_search::TextQuery};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -278,34 +276,6 @@ pub async fn message_id_exists(
     .await
 }
 
-pub struct NewAttachment<'a> {
-    pub filename: &'a str,
-    pub content_type: &'a str,
-    pub data: &'a [u8],
-}
-
-pub async fn insert_attachment(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    message_id: Uuid,
-    attachment: &NewAttachment<'_>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into attachments (account_id, id, message_id, filename, content_type, size, data)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-        account_id,
-        Uuid::now_v7(),
-        message_id,
-        attachment.filename,
-        attachment.content_type,
-        i32::try_from(attachment.data.len()).unwrap_or(i32::MAX),
-        attachment.data,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// A ticket as its page and its mail need it.
 pub struct Ticket {
     pub id: Uuid,
@@ -469,62 +439,6 @@ pub async fn thread(
         for_customer,
     )
     .fetch_all(conn)
-    .await
-}
-
-pub struct AttachmentInfo {
-    pub id: Uuid,
-    pub message_id: Uuid,
-    pub filename: String,
-    pub size: i32,
-}
-
-impl AttachmentInfo {
-    pub fn size_text(&self, locale: Locale) -> String {
-        format::bytes(locale, i64::from(self.size))
-    }
-}
-
-pub async fn attachments(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    ticket_id: Uuid,
-) -> sqlx::Result<Vec<AttachmentInfo>> {
-    sqlx::query_as!(
-        AttachmentInfo,
-        "select f.id, f.message_id, f.filename, f.size
-         from attachments f join messages m on m.account_id = f.account_id and m.id = f.message_id
-         where f.account_id = $1 and m.ticket_id = $2
-         order by f.id",
-        account_id,
-        ticket_id,
-    )
-    .fetch_all(conn)
-    .await
-}
-
-pub struct AttachmentFile {
-    pub filename: String,
-    pub content_type: String,
-    pub data: Vec<u8>,
-}
-
-pub async fn attachment(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    ticket_id: Uuid,
-    id: Uuid,
-) -> sqlx::Result<Option<AttachmentFile>> {
-    sqlx::query_as!(
-        AttachmentFile,
-        "select f.filename, f.content_type, f.data
-         from attachments f join messages m on m.account_id = f.account_id and m.id = f.message_id
-         where f.account_id = $1 and m.ticket_id = $2 and f.id = $3",
-        account_id,
-        ticket_id,
-        id,
-    )
-    .fetch_optional(conn)
     .await
 }
 

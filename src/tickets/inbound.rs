@@ -15,12 +15,12 @@ use uuid::Uuid;
 use super::{
     Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
-    db::{self, MailWorkspace, NewAttachment, NewMessage, NewTicket},
+    db::{self, MailWorkspace, NewMessage, NewTicket},
     sender::Sender,
     threading,
 };
 use crate::{
-    AppError, AppState,
+    AppError, AppState, attachments,
     i18n::Locale,
     input::EmailAddress,
     notifications::{self, Change},
@@ -56,18 +56,11 @@ struct InboundMail {
     answers: Vec<String>,
     text: String,
     html: Option<String>,
-    attachments: Vec<InboundAttachment>,
+    attachments: Vec<attachments::Upload>,
     /// Attachments too large to keep: name and size.
     left_out: Vec<(String, i64)>,
     /// An auto-reply, bounce or list mail: it gets no acknowledgement.
     automatic: bool,
-}
-
-#[derive(Debug)]
-struct InboundAttachment {
-    filename: String,
-    content_type: String,
-    data: Vec<u8>,
 }
 
 impl InboundMail {
@@ -229,7 +222,7 @@ fn subject(message: &mail_parser::Message<'_>) -> String {
 /// The attachments to keep, and the names and sizes of those too large to.
 fn keep_attachments(
     message: &mail_parser::Message<'_>,
-) -> (Vec<InboundAttachment>, Vec<(String, i64)>) {
+) -> (Vec<attachments::Upload>, Vec<(String, i64)>) {
     let mut kept = Vec::new();
     let mut left_out = Vec::new();
     let mut total = 0;
@@ -244,17 +237,10 @@ fn keep_attachments(
             continue;
         }
         total += data.len();
-        let content_type = part.content_type().map_or_else(
-            || "application/octet-stream".to_owned(),
-            |ct| match ct.subtype() {
-                Some(subtype) => format!("{}/{subtype}", ct.ctype()),
-                None => ct.ctype().to_owned(),
-            },
-        );
-        kept.push(InboundAttachment {
+        // Stored as what the content is, whatever the mail declared.
+        kept.push(attachments::Upload {
             filename,
-            content_type: one_line(&content_type, 100),
-            data: data.to_vec(),
+            data: Bytes::copy_from_slice(data),
         });
     }
     (kept, left_out)
@@ -303,13 +289,14 @@ pub async fn receive(
     let parsed = tokio::task::spawn_blocking(move || InboundMail::parse(&body))
         .await
         .map_err(anyhow::Error::from)?;
-    let Some(mail) = parsed else {
+    let Some(mut mail) = parsed else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             "the body is not an RFC 5322 message",
         )
             .into_response());
     };
+    let files = attachments::prepare(std::mem::take(&mut mail.attachments)).await?;
 
     let mut tx = state.db.begin().await?;
     if db::message_id_exists(&mut tx, workspace.id, &mail.message_id).await? {
@@ -345,14 +332,7 @@ pub async fn receive(
     let Some(message_id) = message_id else {
         return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
     };
-    for attachment in &mail.attachments {
-        let attachment = NewAttachment {
-            filename: &attachment.filename,
-            content_type: &attachment.content_type,
-            data: &attachment.data,
-        };
-        db::insert_attachment(&mut tx, workspace.id, message_id, &attachment).await?;
-    }
+    attachments::store(&mut tx, workspace.id, message_id, &files).await?;
     tx.commit().await?;
     tracing::info!(account_id = %workspace.id, number, "inbound email received");
     Ok((StatusCode::OK, format!("ticket #{number}")).into_response())

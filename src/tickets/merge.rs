@@ -273,7 +273,7 @@ pub(super) async fn merge_into(
             customer_email: &address,
             customer_token: &from.customer_token,
         };
-        reply_to_customer(conn, config, agent, &target, &body).await?;
+        reply_to_customer(conn, config, agent, &target, &body, &[]).await?;
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod threading;
 
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     routing::{get, post},
 };
 use sqlx::PgConnection;
@@ -30,10 +31,10 @@ pub use inbound::INBOUND_BODY_LIMIT;
 pub use kinds::{Channel, IssueType, MessageKind, Priority, Status};
 
 use crate::{
-    AppError, AppState,
+    AppError, AppState, attachments,
     auth::{CurrentAgent, Permission},
     billing::Plan,
-    config::Config,
+    config::{Config, UPLOAD_LIMIT},
     input::EmailAddress,
     mail,
 };
@@ -62,8 +63,14 @@ pub fn router() -> Router<AppState> {
         .route("/app/tickets/new", get(new::show_new).post(new::create))
         .route("/app/tickets/bulk", post(bulk::apply))
         .route("/app/tickets/{number}", get(page::show_ticket))
-        .route("/app/tickets/{number}/reply", post(page::reply))
-        .route("/app/tickets/{number}/note", post(page::note))
+        .route(
+            "/app/tickets/{number}/reply",
+            post(page::reply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/app/tickets/{number}/note",
+            post(page::note).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/app/tickets/{number}/tags", post(tagging::set_tags))
         .route(
             "/app/tickets/{number}/merge",
@@ -81,10 +88,18 @@ pub fn router() -> Router<AppState> {
             "/app/tickets/{number}/properties",
             post(properties::set_properties),
         )
-        .route(
-            "/app/tickets/{number}/attachments/{id}",
-            get(page::download_attachment),
-        )
+}
+
+/// The forms that carry attachments (`multipart/form-data`): reply, note, contact form and
+/// the customer's answer on their ticket page.
+pub fn takes_attachments(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["app", "tickets", _, "reply" | "note"]
+            | ["help", _, "contact"]
+            | ["help", _, "tickets", _]
+    )
 }
 
 /// The customer's pages: the contact form and their ticket's private page.
@@ -92,11 +107,15 @@ pub fn public_router() -> Router<AppState> {
     Router::new()
         .route(
             "/help/{workspace}/contact",
-            get(public::show_contact).post(public::contact),
+            get(public::show_contact)
+                .post(public::contact)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/help/{workspace}/tickets/{token}",
-            get(public::show_ticket).post(public::customer_reply),
+            get(public::show_ticket)
+                .post(public::customer_reply)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
 }
 
@@ -174,6 +193,7 @@ pub async fn reply_to_customer(
     agent: &CurrentAgent,
     ticket: &ReplyTarget<'_>,
     body: &str,
+    files: &[attachments::NewFile],
 ) -> Result<(), AppError> {
     let workspace = db::workspace_by_id(conn, agent.account_id).await?;
     let (shown_name, signature) = db::reply_identity(conn, agent.account_id, agent.id).await?;
@@ -201,7 +221,7 @@ pub async fn reply_to_customer(
         references.last().map(String::as_str),
         &references,
     )?;
-    db::insert_message(
+    let message_id = db::insert_message(
         conn,
         agent.account_id,
         ticket.id,
@@ -215,6 +235,12 @@ pub async fn reply_to_customer(
         },
     )
     .await?;
-    mail::enqueue(conn, agent.account_id, &email).await?;
+    let outbox_id = mail::enqueue(conn, agent.account_id, &email).await?;
+    if let Some(message_id) = message_id
+        && !files.is_empty()
+    {
+        attachments::store(conn, agent.account_id, message_id, files).await?;
+        attachments::db::mail_with(conn, agent.account_id, outbox_id, message_id).await?;
+    }
     Ok(())
 }

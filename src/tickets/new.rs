@@ -152,7 +152,7 @@ pub(super) async fn create(
         customer_email: &email,
         customer_token: &ticket.customer_token,
     };
-    reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+    reply_to_customer(&mut tx, &state.config, &agent, &target, &body, &[]).await?;
     let change = Change::Created;
     notifications::ticket_changed(
         &mut tx,

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::State,
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -16,13 +16,13 @@ use uuid::Uuid;
 
 use super::{
     IssueType, MessageKind, Priority, ReplyTarget, Status,
-    db::{self, AttachmentInfo, Properties, ThreadMessage, Ticket, Viewer},
+    db::{self, Properties, ThreadMessage, Ticket, Viewer},
     knowledge,
     properties::{self, current_properties, record_changes},
     reply_to_customer,
 };
 use crate::{
-    AppError, AppState,
+    AppError, AppState, attachments,
     auth::CurrentAgent,
     canned, chat,
     error::Found,
@@ -31,7 +31,7 @@ use crate::{
     tags,
     web::{
         PageContext,
-        extract::{Form, Path, Query},
+        extract::{FormWithFiles, Path, Query},
         flash,
     },
 };
@@ -92,7 +92,7 @@ pub(super) struct TicketPage {
     ctx: PageContext,
     ticket: Ticket,
     thread: Vec<ThreadMessage>,
-    attachments: Vec<AttachmentInfo>,
+    attachments: Vec<attachments::Shown>,
     /// The newest message when the page was made: a reply checks what came after it.
     last_seen: String,
     signature: String,
@@ -189,7 +189,8 @@ pub(super) async fn ticket_page(
 ) -> Result<TicketPage, AppError> {
     let mut conn = state.db.acquire().await?;
     let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
-    let attachments = db::attachments(&mut conn, agent.account_id, ticket.id).await?;
+    let files = attachments::db::of_ticket(&mut conn, agent.account_id, ticket.id, false).await?;
+    let attachments = attachments::shown(files, "/app/attachments", ctx.locale);
     let (shown_name, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
     let values = canned::placeholders::Values {
         customer_name: &ticket.customer_name,
@@ -268,6 +269,20 @@ pub(super) async fn show_ticket(
     Ok(page.into_response())
 }
 
+/// The files of a reply or note ready to store, or the error that they break a limit
+/// (nothing is stored then; the browser asks for the files again).
+pub(super) async fn attachments_of(
+    uploads: Vec<attachments::Upload>,
+    field: &'static str,
+) -> Result<(Vec<attachments::NewFile>, FieldErrors), AppError> {
+    let mut errors = FieldErrors::default();
+    let files = match errors.check(field, attachments::check(&uploads)) {
+        Some(()) => attachments::prepare(uploads).await?,
+        None => Vec::new(),
+    };
+    Ok((files, errors))
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ReplyForm {
     #[serde(default)]
@@ -288,17 +303,21 @@ pub(super) async fn reply(
     ctx: PageContext,
     agent: CurrentAgent,
     Path(number): Path<String>,
-    Form(form): Form<ReplyForm>,
+    FormWithFiles { form, files }: FormWithFiles<ReplyForm>,
 ) -> Result<Response, AppError> {
+    let (files, mut errors) = attachments_of(files, "attachments").await?;
     let mut tx = state.db.begin().await?;
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
-    let mut errors = FieldErrors::default();
     let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
         .await?
         .is_some();
     // A chat going on is answered in the chat (`None`); anything else by email, which
     // needs an address to go to.
     let email_to = match ticket.reply_address() {
+        _ if live_chat && !files.is_empty() => {
+            errors.add("attachments", "attachments-not-in-chat");
+            None
+        }
         _ if live_chat => None,
         Some(address) => Some(address),
         None => {
@@ -337,7 +356,7 @@ pub(super) async fn reply(
                 customer_email: address,
                 customer_token: &ticket.customer_token,
             };
-            reply_to_customer(&mut tx, &state.config, &agent, &target, &body).await?;
+            reply_to_customer(&mut tx, &state.config, &agent, &target, &body, &files).await?;
         }
     }
     // A reply answers the ticket, and whoever answers an unassigned ticket takes it.
@@ -371,12 +390,13 @@ pub(super) async fn note(
     ctx: PageContext,
     agent: CurrentAgent,
     Path(number): Path<String>,
-    Form(form): Form<NoteForm>,
+    FormWithFiles { form, files }: FormWithFiles<NoteForm>,
 ) -> Result<Response, AppError> {
+    let (files, mut errors) = attachments_of(files, "note_attachments").await?;
     let mut tx = state.db.begin().await?;
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
-    let mut errors = FieldErrors::default();
-    let Some(body) = errors.check("note", required_long_text(&form.body, BODY_LIMIT)) else {
+    let body = errors.check("note", required_long_text(&form.body, BODY_LIMIT));
+    let Some(body) = body.filter(|_| errors.is_empty()) else {
         drop(tx);
         let drafts = Drafts {
             note: form.body,
@@ -393,61 +413,12 @@ pub(super) async fn note(
         body_html: None,
         message_id: None,
     };
-    db::insert_message(&mut tx, agent.account_id, ticket.id, &note).await?;
+    if let Some(message_id) =
+        db::insert_message(&mut tx, agent.account_id, ticket.id, &note).await?
+    {
+        attachments::store(&mut tx, agent.account_id, message_id, &files).await?;
+    }
     tx.commit().await?;
     flash::success(&session, "ticket-note-added").await?;
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())
-}
-
-pub(super) async fn download_attachment(
-    State(state): State<AppState>,
-    agent: CurrentAgent,
-    Path((number, id)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
-    let ticket = visible(&mut conn, &agent, &number).await?;
-    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let file = db::attachment(&mut conn, agent.account_id, ticket.id, id)
-        .await
-        .found()?;
-    // Always a download, never rendered: a mailed HTML file must not run as our page.
-    let disposition = format!(
-        "attachment; filename=\"download\"; filename*=UTF-8''{}",
-        percent_encode(&file.filename)
-    );
-    let headers = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/octet-stream"),
-        ),
-        (
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
-        ),
-    ];
-    Ok((headers, file.data).into_response())
-}
-
-/// RFC 5987 encoding of a file name.
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_percent_encoded() {
-        assert_eq!(percent_encode("a b\"c.pdf"), "a%20b%22c.pdf");
-        assert_eq!(percent_encode("报告.pdf"), "%E6%8A%A5%E5%91%8A.pdf");
-    }
 }

@@ -16,9 +16,10 @@ use super::{
     Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
     db::{self, CustomerTicket, MailWorkspace, NewMessage, NewTicket, ThreadMessage},
+    page::attachments_of,
 };
 use crate::{
-    AppError, AppState,
+    AppError, AppState, attachments,
     auth::throttle::{self, Scope},
     crypto,
     error::Found,
@@ -29,7 +30,7 @@ use crate::{
         PageContext,
         client::ClientAddr,
         csrf,
-        extract::{Form, Path, Query},
+        extract::{FormWithFiles, Path, Query},
         flash,
     },
 };
@@ -115,7 +116,7 @@ pub(super) async fn contact(
     ClientAddr(client): ClientAddr,
     ctx: PageContext,
     Path(slug): Path<String>,
-    Form(form): Form<ContactForm>,
+    FormWithFiles { form, files }: FormWithFiles<ContactForm>,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
     let workspace = db::workspace_by_slug(&mut conn, &slug).await.found()?;
@@ -123,14 +124,14 @@ pub(super) async fn contact(
         let page = contact_page(&mut conn, ctx, workspace, form, FieldErrors::default()).await?;
         return Ok(page.into_response());
     }
-    let mut errors = FieldErrors::default();
+    let (files, mut errors) = attachments_of(files, "attachments").await?;
     let name = errors.check("name", required_text(&form.name, 200));
     let email = errors.check("email", EmailAddress::parse(&form.email));
     let subject = errors.check("subject", required_text(&form.subject, 300));
     let issue_type = errors.check("type", IssueType::parse(&form.issue_type));
     let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
-    let (Some(name), Some(email), Some(subject), Some(issue_type), Some(message)) =
-        (name, email, subject, issue_type, message)
+    let (Some(name), Some(email), Some(subject), Some(issue_type), Some(message), true) =
+        (name, email, subject, issue_type, message, errors.is_empty())
     else {
         let page = contact_page(&mut conn, ctx, workspace, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -170,7 +171,11 @@ pub(super) async fn contact(
     )
     .await?;
     let customer = NewMessage::customer(&name, &message);
-    add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?;
+    if let Some(message_id) =
+        add_customer_message(&mut tx, workspace.id, ticket.id, &customer).await?
+    {
+        attachments::store(&mut tx, workspace.id, message_id, &files).await?;
+    }
     notifications::ticket_changed(
         &mut tx,
         &state.config,
@@ -213,6 +218,7 @@ pub(super) struct CustomerTicketPage {
     token: String,
     ticket: CustomerTicket,
     thread: Vec<ThreadMessage>,
+    attachments: Vec<attachments::Shown>,
     message: String,
     errors: FieldErrors,
 }
@@ -230,8 +236,13 @@ async fn customer_page(
         .await
         .found()?;
     let thread = db::thread(&mut conn, ticket.account_id, ticket.id, true).await?;
+    let ctx = ctx.for_workspace(ticket.language, &ticket.time_zone);
+    let files = attachments::db::of_ticket(&mut conn, ticket.account_id, ticket.id, true).await?;
+    let base = format!("/help/{workspace}/tickets/{token}/attachments");
+    let attachments = attachments::shown(files, &base, ctx.locale);
     Ok(CustomerTicketPage {
-        ctx: ctx.for_workspace(ticket.language, &ticket.time_zone),
+        ctx,
+        attachments,
         workspace,
         token,
         ticket,
@@ -263,11 +274,11 @@ pub(super) async fn customer_reply(
     ClientAddr(client): ClientAddr,
     ctx: PageContext,
     Path((workspace, token)): Path<(String, String)>,
-    Form(form): Form<CustomerReplyForm>,
+    FormWithFiles { form, files }: FormWithFiles<CustomerReplyForm>,
 ) -> Result<Response, AppError> {
-    let mut errors = FieldErrors::default();
-    let Some(message) = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT))
-    else {
+    let (files, mut errors) = attachments_of(files, "attachments").await?;
+    let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
+    let Some(message) = message.filter(|_| errors.is_empty()) else {
         let page = customer_page(&state, ctx, workspace, token, form.message, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -283,10 +294,10 @@ pub(super) async fn customer_reply(
         return Ok(Redirect::to(&format!("/help/{workspace}/tickets/{token}")).into_response());
     }
     let customer = NewMessage::customer(&ticket.customer_name, &message);
-    if add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer)
-        .await?
-        .is_some()
+    if let Some(message_id) =
+        add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer).await?
     {
+        attachments::store(&mut tx, ticket.account_id, message_id, &files).await?;
         notifications::ticket_changed(
             &mut tx,
             &state.config,

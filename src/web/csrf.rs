@@ -46,8 +46,8 @@ fn is_exempt(path: &str) -> bool {
 pub struct Routes {
     /// Pages that other sites frame (the chat widget), whose posts come without cookies.
     pub framed: fn(&str) -> bool,
-    /// The only paths that take `multipart/form-data`; elsewhere it is refused unread.
-    pub uploads: &'static [&'static str],
+    /// The paths that take `multipart/form-data`; elsewhere it is refused unread.
+    pub uploads: fn(&str) -> bool,
 }
 
 /// Whether a post without a session token may still pass: a visitor's chat page framed on
@@ -99,7 +99,7 @@ pub async fn verify(
         .unwrap_or_default()
         .to_owned();
     let is_upload = content_type.starts_with("multipart/form-data");
-    if is_upload && !routes.uploads.contains(&parts.uri.path()) {
+    if is_upload && !(routes.uploads)(parts.uri.path()) {
         return Err(AppError::UnsupportedUpload);
     }
     let limit = if is_upload { UPLOAD_LIMIT } else { BODY_LIMIT };

@@ -8,12 +8,12 @@
 //! - in a path, it names no page: 404.
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, RawPathParams, Request},
+    extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request},
     http::{header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
-use crate::AppError;
+use crate::{AppError, attachments::Upload};
 
 /// Control characters other than tab and line breaks, which text may hold.
 fn is_refused(c: char) -> bool {
@@ -57,6 +57,59 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
         deserialize(&body)
             .map(Self)
             .map_err(|_| AppError::BadRequest("error-bad-request"))
+    }
+}
+
+/// A submitted form that may carry files in its `attachments` inputs: `multipart/form-data`
+/// (the text fields cleaned as in `Form`), or a plain form, which carries none. A file
+/// input left empty sends no file.
+pub struct FormWithFiles<T> {
+    pub form: T,
+    pub files: Vec<Upload>,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormWithFiles<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let Form(form) = Form::from_request(request, state).await?;
+            return Ok(Self {
+                form,
+                files: Vec::new(),
+            });
+        }
+        fn bad<E>(_: E) -> AppError {
+            AppError::BadRequest("error-bad-request")
+        }
+        let mut multipart = Multipart::from_request(request, state).await.map_err(bad)?;
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(filename) => {
+                    let data = field.bytes().await.map_err(bad)?;
+                    if name == "attachments" && !(filename.is_empty() && data.is_empty()) {
+                        files.push(Upload { filename, data });
+                    }
+                }
+                None => {
+                    let value = field.text().await.map_err(bad)?;
+                    fields.push((name, value));
+                }
+            }
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let form = deserialize(encoded.as_bytes()).map_err(bad)?;
+        Ok(Self { form, files })
     }
 }
 

@@ -544,6 +544,34 @@ impl Client {
         Self::read(request.send().await.unwrap()).await
     }
 
+    /// Submits a `multipart/form-data` form with the session's CSRF token and `files` (name
+    /// and bytes) in its `attachments` input, as a page's form with a file input would.
+    pub async fn post_files(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Page {
+        let token = self.csrf_token().await;
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (filename, data) in files {
+            let part =
+                reqwest::multipart::Part::bytes(data.to_vec()).file_name(filename.to_string());
+            form = form.part("attachments", part);
+        }
+        let response = self
+            .http
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        Self::read(response).await
+    }
+
     pub async fn post_body(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
         let response = self
             .http
@@ -662,6 +690,8 @@ pub struct ReceivedMail {
     pub in_reply_to: Vec<String>,
     pub reply_to: String,
     pub auto_submitted: String,
+    /// The MIME attachments: file name, content type and bytes.
+    pub attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 impl MailSink {
@@ -790,6 +820,8 @@ fn serve_smtp(stream: std::net::TcpStream, collector: Collector) {
 }
 
 fn parse_mail(raw: &[u8]) -> ReceivedMail {
+    use mail_parser::MimeHeaders;
+
     let message = mail_parser::MessageParser::default().parse(raw).unwrap();
     let to = message
         .to()
@@ -821,6 +853,16 @@ fn parse_mail(raw: &[u8]) -> ReceivedMail {
             .unwrap_or_default()
             .trim()
             .to_owned(),
+        attachments: message
+            .attachments()
+            .map(|part| {
+                let content_type = part.content_type().map_or_else(String::new, |ct| {
+                    format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default())
+                });
+                let name = part.attachment_name().unwrap_or_default().to_owned();
+                (name, content_type, part.contents().to_vec())
+            })
+            .collect(),
     }
 }
 

@@ -34,7 +34,7 @@ fn read_page(path: &str, html: &str) -> (Vec<String>, Vec<PostForm>) {
     let mut forms = Vec::new();
     for form in document.select(&select("form")) {
         let attr = |name| form.value().attr(name).unwrap_or_default();
-        if !attr("method").eq_ignore_ascii_case("post") || attr("enctype").contains("multipart") {
+        if !attr("method").eq_ignore_ascii_case("post") {
             continue;
         }
         let mut fields = Vec::new();
@@ -70,6 +70,11 @@ fn read_page(path: &str, html: &str) -> (Vec<String>, Vec<PostForm>) {
                 let value = option.value().attr("value").unwrap_or_default();
                 fields.push((name, value.to_owned()));
             }
+        }
+        // A form of files alone (the photo) takes no text; the others that carry files
+        // take the same fields as a plain form too, which is how they are sent here.
+        if attr("enctype").contains("multipart") && text_fields.is_empty() {
+            continue;
         }
         let action = match attr("action") {
             "" => path.to_owned(),

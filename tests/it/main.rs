@@ -9,6 +9,7 @@
 
 mod agents;
 mod architecture;
+mod attachments;
 mod auth;
 mod billing;
 mod browser;

@@ -82,10 +82,10 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
     ),
     (
         Method::Get,
-        "/app/tickets/{number}/attachments/{id}",
+        "/app/attachments/{id}",
         Permission::Tickets,
         &[],
-        Status(404),
+        Done,
     ),
     (
         Method::Post,
@@ -703,6 +703,8 @@ struct Fixture {
     department: Uuid,
     canned: Uuid,
     tag: Uuid,
+    /// A file the customer sent with the contact form.
+    attachment: Uuid,
     agent: Uuid,
     /// An agent who has not logged in yet, whose invitation may be sent again.
     invited: Uuid,
@@ -712,7 +714,17 @@ impl Fixture {
     async fn create(app: &TestApp, workspace: &Workspace) -> Self {
         let visitor = app.client();
         let contact = visitor
-            .contact(&workspace.slug, "carla@example.com", "Refund", "Please.")
+            .post_files(
+                &format!("/help/{}/contact", workspace.slug),
+                &[
+                    ("name", "Carla Customer"),
+                    ("email", "carla@example.com"),
+                    ("subject", "Refund"),
+                    ("type", "refund"),
+                    ("message", "Please."),
+                ],
+                &[("receipt.txt", b"Paid 20 EUR.")],
+            )
             .await;
         assert_eq!(contact.status, StatusCode::SEE_OTHER);
         let chat = visitor
@@ -806,6 +818,7 @@ impl Fixture {
             department: one("select id from departments where account_id = $1").await,
             canned: one("select id from canned_answers where account_id = $1").await,
             tag: one("select id from tags where account_id = $1").await,
+            attachment: one("select id from attachments where account_id = $1").await,
             agent: workspace.person(Role::Agent).id,
             invited: one(
                 "select id from agents where account_id = $1 and email = 'ivy@example.com'",
@@ -814,8 +827,8 @@ impl Fixture {
         }
     }
 
-    /// `template` with this workspace's ids; ids of no row (an invoice, an attachment, a
-    /// photo) are fresh ones.
+    /// `template` with this workspace's ids; ids of no row (an invoice, a photo) are fresh
+    /// ones.
     fn fill(&self, template: &str) -> String {
         let number = if template.starts_with("/app/chats/") {
             self.chat
@@ -835,6 +848,7 @@ impl Fixture {
             ("/app/kb/categories/", self.category),
             ("/app/canned/", self.canned),
             ("/app/config/tags/", self.tag),
+            ("/app/attachments/", self.attachment),
         ]
         .into_iter()
         .find(|(prefix, _)| template.starts_with(prefix))
