@@ -157,6 +157,11 @@
     } catch (e) {
       return;
     }
+    // Who else is on a ticket: for the ticket page's presence.js.
+    if (data.kind === 'presence') {
+      document.dispatchEvent(new CustomEvent('frontdesk:presence', { detail: data }));
+      return;
+    }
     if (data.kind === 'hello' && restored && countsChanged(data.counts)) {
       showActivity();
     }

@@ -967,3 +967,5 @@ attachments-hint = Up to 10 files, 25 MB together. After an error, choose the fi
 attachments-too-many = At most 10 files can go with one message.
 attachments-too-large = The files together are larger than 25 MB. Leave some out or send them in another message.
 attachments-not-in-chat = Files cannot be sent in a live chat. Send the reply without them, or by email once the chat has ended.
+ticket-presence-viewing = { $name } has this ticket open
+ticket-presence-typing = { $name } is typing a reply…

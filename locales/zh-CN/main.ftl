@@ -914,3 +914,5 @@ attachments-hint = 最多 10 个文件，合计 25 MB。出错后请重新选择
 attachments-too-many = 每条消息最多附带 10 个文件。
 attachments-too-large = 文件合计超过 25 MB。请去掉一些，或分到另一条消息中发送。
 attachments-not-in-chat = 实时聊天中无法发送文件。请不带文件发送回复，或在聊天结束后通过邮件发送。
+ticket-presence-viewing = { $name } 正在查看此工单
+ticket-presence-typing = { $name } 正在输入回复…

@@ -11,6 +11,7 @@ mod knowledge;
 mod merge;
 mod new;
 mod page;
+mod presence;
 mod properties;
 mod public;
 mod queue;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
             post(page::note).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/app/tickets/{number}/tags", post(tagging::set_tags))
+        .route("/app/tickets/{number}/presence", post(presence::announce))
         .route(
             "/app/tickets/{number}/merge",
             get(merge::show_merge).post(merge::merge),

@@ -335,3 +335,51 @@ async fn an_agent_switches_the_panel_to_chinese_and_back_to_english(db: PgPool) 
     );
     browser.close().await.unwrap();
 }
+
+#[sqlx::test]
+async fn agents_on_one_ticket_see_each_other_typing_and_leaving(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let sent = app
+        .client()
+        .contact("acme", "carla@example.com", "Refund", "Where is it?")
+        .await;
+    assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER);
+    let ticket = format!("{}/app/tickets/1", app.base_url);
+    let greeted = "return document.body.dataset.sounds !== undefined;";
+    let line = "var line = document.getElementById('presence'); \
+                return line.hidden ? '' : line.textContent;";
+
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    agent.goto(&ticket).await.unwrap();
+    wait_for_value(&agent, greeted, json!(true)).await;
+    assert_eq!(evaluate(&agent, line).await, json!(""));
+
+    let admin = driver.browser().await;
+    log_in(&app, &admin, "acme", "admin@acme.test").await;
+    admin.goto(&ticket).await.unwrap();
+    wait_for_value(&admin, greeted, json!(true)).await;
+    let opened =
+        "return document.getElementById('presence').textContent.includes('has this ticket open');";
+    wait_for_value(&agent, opened, json!(true)).await;
+    // The agent is on the admin's page too.
+    wait_for_value(&admin, opened, json!(true)).await;
+
+    fill(&admin, "body", "We have sent").await;
+    let typing =
+        "return document.getElementById('presence').textContent.includes('is typing a reply');";
+    wait_for_value(&agent, typing, json!(true)).await;
+
+    // The admin leaves: the agent's page says nobody else is there.
+    admin.goto(&format!("{}/app", app.base_url)).await.unwrap();
+    wait_for_value(&agent, line, json!("")).await;
+    // Back to the ticket (from the back/forward cache, or loaded again): there again.
+    admin.back().await.unwrap();
+    wait_for_value(&agent, opened, json!(true)).await;
+    admin.close().await.unwrap();
+    agent.close().await.unwrap();
+}

@@ -671,7 +671,7 @@ async fn html_mail_is_shown_sanitized_and_its_text_kept(db: PgPool) {
     assert!(page.body.contains("order 4711"), "{}", page.body);
     assert!(page.body.contains("my account"));
     // The live panel's scripts and the reply form's are the only scripts the page may load.
-    let body = ["live", "panel", "kb", "canned", "tags"]
+    let body = ["live", "panel", "kb", "canned", "tags", "presence"]
         .iter()
         .fold(page.body.clone(), |body, script| {
             body.replace(&format!(r#"<script src="/static/{script}.js""#), "")

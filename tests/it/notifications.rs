@@ -409,6 +409,73 @@ impl EventStream {
 }
 
 #[sqlx::test]
+async fn agents_on_a_ticket_see_who_else_is_there_from_any_serve_process(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let billing = app.department(&acme, "Billing", &[]).await;
+    // The admin works on a second process on the same database.
+    let (_, second) = harness::serve_with(app.db.clone(), Clock::System, |_| {}).await;
+    let admin = Client::new(&second);
+    let admin_id = acme.person(Role::Admin).id.to_string();
+    admin
+        .log_in("acme", &acme.person(Role::Admin).email, PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+    new_ticket(&admin, "Billing's own", billing).await;
+    contact(&Client::new(&second), "acme", "For everyone").await;
+
+    let panel = app.logged_in(&acme, Role::Agent).await;
+    let page = panel.get("/app/tickets/2").await;
+    assert!(page.body.contains(r#"data-url="/app/tickets/2/presence""#));
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/presence.js" defer"#)
+    );
+    let mut events = EventStream::open(&app.base_url, &panel.session_cookie().unwrap()).await;
+    assert_eq!(events.next().await["kind"], "hello");
+
+    // On Billing's ticket, which the agent may not see, then typing on ticket 2.
+    for (number, state) in [(1, "viewing"), (2, "typing")] {
+        let said = admin
+            .post(
+                &format!("/app/tickets/{number}/presence"),
+                &[("state", state)],
+            )
+            .await;
+        assert_eq!(said.status, StatusCode::NO_CONTENT);
+    }
+    let typing = events.next().await;
+    assert_eq!(typing["kind"], "presence");
+    assert_eq!(typing["number"], 2);
+    assert_eq!(typing["presence"]["agent_id"], admin_id.as_str());
+    assert_eq!(typing["presence"]["state"], "typing");
+    assert!(!typing["presence"]["name"].as_str().unwrap().is_empty());
+    assert!(typing.get("counts").is_none(), "{typing}");
+
+    // The agent's own page is not echoed back to them; the admin leaving is told.
+    let own = panel
+        .post("/app/tickets/2/presence", &[("state", "viewing")])
+        .await;
+    assert_eq!(own.status, StatusCode::NO_CONTENT);
+    admin
+        .post("/app/tickets/2/presence", &[("state", "left")])
+        .await;
+    let left = events.next().await;
+    assert_eq!(left["presence"]["agent_id"], admin_id.as_str());
+    assert_eq!(left["presence"]["state"], "left");
+
+    // A ticket the agent may not see is 404; a state that is none of the three, 400.
+    let hidden = panel
+        .post("/app/tickets/1/presence", &[("state", "viewing")])
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let odd = panel
+        .post("/app/tickets/2/presence", &[("state", "dancing")])
+        .await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test]
 async fn the_live_panel_hears_of_tickets_it_may_see_from_any_serve_process(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;

@@ -492,6 +492,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/tickets/{number}/presence",
+        Permission::Tickets,
+        &[("state", "viewing")],
+        Status(204),
+    ),
+    (
         Method::Get,
         "/app/config/tags",
         Permission::Configuration,
