@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-outbox bench-statements prepare db
+.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -39,6 +39,11 @@ bench-reports:
 # frontdesk_kb_load, which the first run fills (seconds).
 bench-kb:
 	bench/kb.sh
+
+# The working tools: a bulk action on 1,000 tickets, a ticket of 200 messages and 100
+# attachments, downloads of a 25 MiB file; in the database frontdesk_tools (filled once).
+bench-tools:
+	bench/tools.sh
 
 # 5,000 emails queued at once, drained by one release `serve` into a loopback SMTP sink,
 # then 1,000 more after a 30-second SMTP outage (OUTBOX_EMAILS, OUTAGE_EMAILS,
