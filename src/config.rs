@@ -46,6 +46,18 @@ pub struct Config {
     pub seller_address: String,
     /// Slack webhooks may point at loopback and private networks (a local relay; tests).
     pub allow_private_webhooks: bool,
+    /// Attachments in an S3-compatible bucket; none: in PostgreSQL.
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible bucket (AWS, MinIO, Ceph, R2...), addressed path-style.
+#[derive(Clone)]
+pub struct S3Config {
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
 }
 
 impl Config {
@@ -83,6 +95,31 @@ impl Config {
         }
         config.allow_private_webhooks = var("ALLOW_PRIVATE_WEBHOOKS")
             .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+        let s3 = [
+            "S3_ENDPOINT",
+            "S3_BUCKET",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
+        ]
+        .map(var);
+        config.s3 = match s3 {
+            [None, None, None, None] => None,
+            [
+                Some(endpoint),
+                Some(bucket),
+                Some(access_key_id),
+                Some(secret_access_key),
+            ] => Some(S3Config {
+                endpoint,
+                bucket,
+                region: var("S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                access_key_id,
+                secret_access_key,
+            }),
+            _ => anyhow::bail!(
+                "S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set all four, or none to keep attachments in PostgreSQL"
+            ),
+        };
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
         }
@@ -119,6 +156,7 @@ impl Config {
             seller_name: "Frontdesk".into(),
             seller_address: String::new(),
             allow_private_webhooks: false,
+            s3: None,
         }
     }
 

@@ -10,19 +10,27 @@ pub async fn insert(
     message_id: Uuid,
     file: &NewFile,
 ) -> sqlx::Result<()> {
+    // A file in the bucket keeps only its key here.
+    let data: &[u8] = if file.object_key.is_some() {
+        &[]
+    } else {
+        &file.data
+    };
     sqlx::query(
         "insert into attachments
-             (account_id, id, message_id, filename, content_type, size, data, thumbnail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+             (account_id, id, message_id, filename, content_type, size, data, thumbnail,
+              object_key)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(account_id)
-    .bind(Uuid::now_v7())
+    .bind(file.id)
     .bind(message_id)
     .bind(&file.filename)
     .bind(&file.content_type)
     .bind(i32::try_from(file.data.len()).unwrap_or(i32::MAX))
-    .bind(&file.data[..])
+    .bind(data)
     .bind(file.thumbnail.as_deref())
+    .bind(file.object_key.as_deref())
     .execute(conn)
     .await?;
     Ok(())
@@ -70,6 +78,8 @@ pub struct Stored {
     pub filename: String,
     pub content_type: String,
     pub size: i32,
+    /// Set when the bytes are in the bucket.
+    pub object_key: Option<String>,
 }
 
 pub async fn stored(
@@ -79,7 +89,7 @@ pub async fn stored(
 ) -> sqlx::Result<Option<Stored>> {
     sqlx::query_as(
         "select t.id as ticket_id, t.number as ticket_number, m.kind::text as message_kind,
-                f.filename, f.content_type, f.size
+                f.filename, f.content_type, f.size, f.object_key
          from attachments f
          join messages m on m.account_id = f.account_id and m.id = f.message_id
          join tickets t on t.account_id = m.account_id and t.id = m.ticket_id
@@ -125,12 +135,13 @@ pub async fn thumbnail(
     .await
 }
 
-/// A file as an email carries it.
+/// A file as an email carries it (`data` empty while it is in the bucket).
 #[derive(sqlx::FromRow)]
 pub struct Mailed {
     pub filename: String,
     pub content_type: String,
     pub data: Vec<u8>,
+    pub object_key: Option<String>,
 }
 
 /// The files of the message that outbox row `outbox_id` sends.
@@ -140,7 +151,7 @@ pub async fn of_outbox_row(
     outbox_id: Uuid,
 ) -> sqlx::Result<Vec<Mailed>> {
     sqlx::query_as(
-        "select f.filename, f.content_type, f.data
+        "select f.filename, f.content_type, f.data, f.object_key
          from outbox o
          join attachments f on f.account_id = o.account_id and f.message_id = o.attachments_of
          where o.account_id = $1 and o.id = $2

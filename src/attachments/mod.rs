@@ -7,8 +7,10 @@
 //! the caller may see the message now, is served as a download (`Content-Disposition:
 //! attachment`, `nosniff`: an HTML or SVG file never renders on our origin) and streams
 //! in slices, so that a large file never sits whole in memory.
+mod bucket;
 pub mod db;
 
+use anyhow::Context;
 use axum::{
     Router,
     body::{Body, Bytes},
@@ -21,9 +23,11 @@ use image::imageops::FilterType;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use self::bucket::Bucket;
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    config::{Config, S3Config},
     i18n::Locale,
     images,
     tickets::db::{Viewer, customer_ticket, visible_ticket},
@@ -76,8 +80,10 @@ pub fn check(files: &[Upload]) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// A file ready to store.
+/// A file ready to store; in the bucket already when `object_key` is set.
 pub struct NewFile {
+    pub id: Uuid,
+    pub object_key: Option<String>,
     pub filename: String,
     pub content_type: String,
     pub data: Bytes,
@@ -119,10 +125,22 @@ fn thumbnail(data: &[u8]) -> Option<Vec<u8>> {
     images::png(&small)
 }
 
-/// Names cleaned, types told by content, thumbnails made (off the request threads).
-pub async fn prepare(uploads: Vec<Upload>) -> Result<Vec<NewFile>, AppError> {
+/// Names cleaned, types told by content, thumbnails made (off the request threads), and
+/// with a bucket configured, the bytes put there: before any transaction, so that none
+/// waits on the bucket. (Files of a message that is then not saved stay in the bucket.)
+pub async fn prepare(config: &Config, uploads: Vec<Upload>) -> Result<Vec<NewFile>, AppError> {
+    let bucket = config.s3.as_ref().map(Bucket::new).transpose()?;
     let mut files = Vec::with_capacity(uploads.len());
     for upload in uploads {
+        let id = Uuid::now_v7();
+        let object_key = match &bucket {
+            Some(bucket) => {
+                let key = id.to_string();
+                bucket.put(&key, upload.data.clone()).await?;
+                Some(key)
+            }
+            None => None,
+        };
         let content_type = content_type_of(&upload.data).to_owned();
         let thumbnail = if PICTURES.contains(&content_type.as_str()) {
             let data = upload.data.clone();
@@ -131,6 +149,8 @@ pub async fn prepare(uploads: Vec<Upload>) -> Result<Vec<NewFile>, AppError> {
             None
         };
         files.push(NewFile {
+            id,
+            object_key,
             filename: clean_name(&upload.filename),
             content_type,
             data: upload.data,
@@ -247,10 +267,16 @@ async fn download(
         } else {
             "application/octet-stream".to_owned()
         };
-        (
-            content_type,
-            Body::from_stream(slices(state.db.clone(), account_id, id, file.size)),
-        )
+        let body = match &file.object_key {
+            Some(key) => Body::from_stream(
+                bucket_of(state.config.s3.as_ref())?
+                    .get(key)
+                    .await?
+                    .bytes_stream(),
+            ),
+            None => Body::from_stream(slices(state.db.clone(), account_id, id, file.size)),
+        };
+        (content_type, body)
     };
     let disposition = format!(
         "attachment; filename=\"download\"; filename*=UTF-8''{}",
@@ -277,6 +303,19 @@ async fn download(
         HeaderValue::from_static("private, max-age=300"),
     );
     Ok(response)
+}
+
+/// The bucket that holds files with an object key: one must be configured still.
+fn bucket_of(s3: Option<&S3Config>) -> anyhow::Result<Bucket> {
+    Bucket::new(s3.context("a file is in a bucket, but S3_ENDPOINT and the rest are not set")?)
+}
+
+/// Reads the bytes of a file to mail from the bucket, when they are there.
+pub async fn mailed_bytes(s3: Option<&S3Config>, file: &mut db::Mailed) -> anyhow::Result<()> {
+    if let Some(key) = &file.object_key {
+        file.data = bucket_of(s3)?.get(key).await?.bytes().await?.to_vec();
+    }
+    Ok(())
 }
 
 /// File `id` read slice by slice, each on a pooled connection only while it is read.

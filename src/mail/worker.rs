@@ -20,7 +20,10 @@ use super::{
     db::{self, Claimed, Next},
     transport::{self, Failure, Transport},
 };
-use crate::{attachments, config::Config};
+use crate::{
+    attachments,
+    config::{Config, S3Config},
+};
 
 /// After this many failed attempts a message is given up (marked `failed_at`).
 pub const MAX_ATTEMPTS: i32 = 12;
@@ -72,6 +75,8 @@ pub struct OutboxWorker {
     transport: Transport,
     /// Webhooks may reach loopback and private networks (`ALLOW_PRIVATE_WEBHOOKS`).
     allow_private_webhooks: bool,
+    /// The bucket of attachments that live there (`S3_*`).
+    s3: Option<S3Config>,
     from: Mailbox,
     /// The host part of Message-IDs.
     domain: String,
@@ -98,6 +103,7 @@ impl OutboxWorker {
             db,
             transport: Transport::from_config(config)?,
             allow_private_webhooks: config.allow_private_webhooks,
+            s3: config.s3.clone(),
             from,
             domain,
             id: Uuid::now_v7(),
@@ -217,12 +223,15 @@ impl OutboxWorker {
         match kind {
             Kind::Webhook => transport::post(message, self.allow_private_webhooks).await,
             Kind::Email => {
-                let files = async {
+                let mut files = async {
                     let mut conn = self.db.acquire().await?;
                     attachments::db::of_outbox_row(&mut conn, message.account_id, message.id).await
                 }
                 .await
                 .map_err(|error| Failure::Temporary(error.into()))?;
+                for file in &mut files {
+                    attachments::mailed_bytes(self.s3.as_ref(), file).await?;
+                }
                 let email = transport::compose(message, &self.from, &self.domain, files)?;
                 Ok(self.transport.send(email).await?)
             }

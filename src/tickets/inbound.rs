@@ -296,7 +296,7 @@ pub async fn receive(
         )
             .into_response());
     };
-    let files = attachments::prepare(std::mem::take(&mut mail.attachments)).await?;
+    let files = attachments::prepare(&state.config, std::mem::take(&mut mail.attachments)).await?;
 
     let mut tx = state.db.begin().await?;
     if db::message_id_exists(&mut tx, workspace.id, &mail.message_id).await? {

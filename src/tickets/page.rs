@@ -25,6 +25,7 @@ use crate::{
     AppError, AppState, attachments,
     auth::CurrentAgent,
     canned, chat,
+    config::Config,
     error::Found,
     format,
     input::{Choice, FieldErrors, required_long_text},
@@ -272,12 +273,13 @@ pub(super) async fn show_ticket(
 /// The files of a reply or note ready to store, or the error that they break a limit
 /// (nothing is stored then; the browser asks for the files again).
 pub(super) async fn attachments_of(
+    config: &Config,
     uploads: Vec<attachments::Upload>,
     field: &'static str,
 ) -> Result<(Vec<attachments::NewFile>, FieldErrors), AppError> {
     let mut errors = FieldErrors::default();
     let files = match errors.check(field, attachments::check(&uploads)) {
-        Some(()) => attachments::prepare(uploads).await?,
+        Some(()) => attachments::prepare(config, uploads).await?,
         None => Vec::new(),
     };
     Ok((files, errors))
@@ -305,7 +307,7 @@ pub(super) async fn reply(
     Path(number): Path<String>,
     FormWithFiles { form, files }: FormWithFiles<ReplyForm>,
 ) -> Result<Response, AppError> {
-    let (files, mut errors) = attachments_of(files, "attachments").await?;
+    let (files, mut errors) = attachments_of(&state.config, files, "attachments").await?;
     let mut tx = state.db.begin().await?;
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
@@ -392,7 +394,7 @@ pub(super) async fn note(
     Path(number): Path<String>,
     FormWithFiles { form, files }: FormWithFiles<NoteForm>,
 ) -> Result<Response, AppError> {
-    let (files, mut errors) = attachments_of(files, "note_attachments").await?;
+    let (files, mut errors) = attachments_of(&state.config, files, "note_attachments").await?;
     let mut tx = state.db.begin().await?;
     let ticket = visible_locked(&mut tx, &agent, &number).await?;
     let body = errors.check("note", required_long_text(&form.body, BODY_LIMIT));

@@ -124,7 +124,7 @@ pub(super) async fn contact(
         let page = contact_page(&mut conn, ctx, workspace, form, FieldErrors::default()).await?;
         return Ok(page.into_response());
     }
-    let (files, mut errors) = attachments_of(files, "attachments").await?;
+    let (files, mut errors) = attachments_of(&state.config, files, "attachments").await?;
     let name = errors.check("name", required_text(&form.name, 200));
     let email = errors.check("email", EmailAddress::parse(&form.email));
     let subject = errors.check("subject", required_text(&form.subject, 300));
@@ -276,7 +276,7 @@ pub(super) async fn customer_reply(
     Path((workspace, token)): Path<(String, String)>,
     FormWithFiles { form, files }: FormWithFiles<CustomerReplyForm>,
 ) -> Result<Response, AppError> {
-    let (files, mut errors) = attachments_of(files, "attachments").await?;
+    let (files, mut errors) = attachments_of(&state.config, files, "attachments").await?;
     let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
     let Some(message) = message.filter(|_| errors.is_empty()) else {
         let page = customer_page(&state, ctx, workspace, token, form.message, errors).await?;

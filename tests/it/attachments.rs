@@ -1,12 +1,24 @@
 //! Attachments both ways: customers attach files on the contact form and their ticket page,
 //! agents on replies and notes; replies carry theirs by email as MIME parts; downloads check
 //! who may see the message and never render on our origin.
-use frontdesk::auth::Role;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::StatusCode as Answer,
+    routing::put,
+};
+use frontdesk::{auth::Role, config::S3Config};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::harness::{Client, TestApp, Workspace};
+use crate::harness::{self, Client, PASSWORD, TestApp, Workspace, fast_worker};
 
 /// A small PNG picture, `width` x `height`.
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -305,4 +317,164 @@ async fn a_customer_answers_with_a_file_on_their_ticket_page(db: PgPool) {
     // The same form without a file still works as a plain form.
     let plain = customer.post(&page, &[("message", "And thanks.")]).await;
     assert_eq!(plain.status, StatusCode::SEE_OTHER);
+}
+
+/// A fake of the S3 API on loopback: it keeps the objects PUT into it and answers GETs,
+/// and records each request: method, path, and whether it carried a signature made with
+/// the access key the app was given.
+#[derive(Clone, Default)]
+struct FakeBucket {
+    objects: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    requests: Arc<Mutex<Vec<(String, String, bool)>>>,
+}
+
+const ACCESS_KEY: &str = "AKIAFRONTDESKTEST";
+
+impl FakeBucket {
+    async fn start() -> (String, Self) {
+        let bucket = Self::default();
+        let app = Router::new()
+            .route("/{bucket}/{*key}", put(Self::put).get(Self::get))
+            .with_state(bucket.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (endpoint, bucket)
+    }
+
+    fn record(&self, method: &str, bucket: &str, key: &str, query: Option<String>) -> bool {
+        let query = query.unwrap_or_default();
+        let signed = query.contains(&format!("X-Amz-Credential={ACCESS_KEY}"))
+            && query.contains("X-Amz-Signature=");
+        self.requests
+            .lock()
+            .unwrap()
+            .push((method.to_owned(), format!("/{bucket}/{key}"), signed));
+        signed
+    }
+
+    async fn put(
+        State(fake): State<Self>,
+        Path((bucket, key)): Path<(String, String)>,
+        RawQuery(query): RawQuery,
+        body: Bytes,
+    ) -> Answer {
+        if !fake.record("PUT", &bucket, &key, query) {
+            return Answer::FORBIDDEN;
+        }
+        fake.objects.lock().unwrap().insert(key, body.to_vec());
+        Answer::OK
+    }
+
+    async fn get(
+        State(fake): State<Self>,
+        Path((bucket, key)): Path<(String, String)>,
+        RawQuery(query): RawQuery,
+    ) -> Result<Vec<u8>, Answer> {
+        if !fake.record("GET", &bucket, &key, query) {
+            return Err(Answer::FORBIDDEN);
+        }
+        fake.objects
+            .lock()
+            .unwrap()
+            .get(&key)
+            .cloned()
+            .ok_or(Answer::NOT_FOUND)
+    }
+}
+
+#[sqlx::test]
+async fn with_a_bucket_configured_files_live_there_and_come_back(db: PgPool) {
+    let (endpoint, bucket) = FakeBucket::start().await;
+    let mut app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    // This test's worker mails with the bucket's settings.
+    app.stop_worker().await;
+    let mail_url = app.mail.url();
+    let (config, base) = harness::serve(app.db.clone(), |config| {
+        config.smtp_url = Some(mail_url);
+        config.s3 = Some(S3Config {
+            endpoint,
+            bucket: "frontdesk-files".into(),
+            region: "eu-central-1".into(),
+            access_key_id: ACCESS_KEY.into(),
+            secret_access_key: "not-so-secret".into(),
+        });
+    })
+    .await;
+
+    let photo = png(64, 32);
+    let customer = Client::new(&base);
+    let sent = customer
+        .post_files(
+            "/help/acme/contact",
+            &[
+                ("name", "Carla Customer"),
+                ("email", "carla@example.com"),
+                ("subject", "Broken lamp"),
+                ("type", "refund"),
+                ("message", "Photo attached."),
+            ],
+            &[("lamp.png", &photo)],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    // The row keeps the key; the bytes are in the bucket, put there signed.
+    let (id, key, data): (Uuid, Option<String>, Vec<u8>) =
+        sqlx::query_as("select id, object_key, data from attachments")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let key = key.expect("an object key");
+    assert!(data.is_empty());
+    assert_eq!(bucket.objects.lock().unwrap()[&key], photo);
+    assert_eq!(
+        bucket.requests.lock().unwrap()[0],
+        ("PUT".to_owned(), format!("/frontdesk-files/{key}"), true)
+    );
+
+    // The agent's download comes from the bucket, as a download.
+    let agent = Client::new(&base);
+    agent
+        .log_in("acme", &acme.person(Role::Agent).email, PASSWORD)
+        .await
+        .assert_redirects_to("/app");
+    let (status, bytes) = agent.get_bytes(&format!("/app/attachments/{id}")).await;
+    assert_eq!((status, bytes), (StatusCode::OK, photo.clone()));
+    assert!(bucket.requests.lock().unwrap().contains(&(
+        "GET".to_owned(),
+        format!("/frontdesk-files/{key}"),
+        true
+    )));
+    // The thumbnail stays in PostgreSQL.
+    let thumbnail = agent
+        .get(&format!("/app/attachments/{id}?size=thumbnail"))
+        .await;
+    assert_eq!(thumbnail.header("content-type"), "image/png");
+
+    // A reply's file goes into the bucket and out by email from there.
+    let reply = agent
+        .post_files(
+            "/app/tickets/1/reply",
+            &[("body", "The label is attached.")],
+            &[("label.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    fast_worker(&app.db, &config).drain().await;
+    let mailed = app
+        .mail
+        .all()
+        .into_iter()
+        .find(|mail| mail.text.contains("The label is attached."))
+        .expect("the reply was mailed");
+    assert_eq!(
+        mailed.attachments,
+        [(
+            "label.pdf".to_owned(),
+            "application/pdf".to_owned(),
+            PDF.to_vec()
+        )]
+    );
+    assert_eq!(bucket.objects.lock().unwrap().len(), 2);
 }
