@@ -38,7 +38,7 @@
         return;
       }
       var text = other.state === 'typing' ? line.dataset.typing : line.dataset.viewing;
-      shown.push(text.replace('{name}', other.name));
+      shown.push(text.replace('{name}', function () { return other.name; }));
     });
     line.textContent = shown.join(' · ');
     line.hidden = shown.length === 0;

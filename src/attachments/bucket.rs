@@ -11,7 +11,12 @@ use crate::config::S3Config;
 
 /// How long a signed request stays valid.
 const SIGNED_FOR: Duration = Duration::from_secs(60);
-const TIMEOUT: Duration = Duration::from_secs(120);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait for the bucket's next bytes: a download streams to a browser that may
+/// be slow, so no limit holds for the whole of it.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest a whole upload may take.
+const PUT_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct Bucket {
     bucket: rusty_s3::Bucket,
@@ -25,7 +30,8 @@ fn http() -> &'static reqwest::Client {
         // reqwest is built without a TLS provider of its own: ring, as for sqlx and lettre.
         let _ = rustls::crypto::ring::default_provider().install_default();
         reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(READ_TIMEOUT)
             .build()
             .unwrap_or_default()
     })
@@ -54,6 +60,7 @@ impl Bucket {
             .sign(SIGNED_FOR);
         http()
             .put(url)
+            .timeout(PUT_TIMEOUT)
             .body(data)
             .send()
             .await

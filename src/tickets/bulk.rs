@@ -231,6 +231,14 @@ pub(super) async fn apply(
             continue;
         };
         db::lock_ticket(&mut tx, agent.account_id, ticket.id).await?;
+        // Read again under the lock: what another agent committed meanwhile stays, and a
+        // ticket merged meanwhile takes no more changes.
+        let Some(ticket) = db::visible_ticket(&mut tx, &viewer, number)
+            .await?
+            .filter(|ticket| ticket.status != Status::Merged)
+        else {
+            continue;
+        };
         let before = current_properties(&ticket);
         let properties = match &change {
             Change::Assign(assignee) => {
@@ -254,10 +262,19 @@ pub(super) async fn apply(
                 priority: *priority,
                 ..before
             },
-            Change::Department(department_id) => Properties {
-                department_id: *department_id,
-                ..before
-            },
+            Change::Department(department_id) => {
+                // The assignee must belong to the new department, as on the ticket's page.
+                if let Some(assignee) = before.assignee_id
+                    && !db::may_be_assigned(&mut tx, agent.account_id, assignee, *department_id)
+                        .await?
+                {
+                    continue;
+                }
+                Properties {
+                    department_id: *department_id,
+                    ..before
+                }
+            }
             Change::Tag(name) => {
                 if tags::db::add_to_ticket(&mut tx, agent.account_id, ticket.id, &tag).await? {
                     db::insert_event(

@@ -274,6 +274,11 @@ fn sanitize_html(html: &str) -> String {
         .to_string()
 }
 
+/// The answer to a message delivered before: nothing is added.
+fn duplicate() -> Response {
+    (StatusCode::OK, "duplicate: nothing added").into_response()
+}
+
 pub async fn receive(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -296,11 +301,18 @@ pub async fn receive(
         )
             .into_response());
     };
+    // A provider's retry is known before its files are stored again (and once more in the
+    // transaction, for two deliveries at once).
+    let mut conn = state.db.acquire().await?;
+    if db::message_id_exists(&mut conn, workspace.id, &mail.message_id).await? {
+        return Ok(duplicate());
+    }
+    drop(conn);
     let files = attachments::prepare(&state.config, std::mem::take(&mut mail.attachments)).await?;
 
     let mut tx = state.db.begin().await?;
     if db::message_id_exists(&mut tx, workspace.id, &mail.message_id).await? {
-        return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
+        return Ok(duplicate());
     }
     // What we add to the mail's text is read by customers too: in the workspace's language.
     let text = mail.text(workspace.language);
@@ -330,7 +342,7 @@ pub async fn receive(
     };
     // Another delivery of the same message won the race: this one adds nothing.
     let Some(message_id) = message_id else {
-        return Ok((StatusCode::OK, "duplicate: nothing added").into_response());
+        return Ok(duplicate());
     };
     attachments::store(&mut tx, workspace.id, message_id, &files).await?;
     tx.commit().await?;

@@ -16,7 +16,6 @@ use super::{
     Channel, IssueType, Status, add_customer_message,
     conversation::{Opened, acknowledge},
     db::{self, CustomerTicket, MailWorkspace, NewMessage, NewTicket, ThreadMessage},
-    page::attachments_of,
 };
 use crate::{
     AppError, AppState, attachments,
@@ -124,7 +123,9 @@ pub(super) async fn contact(
         let page = contact_page(&mut conn, ctx, workspace, form, FieldErrors::default()).await?;
         return Ok(page.into_response());
     }
-    let (files, mut errors) = attachments_of(&state.config, files, "attachments").await?;
+    // The files are only counted now; stored once everything else has passed.
+    let mut errors = FieldErrors::default();
+    errors.check("attachments", attachments::check(&files));
     let name = errors.check("name", required_text(&form.name, 200));
     let email = errors.check("email", EmailAddress::parse(&form.email));
     let subject = errors.check("subject", required_text(&form.subject, 300));
@@ -140,6 +141,7 @@ pub(super) async fn contact(
     if !throttle::allow(&state.db, Scope::Contact, client).await? {
         return Err(AppError::TooManyAttempts);
     }
+    let files = attachments::prepare(&state.config, files).await?;
 
     let mut tx = state.db.begin().await?;
     db::lock_numbering(&mut tx, workspace.id).await?;
@@ -276,7 +278,8 @@ pub(super) async fn customer_reply(
     Path((workspace, token)): Path<(String, String)>,
     FormWithFiles { form, files }: FormWithFiles<CustomerReplyForm>,
 ) -> Result<Response, AppError> {
-    let (files, mut errors) = attachments_of(&state.config, files, "attachments").await?;
+    let mut errors = FieldErrors::default();
+    errors.check("attachments", attachments::check(&files));
     let message = errors.check("message", required_long_text(&form.message, MESSAGE_LIMIT));
     let Some(message) = message.filter(|_| errors.is_empty()) else {
         let page = customer_page(&state, ctx, workspace, token, form.message, errors).await?;
@@ -285,6 +288,11 @@ pub(super) async fn customer_reply(
     if !throttle::allow(&state.db, Scope::Contact, client).await? {
         return Err(AppError::TooManyAttempts);
     }
+    // Files are stored only for a ticket that exists.
+    db::customer_ticket(&mut *state.db.acquire().await?, &workspace, &token)
+        .await
+        .found()?;
+    let files = attachments::prepare(&state.config, files).await?;
     let mut tx = state.db.begin().await?;
     let ticket = db::customer_ticket(&mut tx, &workspace, &token)
         .await

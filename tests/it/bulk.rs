@@ -254,3 +254,52 @@ async fn tickets_merge_into_the_oldest_or_the_one_named(db: PgPool) {
         3
     );
 }
+
+#[sqlx::test]
+async fn a_department_change_skips_tickets_whose_assignee_is_not_in_it_and_merged_ones(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    three_tickets(&app, &acme).await;
+    let agent = acme.person(Role::Agent).id;
+    let support = app.department(&acme, "Support", &[]).await;
+    // Ticket 1 is the agent's, who is not in Support; ticket 2 went into ticket 3.
+    sqlx::query("update tickets set assignee_id = $1 where number = 1")
+        .bind(agent)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post("/app/tickets/2/merge", &[("into", "3")])
+        .await
+        .assert_redirects_to("/app/tickets/3");
+    let support_id = support.to_string();
+    bulk(
+        &admin,
+        &[
+            ("tickets", "1"),
+            ("tickets", "2"),
+            ("tickets", "3"),
+            ("action", "department"),
+            ("department", &support_id),
+            ("back", "/app/tickets"),
+        ],
+    )
+    .await
+    .assert_redirects_to("/app/tickets");
+    let page = admin.get("/app/tickets").await;
+    assert!(
+        page.body.contains("1 ticket updated, 2 skipped."),
+        "{}",
+        page.body
+    );
+    let departments: Vec<(i64, Option<uuid::Uuid>)> =
+        sqlx::query_as("select number, department_id from tickets order by number")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(departments[0].1, None, "its assignee is not in Support");
+    assert_ne!(departments[1].1, Some(support), "merged");
+    assert_eq!(departments[2].1, Some(support));
+    assert_eq!(app.ticket_status(2).await, "merged");
+}
