@@ -100,6 +100,12 @@ pub(super) fn seen_stamp(ticket: &Ticket) -> String {
     Field::ALL.map(|field| field.stamp(&properties)).join(".")
 }
 
+/// The postponement a page's stamp shows, if any.
+fn shown_postponement(seen: &str) -> Option<OffsetDateTime> {
+    let stamp = seen.split('.').nth(Field::ALL.len() - 1)?;
+    OffsetDateTime::from_unix_timestamp(stamp.parse().ok()?).ok()
+}
+
 /// Makes a save from a page that showed `seen` fit what is stored now (`current`): a
 /// property the agent left as shown takes its current value; one the agent changed while
 /// someone else changed it to something else is a conflict, returned. A stamp that is not
@@ -221,12 +227,24 @@ pub(super) async fn set_properties(
         },
     };
     let postponed_until = match (status, form.postponed_until.as_deref()) {
-        (Some(Status::Postponed), Some(raw)) => errors
-            .check(
-                "postponed_until",
-                parse_postponement(raw, &agent.zone(), state.clock.now()),
-            )
-            .map(Some),
+        (Some(Status::Postponed), Some(raw)) => {
+            let shown = form
+                .seen
+                .as_deref()
+                .and_then(shown_postponement)
+                .filter(|until| format::iso_day(agent.zone().local(*until).date()) == raw.trim());
+            match shown {
+                // The day the page showed, sent back untouched, stands even once it has
+                // passed: `reconcile` then keeps what is stored now.
+                Some(until) => Some(Some(until)),
+                None => errors
+                    .check(
+                        "postponed_until",
+                        parse_postponement(raw, &agent.zone(), state.clock.now()),
+                    )
+                    .map(Some),
+            }
+        }
         (Some(Status::Postponed), None) if ticket.postponed_until.is_some() => {
             Some(ticket.postponed_until)
         }

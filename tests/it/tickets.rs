@@ -875,6 +875,52 @@ async fn a_save_from_a_stale_page_keeps_what_another_agent_set_and_refuses_a_cla
 }
 
 #[sqlx::test]
+async fn a_stale_page_of_a_postponement_that_has_passed_still_saves(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let number = ticket(&app, &acme, "Later", None).await;
+    sqlx::query(
+        "update tickets set status = 'postponed', postponed_until = now() - interval '1 hour'
+         where number = $1",
+    )
+    .bind(number)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let path = format!("/app/tickets/{number}");
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let page = agent.get(&path).await;
+    let seen = input_value(&page.body, "seen").unwrap();
+    let day = input_value(&page.body, "postponed_until").unwrap();
+    assert!(!day.is_empty());
+    // Its day has come: the ticket wakes up while the page stays open.
+    sqlx::query("update tickets set status = 'open', postponed_until = null where number = $1")
+        .bind(number)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let form = properties_form(
+        &seen,
+        &[
+            ("status", "postponed"),
+            ("postponed_until", &day),
+            ("priority", "high"),
+        ],
+    );
+    agent
+        .post(&format!("{path}/properties"), &form)
+        .await
+        .assert_redirects_to(&path);
+    let (status, priority): (String, String) =
+        sqlx::query_as("select status, priority from tickets where number = $1")
+            .bind(number)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), priority.as_str()), ("open", "high"));
+}
+
+#[sqlx::test]
 async fn a_message_without_a_message_id_delivered_twice_opens_one_ticket(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let acme = app.workspace("acme").await;
