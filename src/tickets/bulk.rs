@@ -134,8 +134,9 @@ impl BulkForm {
         }))
     }
 
-    /// The ticked numbers, each once, in order: tickets are locked in that order, so that
-    /// two actions over the same tickets wait for each other instead of deadlocking.
+    /// The ticked numbers, each once, in order: tickets are locked in that order (their
+    /// ids', too: both grow with time), so that two actions over the same tickets wait for
+    /// each other instead of deadlocking.
     fn numbers(&self) -> Result<Vec<i64>, AppError> {
         let mut numbers: Vec<i64> = self
             .tickets
@@ -225,14 +226,11 @@ pub(super) async fn apply(
         _ => Vec::new(),
     };
     let viewer = Viewer::of(&agent);
+    db::lock_numbers(&mut tx, agent.account_id, &numbers).await?;
     let mut updated = 0;
     for &number in &numbers {
-        let Some(ticket) = db::visible_ticket(&mut tx, &viewer, number).await? else {
-            continue;
-        };
-        db::lock_ticket(&mut tx, agent.account_id, ticket.id).await?;
-        // Read again under the lock: what another agent committed meanwhile stays, and a
-        // ticket merged meanwhile takes no more changes.
+        // Read under the lock: what another agent committed meanwhile stays, and a ticket
+        // merged meanwhile takes no more changes.
         let Some(ticket) = db::visible_ticket(&mut tx, &viewer, number)
             .await?
             .filter(|ticket| ticket.status != Status::Merged)

@@ -536,6 +536,24 @@ pub async fn lock_ticket(
     Ok(())
 }
 
+/// Locks the tickets numbered `numbers` for the rest of the transaction, in one statement
+/// and in the order of their ids, so that two bulk actions at once cannot deadlock.
+pub async fn lock_numbers(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    numbers: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "select id from tickets where account_id = $1 and number = any($2)
+         order by id for update",
+    )
+    .bind(account_id)
+    .bind(numbers)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The Message-IDs of the thread's mail, oldest first, the acknowledgement's among them:
 /// what a reply's References list.
 pub async fn thread_message_ids(
