@@ -383,3 +383,47 @@ async fn agents_on_one_ticket_see_each_other_typing_and_leaving(db: PgPool) {
     admin.close().await.unwrap();
     agent.close().await.unwrap();
 }
+
+#[sqlx::test]
+async fn an_agent_ticks_every_row_and_resolves_them_from_the_action_bar(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    app.workspace("acme").await;
+    let customer = app.client();
+    for subject in ["First", "Second"] {
+        customer
+            .contact("acme", "carla@example.com", subject, "Hello")
+            .await;
+    }
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    agent
+        .goto(&format!("{}/app/tickets", app.base_url))
+        .await
+        .unwrap();
+    // The header's box (shown by the script) ticks every row.
+    click(&agent, Locator::Css("input.bulk-all")).await;
+    let ticked = "return Array.from(document.querySelectorAll('input[name=tickets]'))\
+                  .filter(function (box) { return box.checked; }).length;";
+    assert_eq!(evaluate(&agent, ticked).await, json!(2));
+    // Picking a status in the bar (not the list's filter of the same name), here from the
+    // keyboard, chooses its action.
+    agent
+        .find(Locator::Css("#bulk select[name=status]"))
+        .await
+        .unwrap()
+        .send_keys("Resolved")
+        .await
+        .unwrap();
+    let chosen = "var radio = document.querySelector('input[name=action]:checked'); \
+                  return radio ? radio.value : '';";
+    wait_for_value(&agent, chosen, json!("status")).await;
+    click(&agent, Locator::Css("#bulk button[type=submit]")).await;
+    let flash = "var flash = document.querySelector('.flash'); return flash ? flash.textContent.trim() : '';";
+    wait_for_value(&agent, flash, json!("2 tickets updated, 0 skipped.")).await;
+    assert_eq!(app.ticket_status(1).await, "resolved");
+    assert_eq!(app.ticket_status(2).await, "resolved");
+    agent.close().await.unwrap();
+}
