@@ -102,12 +102,16 @@ pub fn date(locale: Locale, zone: &Zone, moment: OffsetDateTime) -> String {
 
 /// A calendar day in the language's way: `Nov 26, 2026`, `2026年11月26日`.
 pub fn day(locale: Locale, day: Date) -> String {
-    let month = u8::from(day.month());
+    const MONTHS: [&str; 12] = [
+        "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8",
+        "month-9", "month-10", "month-11", "month-12",
+    ];
+    let month = usize::from(u8::from(day.month()));
     locale.t_args(
         "format-date",
         &[
             ("year", &day.year().to_string()),
-            ("monthName", &locale.t(&format!("month-{month}"))),
+            ("monthName", &locale.t(MONTHS[month - 1])),
             ("day", &day.day().to_string()),
         ],
     )

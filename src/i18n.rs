@@ -2,6 +2,8 @@
 //! `locales/`; English is the fallback for a key a language lacks.
 use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
 
+use rustc_hash::FxHashMap;
+
 use fluent_syntax::{ast, parser};
 use fluent_templates::{LanguageIdentifier, fluent_bundle::FluentValue, langid};
 use serde::{Deserialize, Serialize};
@@ -211,18 +213,21 @@ impl SimpleMessage {
 }
 
 /// Per language (`Locale::index`), its simple messages, and English's where it lacks a
-/// message (the loader falls back the same way).
-static SIMPLE_MESSAGES: LazyLock<[HashMap<&'static str, SimpleMessage>; 2]> = LazyLock::new(|| {
-    let [english, chinese] = CATALOGS.map(messages);
-    let mut chinese_or_english = english.clone();
-    chinese_or_english.extend(chinese);
-    [english, chinese_or_english].map(|messages| {
-        messages
-            .into_iter()
-            .filter_map(|(id, simple)| Some((id, simple?)))
-            .collect()
-    })
-});
+/// message (the loader falls back the same way). Keyed with FxHash: a page of 50 tickets
+/// looks up 600 keys, and SipHash, which guards against keys chosen by an attacker, is
+/// not needed for the catalogs' own.
+static SIMPLE_MESSAGES: LazyLock<[FxHashMap<&'static str, SimpleMessage>; 2]> =
+    LazyLock::new(|| {
+        let [english, chinese] = CATALOGS.map(messages);
+        let mut chinese_or_english = english.clone();
+        chinese_or_english.extend(chinese);
+        [english, chinese_or_english].map(|messages| {
+            messages
+                .into_iter()
+                .filter_map(|(id, simple)| Some((id, simple?)))
+                .collect()
+        })
+    });
 
 /// Every message of `catalog` with a value, as a simple message where it is one.
 fn messages(catalog: &'static str) -> HashMap<&'static str, Option<SimpleMessage>> {

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use sqlx::{
-    Connection, PgPool,
+    Connection, Executor, PgPool,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use tokio::sync::watch;
@@ -52,6 +52,17 @@ pub fn pool_options() -> PgPoolOptions {
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(3))
         .test_before_acquire(false)
+        // Every statement is prepared once per connection and keyed by the workspace's id:
+        // its plan is the same for every workspace. Left to choose, PostgreSQL plans the
+        // queue's list anew on every execution (its plan for the values in hand costs a
+        // little less than the generic one), half the statement's time.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("set plan_cache_mode = force_generic_plan")
+                    .await
+                    .map(drop)
+            })
+        })
         .before_acquire(|conn, meta| {
             Box::pin(async move {
                 if meta.idle_for >= CHECK_IDLE_AFTER {

@@ -20,7 +20,7 @@ use crate::{
     AppError, AppState,
     format::Zone,
     i18n::Locale,
-    web,
+    web::{self, connection},
     workspace::{Availability, Plan, Theme},
 };
 
@@ -116,7 +116,10 @@ pub async fn require_permission(
     next: Next,
 ) -> Result<Response, AppError> {
     let (mut parts, body) = request.into_parts();
-    let agent = CurrentAgent::from_request_parts(&mut parts, &state).await?;
+    let (agent, connection) =
+        connection::authenticate(CurrentAgent::from_request_parts(&mut parts, &state)).await;
+    connection.keep(&mut parts);
+    let agent = agent?;
     if agent.must_change_password && parts.uri.path() != super::CHANGE_PASSWORD_PATH {
         return Ok(Redirect::to(super::CHANGE_PASSWORD_PATH).into_response());
     }

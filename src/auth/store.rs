@@ -17,6 +17,8 @@ use tower_sessions::{
 };
 use uuid::Uuid;
 
+use crate::web::connection;
+
 use super::{
     CurrentAgent,
     db::CURRENT_AGENT,
@@ -115,14 +117,16 @@ impl SessionStore for PgSessionStore {
         self.write(record, true).await.map(drop)
     }
 
-    /// The unexpired record, with the agent of its login when that login is still open.
+    /// The unexpired record, with the agent of its login when that login is still open,
+    /// read on the request's connection (`web::connection`).
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let mut conn = connection::lease(&self.db).await.map_err(backend)?;
         let Some(row) = sqlx::query(&LOAD)
             .bind(ABSOLUTE_LIFETIME.as_seconds_f64())
             .bind(id.to_string())
             // The session's expiry counts on the system's clock, as tower-sessions does.
             .bind(OffsetDateTime::now_utc())
-            .fetch_optional(&self.db)
+            .fetch_optional(&mut *conn)
             .await
             .map_err(backend)?
         else {

@@ -24,11 +24,30 @@ pub async fn list(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec
 }
 
 /// The workspace's tag names, for suggestions.
-pub async fn names(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("select name from tags where account_id = $1 order by name")
-        .bind(account_id)
-        .fetch_all(conn)
-        .await
+/// The ticket's tags and every tag of the workspace (the suggestions), by name, in one
+/// statement for the ticket page.
+pub async fn for_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<(Vec<String>, Vec<String>)> {
+    let rows: Vec<(String, bool)> = sqlx::query_as(
+        "select g.name, tt.tag_id is not null from tags g
+         left join ticket_tags tt
+             on tt.account_id = g.account_id and tt.tag_id = g.id and tt.ticket_id = $2
+         where g.account_id = $1
+         order by g.name",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .fetch_all(conn)
+    .await?;
+    let on_ticket = rows
+        .iter()
+        .filter(|(_, on_ticket)| *on_ticket)
+        .map(|(name, _)| name.clone())
+        .collect();
+    Ok((on_ticket, rows.into_iter().map(|(name, _)| name).collect()))
 }
 
 pub async fn find(

@@ -1,6 +1,6 @@
 //! Queries of tickets, their threads and attachments. Every one is bounded by the workspace
 //! (`account_id`) and, for agents, by what their departments let them see.
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -747,7 +747,7 @@ fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: bo
 /// One page of tickets, newest activity first, `limit` at most. Spam shows only when asked
 /// for by status.
 pub async fn list(
-    db: &PgPool,
+    db: impl PgExecutor<'_>,
     viewer: &Viewer,
     filter: &ListFilter,
     limit: i64,
@@ -849,7 +849,7 @@ impl QueueCounts {
     }
 }
 
-pub async fn queue_counts(db: &PgPool, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
+pub async fn queue_counts(db: impl PgExecutor<'_>, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
     let mut query = QueryBuilder::new(
         "select count(*) filter (where status = 'new') as new,
                 count(*) filter (where status = 'open') as open,

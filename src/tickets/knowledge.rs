@@ -73,7 +73,6 @@ pub(super) async fn search_articles(
             .collect(),
         None => Vec::new(),
     };
-    drop(conn);
     let drafts = Drafts {
         reply,
         articles: ArticleSearch {
@@ -84,5 +83,14 @@ pub(super) async fn search_articles(
         canned: form.canned,
         ..Drafts::default()
     };
-    ticket_page(&state, ctx, &agent, ticket, drafts, FieldErrors::default()).await
+    ticket_page(
+        &state,
+        &mut conn,
+        ctx,
+        &agent,
+        ticket,
+        drafts,
+        FieldErrors::default(),
+    )
+    .await
 }

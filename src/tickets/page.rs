@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{
-    IssueType, MessageKind, Priority, ReplyTarget, Status,
+    Channel, IssueType, MessageKind, Priority, ReplyTarget, Status,
     db::{self, Properties, ThreadMessage, Ticket, Viewer},
     knowledge,
     properties::{self, current_properties, record_changes},
@@ -32,6 +32,7 @@ use crate::{
     tags,
     web::{
         PageContext,
+        connection::Db,
         extract::{FormWithFiles, Path, Query},
         flash,
     },
@@ -182,17 +183,18 @@ impl TicketPage {
 
 pub(super) async fn ticket_page(
     state: &AppState,
+    conn: &mut PgConnection,
     ctx: PageContext,
     agent: &CurrentAgent,
     ticket: Ticket,
     drafts: Drafts,
     errors: FieldErrors,
 ) -> Result<TicketPage, AppError> {
-    let mut conn = state.db.acquire().await?;
-    let thread = db::thread(&mut conn, agent.account_id, ticket.id, false).await?;
-    let files = attachments::db::of_ticket(&mut conn, agent.account_id, ticket.id, false).await?;
+    let thread = db::thread(&mut *conn, agent.account_id, ticket.id, false).await?;
+    let files = attachments::db::of_ticket(&mut *conn, agent.account_id, ticket.id, false).await?;
     let attachments = attachments::shown(files, "/app/attachments", ctx.locale);
-    let (shown_name, signature) = db::reply_identity(&mut conn, agent.account_id, agent.id).await?;
+    let (shown_name, signature) =
+        db::reply_identity(&mut *conn, agent.account_id, agent.id).await?;
     let values = canned::placeholders::Values {
         customer_name: &ticket.customer_name,
         ticket_number: ticket.number,
@@ -200,10 +202,9 @@ pub(super) async fn ticket_page(
         agent_alias: &shown_name,
         workspace_name: &agent.company,
     };
-    let canned = canned::offered(&mut conn, agent, ticket.department_id, &values).await?;
-    let tags = tags::db::of_ticket(&mut conn, agent.account_id, ticket.id).await?;
-    let tag_names = tags::db::names(&mut conn, agent.account_id).await?;
-    let names = state.directory.names(&mut conn, agent.account_id).await?;
+    let canned = canned::offered(&mut *conn, agent, ticket.department_id, &values).await?;
+    let (tags, tag_names) = tags::db::for_ticket(&mut *conn, agent.account_id, ticket.id).await?;
+    let names = state.directory.names(&mut *conn, agent.account_id).await?;
     let department_choices = Choice::rows(names.departments.clone(), |id| {
         ticket.department_id == Some(id)
     });
@@ -211,7 +212,11 @@ pub(super) async fn ticket_page(
     let statuses = Status::settable(ctx.locale, Some(ticket.status));
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
-    let chat = chat::live_chat(&mut conn, agent.account_id, ticket.id).await?;
+    // Only a chat's ticket has a chat behind it: other tickets spare the query.
+    let chat = match ticket.channel {
+        Channel::Chat => chat::live_chat(&mut *conn, agent.account_id, ticket.id).await?,
+        _ => None,
+    };
     Ok(TicketPage {
         chat,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
@@ -233,6 +238,20 @@ pub(super) async fn ticket_page(
     })
 }
 
+/// The ticket page again for a post that changed nothing (its transaction dropped), on a
+/// connection of its own.
+pub(super) async fn ticket_page_again(
+    state: &AppState,
+    ctx: PageContext,
+    agent: &CurrentAgent,
+    ticket: Ticket,
+    drafts: Drafts,
+    errors: FieldErrors,
+) -> Result<TicketPage, AppError> {
+    let mut conn = state.db.acquire().await?;
+    ticket_page(state, &mut conn, ctx, agent, ticket, drafts, errors).await
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct TicketQuery {
     /// A canned answer to start the reply with (the picker without JavaScript).
@@ -241,19 +260,21 @@ pub(super) struct TicketQuery {
 
 pub(super) async fn show_ticket(
     State(state): State<AppState>,
+    Db(mut conn): Db,
     ctx: PageContext,
     agent: CurrentAgent,
     Path(number): Path<String>,
     Query(query): Query<TicketQuery>,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
     let ticket = visible(&mut conn, &agent, &number).await?;
-    if let Some(into) = db::merged_into(&mut conn, agent.account_id, ticket.id).await? {
+    if ticket.status == Status::Merged
+        && let Some(into) = db::merged_into(&mut conn, agent.account_id, ticket.id).await?
+    {
         return Ok(Redirect::to(&format!("/app/tickets/{into}")).into_response());
     }
-    drop(conn);
     let mut page = ticket_page(
         &state,
+        &mut conn,
         ctx,
         &agent,
         ticket,
@@ -343,7 +364,7 @@ pub(super) async fn reply(
             canned: form.canned,
             ..Drafts::default()
         };
-        let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
+        let page = ticket_page_again(&state, ctx, &agent, ticket, drafts, errors).await?;
         return Ok((status, page).into_response());
     };
 
@@ -404,7 +425,7 @@ pub(super) async fn note(
             note: form.body,
             ..Drafts::default()
         };
-        let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
+        let page = ticket_page_again(&state, ctx, &agent, ticket, drafts, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let note = db::NewMessage {

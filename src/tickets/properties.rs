@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{
     IssueType, Priority, Status,
     db::{self, Properties, Ticket, Viewer},
-    page::{Drafts, ticket_page, visible_locked},
+    page::{Drafts, ticket_page_again, visible_locked},
 };
 use crate::{
     AppError, AppState, agents,
@@ -271,7 +271,8 @@ pub(super) async fn set_properties(
     )
     else {
         drop(tx);
-        let page = ticket_page(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
+        let page =
+            ticket_page_again(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut properties = Properties {
@@ -312,7 +313,8 @@ pub(super) async fn set_properties(
             errors.add("properties", "ticket-changed-meanwhile-intro");
             StatusCode::CONFLICT
         };
-        let page = ticket_page(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
+        let page =
+            ticket_page_again(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
         return Ok((status, page).into_response());
     }
     record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;

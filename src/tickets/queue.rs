@@ -16,7 +16,7 @@ use crate::{
     auth::CurrentAgent,
     input::Choice,
     tags,
-    web::{PageContext, extract::Query},
+    web::{PageContext, connection::Db, extract::Query},
 };
 
 /// Tickets per page.
@@ -51,6 +51,7 @@ impl QueuePage {
 
 pub(super) async fn show_queue(
     State(state): State<AppState>,
+    Db(mut conn): Db,
     ctx: PageContext,
     agent: CurrentAgent,
     Query(query): Query<QueueQuery>,
@@ -60,14 +61,11 @@ pub(super) async fn show_queue(
         queue: true,
         ..ListFilter::default()
     };
-    let counts = db::queue_counts(&state.db, &viewer).await?;
-    let mut tickets = db::list(&state.db, &viewer, &filter, PAGE_SIZE + 1).await?;
+    let counts = db::queue_counts(&mut *conn, &viewer).await?;
+    let mut tickets = db::list(&mut *conn, &viewer, &filter, PAGE_SIZE + 1).await?;
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
-    let names = state
-        .directory
-        .names(&mut *state.db.acquire().await?, agent.account_id)
-        .await?;
+    let names = state.directory.names(&mut conn, agent.account_id).await?;
     let bulk = BulkBar::new(&ctx, &names, "/app".to_owned(), query.select == "all");
     Ok(QueuePage {
         free_plan_window: viewer.listed_days.is_some(),
@@ -160,13 +158,14 @@ pub(super) struct ListPage {
 
 pub(super) async fn show_list(
     State(state): State<AppState>,
+    Db(mut conn): Db,
     ctx: PageContext,
     agent: CurrentAgent,
     Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let viewer = Viewer::of(&agent);
     let filter = query.filter(&agent);
-    let mut tickets = db::list(&state.db, &viewer, &filter, PAGE_SIZE + 1).await?;
+    let mut tickets = db::list(&mut *conn, &viewer, &filter, PAGE_SIZE + 1).await?;
     let next = (tickets.len() > PAGE_SIZE as usize).then(|| {
         tickets.truncate(PAGE_SIZE as usize);
         tickets
@@ -174,10 +173,7 @@ pub(super) async fn show_list(
             .map(|last| query.address(&last.cursor()))
             .unwrap_or_default()
     });
-    let names = state
-        .directory
-        .names(&mut *state.db.acquire().await?, agent.account_id)
-        .await?;
+    let names = state.directory.names(&mut conn, agent.account_id).await?;
     let departments = Choice::rows(names.departments.clone(), |id| {
         filter.department == Some(id)
     });

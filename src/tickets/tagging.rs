@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::{
     db,
-    page::{Drafts, ticket_page, visible_locked},
+    page::{Drafts, ticket_page_again, visible_locked},
 };
 use crate::{
     AppError, AppState,
@@ -50,7 +50,7 @@ pub(super) async fn set_tags(
             tags: Some(form.tags),
             ..Drafts::default()
         };
-        let page = ticket_page(&state, ctx, &agent, ticket, drafts, errors).await?;
+        let page = ticket_page_again(&state, ctx, &agent, ticket, drafts, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let before = tags::db::of_ticket(&mut tx, agent.account_id, ticket.id).await?;

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::{
     body::Body,
     extract::Request,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     middleware::Next,
     response::Response,
 };
@@ -31,19 +31,26 @@ struct ErrorPage {
 }
 
 pub async fn render(session: Session, request: Request, next: Next) -> Response {
-    // Read before the handler runs: a logout inside it must not change the language.
-    let login = auth::session_login(&session).await;
-    let locale = match &login {
-        Some(login) => login.language,
-        None => visitor_locale(&session, request.headers()).await,
-    };
     let request_id = web::request_id(request.headers()).map(str::to_owned);
+    let accept_language = request.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let response = next.run(request).await;
 
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_html(&response) {
         return response;
     }
+    // Read only for an error page: a page view that succeeds leaves the session to the
+    // handler, which loads it on the connection it then uses (`web::connection`).
+    let login = auth::session_login(&session).await;
+    let locale = match &login {
+        Some(login) => login.language,
+        None => {
+            let headers = HeaderMap::from_iter(
+                accept_language.map(|language| (header::ACCEPT_LANGUAGE, language)),
+            );
+            visitor_locale(&session, &headers).await
+        }
+    };
     let message_key = response
         .extensions()
         .get::<ErrorDetail>()

@@ -1,6 +1,7 @@
 //! Shared page plumbing: the page context every template gets, navigation, flash messages,
 //! CSRF, error pages and request tracing.
 pub mod client;
+pub mod connection;
 pub mod context;
 pub mod csrf;
 pub mod error_page;
