@@ -708,7 +708,18 @@ pub fn parse_cursor(raw: &str) -> Option<(OffsetDateTime, Uuid)> {
 /// Adds the conditions that keep `viewer` to the tickets they may see, and in the queue to
 /// their own work. Each list query is built from the conditions in use only: PostgreSQL then
 /// caches one plan per shape instead of planning a catch-all statement on every request.
-fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: bool) {
+/// The queue in two parts, each read from a partial index of its own (migration
+/// `queue_parts`): what is assigned to the viewer, and what is unassigned in their
+/// departments or in none. One scan of all open tickets read every other agent's too.
+#[derive(Clone, Copy)]
+enum QueuePart {
+    Assigned,
+    Unassigned,
+}
+
+const QUEUE_PARTS: [QueuePart; 2] = [QueuePart::Assigned, QueuePart::Unassigned];
+
+fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: Option<QueuePart>) {
     query
         .push(" where t.account_id = ")
         .push_bind(viewer.account_id);
@@ -716,25 +727,36 @@ fn push_scope(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer, queue: bo
     let member = |query: &mut QueryBuilder<'_, Postgres>| {
         query
             .push(
-                " exists (select 1 from department_agents da
+                " (t.department_id is null or exists (select 1 from department_agents da
                    where da.account_id = t.account_id and da.department_id = t.department_id
                      and da.agent_id = ",
             )
             .push_bind(viewer.agent_id)
-            .push(")");
+            .push("))");
     };
-    if !viewer.sees_all {
-        query.push(" and (t.department_id is null or");
-        member(query);
-        query.push(")");
-    }
-    if queue {
-        query
-            .push(" and t.status in ('new', 'open', 'answered', 'postponed') and (t.assignee_id = ")
-            .push_bind(viewer.agent_id)
-            .push(" or (t.assignee_id is null and (t.department_id is null or");
-        member(query);
-        query.push(")))");
+    // The queue's own condition covers what visibility asks.
+    match queue {
+        Some(part) => {
+            query.push(" and t.status in ('new', 'open', 'answered', 'postponed') and");
+            match part {
+                QueuePart::Assigned => {
+                    query.push(" t.assignee_id = ").push_bind(viewer.agent_id);
+                    if !viewer.sees_all {
+                        query.push(" and");
+                        member(query);
+                    }
+                }
+                QueuePart::Unassigned => {
+                    query.push(" t.assignee_id is null and");
+                    member(query);
+                }
+            }
+        }
+        None if !viewer.sees_all => {
+            query.push(" and");
+            member(query);
+        }
+        None => {}
     }
     if let Some(days) = viewer.listed_days {
         query
@@ -752,8 +774,36 @@ pub async fn list(
     filter: &ListFilter,
     limit: i64,
 ) -> sqlx::Result<Vec<ListedTicket>> {
+    // A literal limit: the planner knows it is a small page.
+    let order = format!(
+        " order by t.last_activity_at desc, t.id desc limit {}",
+        limit.clamp(1, 500)
+    );
+    let mut query = QueryBuilder::new("");
+    if filter.queue {
+        query.push("select * from (");
+        for (index, part) in QUEUE_PARTS.into_iter().enumerate() {
+            query.push(if index == 0 { "(" } else { " union all (" });
+            push_page(&mut query, viewer, filter, Some(part), &order);
+            query.push(")");
+        }
+        query.push(") t").push(&order);
+    } else {
+        push_page(&mut query, viewer, filter, None, &order);
+    }
+    query.build_query_as().fetch_all(db).await
+}
+
+/// One page of the list as filtered, or of a part of the queue.
+fn push_page(
+    query: &mut QueryBuilder<'_, Postgres>,
+    viewer: &Viewer,
+    filter: &ListFilter,
+    queue: Option<QueuePart>,
+    order: &str,
+) {
     // Names by subselect: cheaper than joins for the one page the limit keeps.
-    let mut query = QueryBuilder::new(
+    query.push(
         "select t.id, t.number, t.subject, t.customer_name, t.customer_email, t.status,
                 t.priority, t.issue_type, t.channel,
                 (select d.name from departments d
@@ -763,7 +813,7 @@ pub async fn list(
                 t.last_activity_at
          from tickets t",
     );
-    push_scope(&mut query, viewer, filter.queue);
+    push_scope(query, viewer, queue);
     match filter.status {
         Some(status) => {
             query.push(" and t.status = ").push_bind(status.as_str());
@@ -805,7 +855,7 @@ pub async fn list(
     }
     if let Some(search) = &filter.search {
         query.push(" and t.search @@ ");
-        TextQuery::new(search, false).push_tsquery(&mut query);
+        TextQuery::new(search, false).push_tsquery(query);
     }
     if let Some((at, id)) = filter.after {
         query
@@ -815,12 +865,7 @@ pub async fn list(
             .push_bind(id)
             .push(")");
     }
-    // A literal limit: the planner knows it is a small page.
-    query.push(format!(
-        " order by t.last_activity_at desc, t.id desc limit {}",
-        limit.clamp(1, 500)
-    ));
-    query.build_query_as().fetch_all(db).await
+    query.push(order);
 }
 
 /// Counted at most this many tickets; more show as "999+".
@@ -856,9 +901,14 @@ pub async fn queue_counts(db: impl PgExecutor<'_>, viewer: &Viewer) -> sqlx::Res
                 count(*) filter (where status = 'answered') as answered,
                 count(*) filter (where status = 'postponed') as postponed,
                 count(*) as total
-         from (select t.status from tickets t",
+         from (",
     );
-    push_scope(&mut query, viewer, true);
+    for (index, part) in QUEUE_PARTS.into_iter().enumerate() {
+        query.push(if index == 0 { "(" } else { " union all (" });
+        query.push("select t.status from tickets t");
+        push_scope(&mut query, viewer, Some(part));
+        query.push(format!(" limit {COUNT_CAP})"));
+    }
     query.push(format!(" limit {COUNT_CAP}) queue"));
     query.build_query_as().fetch_one(db).await
 }
