@@ -1,6 +1,6 @@
 //! The names of a workspace's departments and agents, which most panel pages show in their
-//! filters and forms, kept per process so that a page view does not ask PostgreSQL for
-//! them. Triggers (migration `directory_changes`) announce every change of them with
+//! filters and forms, and its service levels (hours and SLA policies, for the tickets'
+//! clocks), kept per process so that a page view does not ask PostgreSQL for them. Triggers (migration `directory_changes`) announce every change of them with
 //! `pg_notify` at commit; the live panel's listener, which every `serve` process runs,
 //! forgets the workspace's names (`forget`), so the next page reads them again. While
 //! that listener is not connected nothing is kept: a change could go unheard.
@@ -15,7 +15,7 @@ use std::{
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{agents, departments};
+use crate::{agents, departments, sla::ServiceLevels};
 
 /// The PostgreSQL channel on which the triggers name a workspace whose names changed.
 pub const CHANNEL: &str = "frontdesk_directory";
@@ -36,6 +36,7 @@ pub struct Directory(Arc<Inner>);
 #[derive(Default)]
 struct Inner {
     names: Mutex<HashMap<Uuid, Arc<Names>>>,
+    levels: Mutex<HashMap<Uuid, Arc<ServiceLevels>>>,
     /// Moves on with every change heard: names read before it moved are not kept.
     generation: AtomicU64,
     listening: AtomicBool,
@@ -48,7 +49,7 @@ impl Directory {
         conn: &mut PgConnection,
         account_id: Uuid,
     ) -> sqlx::Result<Arc<Names>> {
-        if let Some(names) = self.kept().and_then(|kept| kept.get(&account_id).cloned()) {
+        if let Some(names) = self.kept(&self.0.names, account_id) {
             return Ok(names);
         }
         let generation = self.0.generation.load(Ordering::Acquire);
@@ -56,39 +57,61 @@ impl Directory {
             departments: departments::db::names(conn, account_id).await?,
             agents: agents::db::names(conn, account_id).await?,
         });
-        if let Some(mut kept) = self.kept()
-            && generation == self.0.generation.load(Ordering::Acquire)
-        {
-            if kept.len() >= CAPACITY {
-                kept.clear();
-            }
-            kept.insert(account_id, names.clone());
-        }
+        self.keep(&self.0.names, generation, account_id, &names);
         Ok(names)
     }
 
-    /// The kept names, while changes are being heard.
-    fn kept(&self) -> Option<std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Names>>>> {
+    /// The workspace's hours and SLA policies (hours on the clocks of `time_zone`, its
+    /// own), kept or read now.
+    pub async fn service_levels(
+        &self,
+        conn: &mut PgConnection,
+        account_id: Uuid,
+        time_zone: &str,
+    ) -> sqlx::Result<Arc<ServiceLevels>> {
+        if let Some(levels) = self.kept(&self.0.levels, account_id) {
+            return Ok(levels);
+        }
+        let generation = self.0.generation.load(Ordering::Acquire);
+        let levels = Arc::new(ServiceLevels::load(conn, account_id, time_zone).await?);
+        self.keep(&self.0.levels, generation, account_id, &levels);
+        Ok(levels)
+    }
+
+    /// What is kept of the workspace in `map`, while changes are being heard.
+    fn kept<T>(&self, map: &Mutex<HashMap<Uuid, Arc<T>>>, account_id: Uuid) -> Option<Arc<T>> {
         if !self.0.listening.load(Ordering::Acquire) {
             return None;
         }
-        Some(self.lock())
+        lock(map).get(&account_id).cloned()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Names>>> {
-        // A panic elsewhere while holding the lock leaves a map that is still whole.
-        self.0
-            .names
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Keeps `value`, read when the generation was `generation`, unless a change was heard
+    /// since (it may have been read before that change).
+    fn keep<T>(
+        &self,
+        map: &Mutex<HashMap<Uuid, Arc<T>>>,
+        generation: u64,
+        account_id: Uuid,
+        value: &Arc<T>,
+    ) {
+        if !self.0.listening.load(Ordering::Acquire) {
+            return;
+        }
+        let mut kept = lock(map);
+        if generation == self.0.generation.load(Ordering::Acquire) {
+            if kept.len() >= CAPACITY {
+                kept.clear();
+            }
+            kept.insert(account_id, value.clone());
+        }
     }
 
-    /// A change of the workspace's names was announced.
+    /// A change of the workspace's names or service levels was announced.
     pub fn forget(&self, account_id: Uuid) {
         self.0.generation.fetch_add(1, Ordering::AcqRel);
-        if let Some(mut kept) = self.kept() {
-            kept.remove(&account_id);
-        }
+        lock(&self.0.names).remove(&account_id);
+        lock(&self.0.levels).remove(&account_id);
     }
 
     /// The listener (re)connected (`true`), so that changes are heard from now on, or lost
@@ -96,6 +119,12 @@ impl Directory {
     pub fn listening(&self, listening: bool) {
         self.0.generation.fetch_add(1, Ordering::AcqRel);
         self.0.listening.store(listening, Ordering::Release);
-        self.lock().clear();
+        lock(&self.0.names).clear();
+        lock(&self.0.levels).clear();
     }
+}
+
+fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere while holding the lock leaves a map that is still whole.
+    map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

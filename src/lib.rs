@@ -32,6 +32,7 @@ pub mod router;
 pub mod seed;
 pub mod settings;
 pub mod signup;
+pub mod sla;
 pub mod startup;
 pub mod tags;
 pub mod text_search;

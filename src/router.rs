@@ -29,7 +29,7 @@ use crate::{
     auth::{self, Permission},
     billing, canned, chat,
     config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
-    departments, health, kb, live, notifications, profile, reports, settings, signup, tags,
+    departments, health, kb, live, notifications, profile, reports, settings, signup, sla, tags,
     tickets,
     web::{self, csrf, error_page},
 };
@@ -159,6 +159,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(gated(&state, Permission::Configuration, audit::router()))
         .merge(gated(&state, Permission::Configuration, tags::router()))
+        .merge(gated(&state, Permission::Configuration, sla::router()))
         .merge(gated(&state, Permission::OwnProfile, reports::router()))
         .merge(gated(
             &state,

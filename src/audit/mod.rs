@@ -34,6 +34,10 @@ pub enum Action {
     TwoFactorReset,
     TagRenamed,
     TagDeleted,
+    BusinessHoursChanged,
+    SlaPolicyCreated,
+    SlaPolicyUpdated,
+    SlaPolicyDeleted,
 }
 
 impl Action {
@@ -56,6 +60,10 @@ impl Action {
             Self::TwoFactorReset => "audit-two-factor-reset",
             Self::TagRenamed => "audit-tag-renamed",
             Self::TagDeleted => "audit-tag-deleted",
+            Self::BusinessHoursChanged => "audit-business-hours-changed",
+            Self::SlaPolicyCreated => "audit-sla-policy-created",
+            Self::SlaPolicyUpdated => "audit-sla-policy-updated",
+            Self::SlaPolicyDeleted => "audit-sla-policy-deleted",
         }
     }
 }

@@ -29,7 +29,7 @@ use crate::{
     error::Found,
     format,
     input::{Choice, FieldErrors, required_long_text},
-    tags,
+    sla, tags,
     web::{
         PageContext,
         connection::Db,
@@ -93,6 +93,8 @@ pub(super) struct Drafts {
 pub(super) struct TicketPage {
     ctx: PageContext,
     ticket: Ticket,
+    /// The SLA clocks, when a policy applies.
+    clocks: Option<sla::TicketClocks>,
     thread: Vec<ThreadMessage>,
     attachments: Vec<attachments::Shown>,
     /// The newest message when the page was made: a reply checks what came after it.
@@ -213,12 +215,18 @@ pub(super) async fn ticket_page(
     let priorities = Priority::choices(ctx.locale, Some(ticket.priority));
     let types = IssueType::choices(ctx.locale, Some(ticket.issue_type));
     // Only a chat's ticket has a chat behind it: other tickets spare the query.
+    let levels = state
+        .directory
+        .service_levels(&mut *conn, agent.account_id, &agent.time_zone)
+        .await?;
+    let clocks = sla::ticket_clocks(&ctx, &levels, &ticket, &thread, state.clock.now());
     let chat = match ticket.channel {
         Channel::Chat => chat::live_chat(&mut *conn, agent.account_id, ticket.id).await?,
         _ => None,
     };
     Ok(TicketPage {
         chat,
+        clocks,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,
         ticket,

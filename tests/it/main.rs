@@ -41,6 +41,7 @@ mod reports;
 mod reset;
 mod search;
 mod signup;
+mod sla;
 mod stack;
 mod streams;
 mod tags;

@@ -512,6 +512,66 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         &[("name", "important")],
         Done,
     ),
+    (
+        Method::Get,
+        "/app/config/hours",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/hours",
+        Permission::Configuration,
+        &[("mon_ranges", "09:00-17:00"), ("holidays", "2026-12-25")],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/sla",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/sla/new",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/sla/new",
+        Permission::Configuration,
+        &[
+            ("name", "Urgent"),
+            ("priority", "urgent"),
+            ("first_response", "30"),
+        ],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/sla/{id}/edit",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/sla/{id}/edit",
+        Permission::Configuration,
+        &[("name", "Standard"), ("resolution", "480")],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/sla/{id}/move",
+        Permission::Configuration,
+        &[("direction", "down")],
+        Done,
+    ),
     (Method::Get, "/app/canned", Permission::Tickets, &[], Done),
     (
         Method::Get,
@@ -659,6 +719,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/config/sla/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
         Method::Get,
         "/app/config/departments/{id}/delete",
         Permission::Configuration,
@@ -710,6 +777,7 @@ struct Fixture {
     department: Uuid,
     canned: Uuid,
     tag: Uuid,
+    sla_policy: Uuid,
     /// A file the customer sent with the contact form.
     attachment: Uuid,
     agent: Uuid,
@@ -760,6 +828,10 @@ impl Fixture {
             (
                 "/app/canned/new",
                 &[("title", "Greeting"), ("body", "Hi."), ("shared", "on")],
+            ),
+            (
+                "/app/config/sla/new",
+                &[("name", "Standard"), ("first_response", "60")],
             ),
             (
                 "/app/config/agents/new",
@@ -825,6 +897,7 @@ impl Fixture {
             department: one("select id from departments where account_id = $1").await,
             canned: one("select id from canned_answers where account_id = $1").await,
             tag: one("select id from tags where account_id = $1").await,
+            sla_policy: one("select id from sla_policies where account_id = $1").await,
             attachment: one("select id from attachments where account_id = $1").await,
             agent: workspace.person(Role::Agent).id,
             invited: one(
@@ -855,6 +928,7 @@ impl Fixture {
             ("/app/kb/categories/", self.category),
             ("/app/canned/", self.canned),
             ("/app/config/tags/", self.tag),
+            ("/app/config/sla/", self.sla_policy),
             ("/app/attachments/", self.attachment),
         ]
         .into_iter()

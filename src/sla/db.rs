@@ -1,0 +1,252 @@
+use sqlx::{PgConnection, Postgres, postgres::PgArguments, query::Query};
+use time::Date;
+use uuid::Uuid;
+
+use super::calendar::Range;
+
+/// The workspace's open hours as `(weekday, range)`, Monday 0, in each day's order.
+pub async fn hours(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<(usize, Range)>> {
+    let rows: Vec<(i16, i16, i16)> = sqlx::query_as(
+        "select weekday, starts_at, ends_at from business_hours
+         where account_id = $1 order by weekday, position",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(weekday, start, end)| {
+            (
+                weekday as usize,
+                Range {
+                    start: start as u16,
+                    end: end as u16,
+                },
+            )
+        })
+        .collect())
+}
+
+pub async fn holidays(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Date>> {
+    sqlx::query_scalar("select day from holidays where account_id = $1 order by day")
+        .bind(account_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Replaces the workspace's hours and holidays (in the caller's transaction).
+pub async fn replace_hours(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    week: &[Vec<Range>; 7],
+    holidays: &[Date],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from business_hours where account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from holidays where account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    let (mut weekdays, mut positions, mut starts, mut ends) = (vec![], vec![], vec![], vec![]);
+    for (weekday, ranges) in week.iter().enumerate() {
+        for (position, range) in ranges.iter().enumerate() {
+            weekdays.push(weekday as i16);
+            positions.push(position as i16);
+            starts.push(range.start as i16);
+            ends.push(range.end as i16);
+        }
+    }
+    sqlx::query(
+        "insert into business_hours (account_id, weekday, position, starts_at, ends_at)
+         select $1, * from unnest($2::smallint[], $3::smallint[], $4::smallint[], $5::smallint[])",
+    )
+    .bind(account_id)
+    .bind(&weekdays)
+    .bind(&positions)
+    .bind(&starts)
+    .bind(&ends)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into holidays (account_id, day) select $1, * from unnest($2::date[])
+         on conflict do nothing",
+    )
+    .bind(account_id)
+    .bind(holidays)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An SLA policy: its conditions (`None` holds for every ticket) and targets in minutes.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Policy {
+    pub id: Uuid,
+    pub name: String,
+    pub priority: Option<String>,
+    pub department_id: Option<Uuid>,
+    pub issue_type: Option<String>,
+    pub channel: Option<String>,
+    pub first_response: Option<i32>,
+    pub next_response: Option<i32>,
+    pub resolution: Option<i32>,
+    pub business_hours: bool,
+}
+
+/// What an admin sets on a policy.
+#[derive(Debug)]
+pub struct PolicyInput {
+    pub name: String,
+    pub priority: Option<String>,
+    pub department_id: Option<Uuid>,
+    pub issue_type: Option<String>,
+    pub channel: Option<String>,
+    pub first_response: Option<i32>,
+    pub next_response: Option<i32>,
+    pub resolution: Option<i32>,
+    pub business_hours: bool,
+}
+
+/// Binds the policy's fields as `$3` to `$11`, in the order of its columns.
+fn bind_input<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    input: &'q PolicyInput,
+) -> Query<'q, Postgres, PgArguments> {
+    query
+        .bind(&input.name)
+        .bind(&input.priority)
+        .bind(input.department_id)
+        .bind(&input.issue_type)
+        .bind(&input.channel)
+        .bind(input.first_response)
+        .bind(input.next_response)
+        .bind(input.resolution)
+        .bind(input.business_hours)
+}
+
+const POLICY_COLUMNS: &str = "id, name, priority, department_id, issue_type, channel,
+    first_response, next_response, resolution, business_hours";
+
+/// The workspace's policies in the admins' order.
+pub async fn policies(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Policy>> {
+    sqlx::query_as(&format!(
+        "select {POLICY_COLUMNS} from sla_policies where account_id = $1 order by position, id"
+    ))
+    .bind(account_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn policy(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<Policy>> {
+    sqlx::query_as(&format!(
+        "select {POLICY_COLUMNS} from sla_policies where account_id = $1 and id = $2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Locks the workspace's policies, so that changes of their order do not cross.
+pub async fn lock(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('sla_policies' || $1::text, 0))")
+        .bind(account_id)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A new policy, last in the order.
+pub async fn insert_policy(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    input: &PolicyInput,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    let insert = sqlx::query(
+        "insert into sla_policies (account_id, id, position, name, priority, department_id,
+             issue_type, channel, first_response, next_response, resolution, business_hours)
+         values ($1, $2, (select coalesce(max(position), 0) + 1 from sla_policies
+                          where account_id = $1),
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(account_id)
+    .bind(id);
+    bind_input(insert, input).execute(conn).await?;
+    Ok(id)
+}
+
+pub async fn update_policy(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    input: &PolicyInput,
+) -> sqlx::Result<()> {
+    let update = sqlx::query(
+        "update sla_policies set name = $3, priority = $4, department_id = $5, issue_type = $6,
+             channel = $7, first_response = $8, next_response = $9, resolution = $10,
+             business_hours = $11
+         where account_id = $1 and id = $2",
+    )
+    .bind(account_id)
+    .bind(id);
+    bind_input(update, input).execute(conn).await.map(drop)
+}
+
+pub async fn delete_policy(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query("delete from sla_policies where account_id = $1 and id = $2")
+        .bind(account_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Swaps the policy with its neighbour above (`up`) or below; at either end, nothing.
+pub async fn move_policy(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    up: bool,
+) -> sqlx::Result<()> {
+    let order: Vec<Uuid> = sqlx::query_scalar(
+        "select id from sla_policies where account_id = $1 order by position, id",
+    )
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(index) = order.iter().position(|other| *other == id) else {
+        return Ok(());
+    };
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        Some(index + 1).filter(|next| *next < order.len())
+    };
+    let Some(other) = other else {
+        return Ok(());
+    };
+    let mut reordered = order.clone();
+    reordered.swap(index, other);
+    // Positions 1..n in the new order, which also mends any gaps.
+    sqlx::query(
+        "update sla_policies p set position = o.position
+         from unnest($2::uuid[]) with ordinality as o(id, position)
+         where p.account_id = $1 and p.id = o.id",
+    )
+    .bind(account_id)
+    .bind(&reordered)
+    .execute(conn)
+    .await
+    .map(drop)
+}

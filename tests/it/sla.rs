@@ -1,0 +1,428 @@
+//! Service levels: admins set business hours and holidays and order SLA policies; the
+//! ticket page shows each clock of the policy that applies, counted in business hours,
+//! due, overdue, met or missed, and paused while the ticket waits on the customer.
+use frontdesk::auth::Role;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use time::macros::datetime;
+use uuid::Uuid;
+
+use crate::harness::{Client, TestApp, input_value};
+
+/// The workspace's policies by name, in their order.
+async fn policy_names(app: &TestApp, account_id: Uuid) -> Vec<String> {
+    sqlx::query_scalar("select name from sla_policies where account_id = $1 order by position")
+        .bind(account_id)
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn policy_id(app: &TestApp, name: &str) -> Uuid {
+    sqlx::query_scalar("select id from sla_policies where name = $1")
+        .bind(name)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn create_policy(admin: &Client, fields: &[(&str, &str)]) {
+    admin
+        .post("/app/config/sla/new", fields)
+        .await
+        .assert_redirects_to("/app/config/sla");
+}
+
+#[sqlx::test]
+async fn an_admin_sets_business_hours_and_holidays_and_reads_them_back(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let saved = admin
+        .post(
+            "/app/config/hours",
+            &[
+                ("mon_ranges", "09:00-12:00, 13:00-17:00"),
+                ("fri_ranges", " 22:00 - 02:00 "),
+                ("holidays", "2027-12-25\n2027-12-24\n2027-12-25"),
+            ],
+        )
+        .await;
+    saved.assert_redirects_to("/app/config/hours");
+    let rows: Vec<(i16, i16, i16)> = sqlx::query_as(
+        "select weekday, starts_at, ends_at from business_hours order by weekday, position",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, [(0, 540, 720), (0, 780, 1020), (4, 1320, 120)]);
+    assert_eq!(app.count("holidays").await, 2);
+    let page = admin.get("/app/config/hours").await;
+    assert!(page.body.contains("Business hours saved."));
+    assert_eq!(
+        input_value(&page.body, "mon_ranges").as_deref(),
+        Some("09:00-12:00, 13:00-17:00")
+    );
+    assert_eq!(
+        input_value(&page.body, "fri_ranges").as_deref(),
+        Some("22:00-02:00")
+    );
+    assert!(page.body.contains("2027-12-24\n2027-12-25"));
+    let audit = admin.get("/app/config/audit").await;
+    assert!(audit.body.contains("Changed the business hours"));
+
+    // Closing every day again: no hours, the desk counts around the clock.
+    admin
+        .post("/app/config/hours", &[])
+        .await
+        .assert_redirects_to("/app/config/hours");
+    assert_eq!(app.count("business_hours").await, 0);
+    assert_eq!(app.count("holidays").await, 0);
+}
+
+#[sqlx::test]
+async fn hours_that_do_not_parse_come_back_with_what_was_typed(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    admin
+        .post("/app/config/hours", &[("mon_ranges", "09:00-17:00")])
+        .await
+        .assert_redirects_to("/app/config/hours");
+    for (field, value, message) in [
+        ("tue_ranges", "9 to 5", "Write ranges as 09:00-17:00"),
+        ("wed_ranges", "25:00-26:00", "Write ranges as 09:00-17:00"),
+        (
+            "thu_ranges",
+            &["09:00-10:00"; 7].join(","),
+            "At most 6 ranges a day.",
+        ),
+        ("holidays", "Christmas", "Write each holiday as a date"),
+    ] {
+        let page = admin
+            .post(
+                "/app/config/hours",
+                &[("mon_ranges", "08:00-16:00"), (field, value)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(page.body.contains(message), "{field}: {}", page.body);
+        assert_eq!(
+            input_value(&page.body, "mon_ranges").as_deref(),
+            Some("08:00-16:00")
+        );
+    }
+    // Nothing half-saved: Monday keeps its hours.
+    let rows: Vec<(i16, i16)> = sqlx::query_as("select starts_at, ends_at from business_hours")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, [(540, 1020)]);
+}
+
+#[sqlx::test]
+async fn an_admin_creates_orders_edits_and_deletes_policies(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let support = app.department(&acme, "Support", &[]).await;
+    let support = support.to_string();
+    create_policy(
+        &admin,
+        &[
+            ("name", "Urgent support"),
+            ("priority", "urgent"),
+            ("department", &support),
+            ("first_response", "30"),
+            ("resolution", "240"),
+            ("business_hours", "on"),
+        ],
+    )
+    .await;
+    create_policy(&admin, &[("name", "Standard"), ("first_response", "480")]).await;
+    assert_eq!(
+        policy_names(&app, acme.account_id).await,
+        ["Urgent support", "Standard"]
+    );
+    let list = admin.get("/app/config/sla").await;
+    assert_eq!(
+        list.texts("table.list tbody td.grow a"),
+        ["Urgent support", "Standard"]
+    );
+    assert!(list.body.contains("Urgent · Support"), "{}", list.body);
+    assert!(list.body.contains("Every ticket"));
+    assert!(
+        list.body
+            .contains("First response: 30 min, Resolution: 4 h 0 min")
+    );
+
+    let standard = policy_id(&app, "Standard").await;
+    admin
+        .post(
+            &format!("/app/config/sla/{standard}/move"),
+            &[("direction", "up")],
+        )
+        .await
+        .assert_redirects_to("/app/config/sla");
+    assert_eq!(
+        policy_names(&app, acme.account_id).await,
+        ["Standard", "Urgent support"]
+    );
+    // At the top already: nothing moves.
+    admin
+        .post(
+            &format!("/app/config/sla/{standard}/move"),
+            &[("direction", "up")],
+        )
+        .await
+        .assert_redirects_to("/app/config/sla");
+    assert_eq!(
+        policy_names(&app, acme.account_id).await,
+        ["Standard", "Urgent support"]
+    );
+    let bad = admin
+        .post(
+            &format!("/app/config/sla/{standard}/move"),
+            &[("direction", "sideways")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let form = admin.get(&format!("/app/config/sla/{standard}/edit")).await;
+    assert_eq!(
+        input_value(&form.body, "first_response").as_deref(),
+        Some("480")
+    );
+    admin
+        .post(
+            &format!("/app/config/sla/{standard}/edit"),
+            &[
+                ("name", "Standard"),
+                ("next_response", "120"),
+                ("channel", "email"),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/config/sla");
+    let stored: (Option<i32>, Option<i32>, Option<String>) = sqlx::query_as(
+        "select first_response, next_response, channel from sla_policies where id = $1",
+    )
+    .bind(standard)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(stored, (None, Some(120), Some("email".to_owned())));
+
+    admin
+        .post(&format!("/app/config/sla/{standard}/delete"), &[])
+        .await
+        .assert_redirects_to("/app/config/sla");
+    assert_eq!(
+        policy_names(&app, acme.account_id).await,
+        ["Urgent support"]
+    );
+    let audit = admin.get("/app/config/audit").await;
+    for entry in [
+        "Created an SLA policy",
+        "Changed an SLA policy",
+        "Deleted an SLA policy",
+    ] {
+        assert!(audit.body.contains(entry), "{entry}");
+    }
+}
+
+#[sqlx::test]
+async fn policies_that_do_not_parse_are_refused_with_the_input_kept(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let globex = app.workspace("globex").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let theirs = app.department(&globex, "Theirs", &[]).await.to_string();
+    for (fields, message) in [
+        (
+            &[("name", "None"), ("first_response", "")][..],
+            "Set at least one target.",
+        ),
+        (
+            &[("name", "Zero"), ("first_response", "0")],
+            "Enter whole minutes",
+        ),
+        (
+            &[("name", "Decimal"), ("resolution", "1.5")],
+            "Enter whole minutes",
+        ),
+        (&[("name", ""), ("resolution", "60")], "required"),
+        (
+            &[
+                ("name", "Elsewhere"),
+                ("department", &theirs),
+                ("resolution", "60"),
+            ],
+            "",
+        ),
+        (
+            &[
+                ("name", "Odd"),
+                ("priority", "whenever"),
+                ("resolution", "60"),
+            ],
+            "",
+        ),
+    ] {
+        let page = admin.post("/app/config/sla/new", fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(page.body.contains(message), "{fields:?}");
+        assert_eq!(
+            input_value(&page.body, "name").as_deref(),
+            Some(fields[0].1),
+            "the input is kept"
+        );
+    }
+    assert_eq!(app.count("sla_policies").await, 0);
+
+    // Another workspace's policy is not found, whatever is done to it.
+    let globex_admin = app.logged_in(&globex, Role::Admin).await;
+    create_policy(&globex_admin, &[("name", "Theirs"), ("resolution", "60")]).await;
+    let id = policy_id(&app, "Theirs").await;
+    assert_eq!(
+        admin
+            .status_of_get(&format!("/app/config/sla/{id}/edit"))
+            .await,
+        StatusCode::NOT_FOUND
+    );
+    for (path, fields) in [
+        (
+            format!("/app/config/sla/{id}/edit"),
+            &[("name", "Mine"), ("resolution", "5")][..],
+        ),
+        (
+            format!("/app/config/sla/{id}/move"),
+            &[("direction", "down")],
+        ),
+        (format!("/app/config/sla/{id}/delete"), &[]),
+    ] {
+        assert_eq!(
+            admin.post(&path, fields).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert_eq!(policy_names(&app, globex.account_id).await, ["Theirs"]);
+}
+
+/// The clocks a ticket page shows: `(target, text)` per clock.
+async fn clocks(agent: &Client, number: i64) -> Vec<String> {
+    let page = agent.get(&format!("/app/tickets/{number}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.texts(".sla dd")
+}
+
+/// A customer writes on Monday at 16:30 to a desk open 09:00-17:00 on weekdays: the first
+/// response (60 minutes of business hours) falls due on Tuesday at 09:30, is overdue at
+/// 10:00, and a reply then misses it; waiting on the customer pauses the resolution clock.
+#[sqlx::test]
+async fn the_ticket_page_shows_clocks_counted_in_business_hours(db: PgPool) {
+    let app = TestApp::spawn_at(db, datetime!(2027-03-01 16:30 UTC)).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let weekdays = "09:00-17:00";
+    admin
+        .post(
+            "/app/config/hours",
+            &[
+                ("mon_ranges", weekdays),
+                ("tue_ranges", weekdays),
+                ("wed_ranges", weekdays),
+                ("thu_ranges", weekdays),
+                ("fri_ranges", weekdays),
+            ],
+        )
+        .await
+        .assert_redirects_to("/app/config/hours");
+    // A policy for urgent tickets only does not apply to a normal one.
+    create_policy(
+        &admin,
+        &[
+            ("name", "Urgent"),
+            ("priority", "urgent"),
+            ("first_response", "5"),
+        ],
+    )
+    .await;
+    create_policy(
+        &admin,
+        &[
+            ("name", "Office"),
+            ("first_response", "60"),
+            ("resolution", "480"),
+            ("business_hours", "on"),
+        ],
+    )
+    .await;
+    app.client()
+        .contact("acme", "carla@example.com", "Refund", "Please")
+        .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let page = agent.get("/app/tickets/1").await;
+    assert!(
+        page.body.contains("Office · business hours"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        clocks(&agent, 1).await,
+        [
+            "due in 17 h 0 min (Mar 2, 2027, 09:30)",
+            "due in 1 d 0 h (Mar 2, 2027, 16:30)"
+        ]
+    );
+
+    app.clock.set(datetime!(2027-03-02 10:00 UTC));
+    assert_eq!(
+        clocks(&agent, 1).await[0],
+        "overdue by 30 min",
+        "the first response ran out at 09:30"
+    );
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Sorry for the wait.")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    app.clock.set(datetime!(2027-03-04 10:00 UTC));
+    let shown = clocks(&agent, 1).await;
+    assert_eq!(shown[0], "missed (Mar 2, 2027, 10:00)");
+    // Half an hour on Monday, an hour on Tuesday; paused since the reply.
+    assert_eq!(
+        shown[1],
+        "paused, 6 h 30 min left paused for 2 d 0 h in all"
+    );
+
+    // The customer writes again: the clock runs on from where it stood.
+    let token: String = sqlx::query_scalar("select customer_token from tickets where number = 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    app.client()
+        .post(
+            &format!("/help/acme/tickets/{token}"),
+            &[("message", "Any news?")],
+        )
+        .await;
+    let shown = clocks(&agent, 1).await;
+    assert_eq!(
+        shown[1],
+        "due in 6 h 30 min (Mar 4, 2027, 16:30) paused for 2 d 0 h in all"
+    );
+}
+
+#[sqlx::test]
+async fn a_ticket_without_a_policy_shows_no_clocks(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    app.client()
+        .contact("acme", "carla@example.com", "Refund", "Please")
+        .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let page = agent.get("/app/tickets/1").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.texts(".sla").is_empty());
+}
