@@ -80,24 +80,18 @@ pub async fn replace_hours(
     Ok(())
 }
 
-/// An SLA policy: its conditions (`None` holds for every ticket) and targets in minutes.
+/// An SLA policy as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Policy {
     pub id: Uuid,
-    pub name: String,
-    pub priority: Option<String>,
-    pub department_id: Option<Uuid>,
-    pub issue_type: Option<String>,
-    pub channel: Option<String>,
-    pub first_response: Option<i32>,
-    pub next_response: Option<i32>,
-    pub resolution: Option<i32>,
-    pub business_hours: bool,
+    #[sqlx(flatten)]
+    pub settings: PolicySettings,
 }
 
-/// What an admin sets on a policy.
-#[derive(Debug)]
-pub struct PolicyInput {
+/// What an admin sets on a policy: its conditions (`None` holds for every ticket) and
+/// targets in minutes.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PolicySettings {
     pub name: String,
     pub priority: Option<String>,
     pub department_id: Option<Uuid>,
@@ -112,7 +106,7 @@ pub struct PolicyInput {
 /// Binds the policy's fields as `$3` to `$11`, in the order of its columns.
 fn bind_input<'q>(
     query: Query<'q, Postgres, PgArguments>,
-    input: &'q PolicyInput,
+    input: &'q PolicySettings,
 ) -> Query<'q, Postgres, PgArguments> {
     query
         .bind(&input.name)
@@ -166,7 +160,7 @@ pub async fn lock(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<()>
 pub async fn insert_policy(
     conn: &mut PgConnection,
     account_id: Uuid,
-    input: &PolicyInput,
+    input: &PolicySettings,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
     let insert = sqlx::query(
@@ -186,7 +180,7 @@ pub async fn update_policy(
     conn: &mut PgConnection,
     account_id: Uuid,
     id: Uuid,
-    input: &PolicyInput,
+    input: &PolicySettings,
 ) -> sqlx::Result<()> {
     let update = sqlx::query(
         "update sla_policies set name = $3, priority = $4, department_id = $5, issue_type = $6,

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use self::{
     calendar::{Calendar, Range},
     clock::{Clock, State as ClockState, Step, Targets},
-    db::{Policy, PolicyInput},
+    db::{Policy, PolicySettings},
 };
 use crate::{
     AppError, AppState,
@@ -93,17 +93,21 @@ impl ServiceLevels {
     pub fn policy_for(&self, ticket: &Ticket) -> Option<&Policy> {
         self.policies.iter().find(|policy| {
             policy
+                .settings
                 .priority
                 .as_deref()
                 .is_none_or(|p| p == ticket.priority.as_str())
                 && policy
+                    .settings
                     .department_id
                     .is_none_or(|d| Some(d) == ticket.department_id)
                 && policy
+                    .settings
                     .issue_type
                     .as_deref()
                     .is_none_or(|t| t == ticket.issue_type.as_str())
                 && policy
+                    .settings
                     .channel
                     .as_deref()
                     .is_none_or(|c| c == ticket.channel.as_str())
@@ -173,7 +177,7 @@ pub fn ticket_clocks(
 ) -> Option<TicketClocks> {
     let policy = levels.policy_for(ticket)?;
     let always = Calendar::always();
-    let calendar = if policy.business_hours {
+    let calendar = if policy.settings.business_hours {
         &levels.calendar
     } else {
         &always
@@ -200,9 +204,9 @@ pub fn ticket_clocks(
         })
         .collect();
     let targets = Targets {
-        first_response: policy.first_response.map(i64::from),
-        next_response: policy.next_response.map(i64::from),
-        resolution: policy.resolution.map(i64::from),
+        first_response: policy.settings.first_response.map(i64::from),
+        next_response: policy.settings.next_response.map(i64::from),
+        resolution: policy.settings.resolution.map(i64::from),
     };
     let now = timestamp(now);
     let clocks = clock::clocks(calendar, targets, timestamp(ticket.created_at), &steps, now)
@@ -210,8 +214,8 @@ pub fn ticket_clocks(
         .map(|clock| show_clock(ctx, clock, now))
         .collect();
     Some(TicketClocks {
-        policy: policy.name.clone(),
-        business_hours: policy.business_hours,
+        policy: policy.settings.name.clone(),
+        business_hours: policy.settings.business_hours,
         clocks,
     })
 }
@@ -491,13 +495,14 @@ async fn show_policies(
         .map(|(index, policy)| {
             let mut conditions = Vec::new();
             if let Some(priority) = policy
+                .settings
                 .priority
                 .as_deref()
                 .and_then(|p| Priority::parse(p).ok())
             {
                 conditions.push(ctx.t(priority.label_key()));
             }
-            if let Some(department) = policy.department_id.and_then(|id| {
+            if let Some(department) = policy.settings.department_id.and_then(|id| {
                 names
                     .departments
                     .iter()
@@ -507,6 +512,7 @@ async fn show_policies(
                 conditions.push(department);
             }
             if let Some(issue_type) = policy
+                .settings
                 .issue_type
                 .as_deref()
                 .and_then(|t| IssueType::parse(t).ok())
@@ -514,6 +520,7 @@ async fn show_policies(
                 conditions.push(ctx.t(issue_type.label_key()));
             }
             if let Some(channel) = policy
+                .settings
                 .channel
                 .as_deref()
                 .and_then(|c| Channel::parse(c).ok())
@@ -521,9 +528,9 @@ async fn show_policies(
                 conditions.push(ctx.t(channel.label_key()));
             }
             let targets = [
-                ("sla-first-response", policy.first_response),
-                ("sla-next-response", policy.next_response),
-                ("sla-resolution", policy.resolution),
+                ("sla-first-response", policy.settings.first_response),
+                ("sla-next-response", policy.settings.next_response),
+                ("sla-resolution", policy.settings.resolution),
             ]
             .into_iter()
             .filter_map(|(key, minutes)| {
@@ -538,14 +545,14 @@ async fn show_policies(
             .collect::<Vec<_>>();
             ListedPolicy {
                 id: policy.id,
-                name: policy.name,
+                name: policy.settings.name,
                 conditions: if conditions.is_empty() {
                     ctx.t("sla-every-ticket")
                 } else {
                     conditions.join(" · ")
                 },
                 targets: targets.join(", "),
-                business_hours: policy.business_hours,
+                business_hours: policy.settings.business_hours,
                 first: index == 0,
                 last: index + 1 == count,
             }
@@ -583,18 +590,19 @@ impl PolicyForm {
     fn of(policy: &Policy) -> Self {
         let minutes = |m: Option<i32>| m.map(|m| m.to_string()).unwrap_or_default();
         Self {
-            name: policy.name.clone(),
-            priority: policy.priority.clone().unwrap_or_default(),
+            name: policy.settings.name.clone(),
+            priority: policy.settings.priority.clone().unwrap_or_default(),
             department: policy
+                .settings
                 .department_id
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            issue_type: policy.issue_type.clone().unwrap_or_default(),
-            channel: policy.channel.clone().unwrap_or_default(),
-            first_response: minutes(policy.first_response),
-            next_response: minutes(policy.next_response),
-            resolution: minutes(policy.resolution),
-            business_hours: policy.business_hours.then(|| "on".to_owned()),
+            issue_type: policy.settings.issue_type.clone().unwrap_or_default(),
+            channel: policy.settings.channel.clone().unwrap_or_default(),
+            first_response: minutes(policy.settings.first_response),
+            next_response: minutes(policy.settings.next_response),
+            resolution: minutes(policy.settings.resolution),
+            business_hours: policy.settings.business_hours.then(|| "on".to_owned()),
         }
     }
 
@@ -602,7 +610,7 @@ impl PolicyForm {
         &self,
         departments: &[(Uuid, String)],
         errors: &mut FieldErrors,
-    ) -> Option<PolicyInput> {
+    ) -> Option<PolicySettings> {
         let name = errors.check("name", required_text(&self.name, 80));
         let choice = |raw: &str, parse: fn(&str) -> Result<&'static str, &'static str>| {
             if raw.is_empty() {
@@ -650,7 +658,7 @@ impl PolicyForm {
         if !errors.is_empty() {
             return None;
         }
-        Some(PolicyInput {
+        Some(PolicySettings {
             name: name?,
             priority: priority?,
             department_id: department?,
@@ -819,7 +827,7 @@ async fn delete_policy(
     db::lock(&mut tx, agent.account_id).await?;
     let policy = db::policy(&mut tx, agent.account_id, id).await.found()?;
     db::delete_policy(&mut tx, agent.account_id, id).await?;
-    let entry = Entry::new(&agent, Action::SlaPolicyDeleted, client).subject(&policy.name);
+    let entry = Entry::new(&agent, Action::SlaPolicyDeleted, client).subject(&policy.settings.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
     flash::success(&session, "sla-policy-deleted").await?;
