@@ -108,7 +108,9 @@ async fn add_line(
     let message_id = if message.kind == MessageKind::Customer {
         tickets::add_customer_message(conn, account_id, ticket_id, message).await?
     } else {
-        tickets::db::insert_message(conn, account_id, ticket_id, message).await?
+        let inserted = tickets::db::insert_message(conn, account_id, ticket_id, message).await?;
+        crate::sla::refresh(conn, account_id, ticket_id).await?;
+        inserted
     };
     let Some(message_id) = message_id else {
         return Ok(None);

@@ -22,6 +22,7 @@ use crate::{
     auth::CurrentAgent,
     i18n::Locale,
     input::{Choice, EmailAddress, FieldErrors, required_text},
+    sla,
     web::{PageContext, client::ClientAddr, extract::Form, flash},
 };
 
@@ -191,6 +192,8 @@ async fn update_settings(
     }
     if let Some(zone) = time_zone.filter(|zone| *zone != before.time_zone) {
         changes.push(format!("{} → {zone}", before.time_zone));
+        // Business hours are on the workspace's clocks: due times move with them.
+        sla::refresh_workspace(&mut tx, agent.account_id, zone).await?;
     }
     if let Some(language) = language.filter(|language| *language != agent.workspace_language) {
         // Each language by its own name, which reads the same in every language.

@@ -33,6 +33,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// As stored on the ticket (`sla_target`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::FirstResponse => "first_response",
+            Self::NextResponse => "next_response",
+            Self::Resolution => "resolution",
+        }
+    }
+
     pub fn label_key(self) -> &'static str {
         match self {
             Self::FirstResponse => "sla-first-response",
@@ -151,11 +160,13 @@ impl Running {
 }
 
 /// The ticket's clocks at `now`: one per target the policy sets (next response only once
-/// a customer has written after a reply). `steps` in the order they happened.
+/// a customer has written after a reply). The ticket began in status `initial`; `steps`
+/// in the order they happened.
 pub fn clocks(
     calendar: &Calendar,
     targets: Targets,
     created_at: Timestamp,
+    initial: Status,
     steps: &[Step],
     now: Timestamp,
 ) -> Vec<Clock> {
@@ -167,7 +178,7 @@ pub fn clocks(
         .map(|minutes| Running::new(Target::Resolution, minutes));
     let mut next: Option<Running> = None;
     let mut replied = false;
-    let mut status = Status::New;
+    let mut status = initial;
     let mut since = created_at;
     let moments = steps
         .iter()
@@ -236,7 +247,14 @@ mod tests {
 
     /// The clocks of `TARGETS` around the clock.
     fn always(created: Timestamp, steps: &[Step], now: &str) -> Vec<Clock> {
-        clocks(&Calendar::always(), TARGETS, created, steps, at(now))
+        clocks(
+            &Calendar::always(),
+            TARGETS,
+            created,
+            Status::New,
+            steps,
+            at(now),
+        )
     }
 
     fn state(clocks: &[Clock], target: Target) -> State {
@@ -308,7 +326,14 @@ mod tests {
             Step::Status(at("2026-12-10T10:00:00"), Status::Open),
         ];
         let now = at("2026-12-10T10:10:00");
-        let clocks = clocks(&Calendar::always(), TARGETS, created, &steps, now);
+        let clocks = clocks(
+            &Calendar::always(),
+            TARGETS,
+            created,
+            Status::New,
+            &steps,
+            now,
+        );
         let resolution = clocks
             .iter()
             .find(|c| c.target == Target::Resolution)
@@ -328,13 +353,7 @@ mod tests {
             }
         );
         // While it waits, the clock stands with what is left.
-        let waiting = super::clocks(
-            &Calendar::always(),
-            TARGETS,
-            created,
-            &steps[..2],
-            at("2026-12-09T00:00:00"),
-        );
+        let waiting = always(created, &steps[..2], "2026-12-09T00:00:00");
         assert_eq!(
             state(&waiting, Target::Resolution),
             State::Paused { left: 7 * 3600 }
@@ -408,6 +427,7 @@ mod tests {
             &calendar,
             TARGETS,
             created,
+            Status::New,
             &[],
             created.checked_add(1.hour()).unwrap(),
         );

@@ -1,8 +1,9 @@
 use sqlx::{PgConnection, Postgres, postgres::PgArguments, query::Query};
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::calendar::Range;
+use crate::tickets::MessageKind;
 
 /// The workspace's open hours as `(weekday, range)`, Monday 0, in each day's order.
 pub async fn hours(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<(usize, Range)>> {
@@ -243,4 +244,90 @@ pub async fn move_policy(
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// A ticket as its clocks need it, with what is stored of them, whether its workspace has
+/// any policy, and the database's time (the app's clock).
+#[derive(Debug, sqlx::FromRow)]
+pub struct TicketForClocks {
+    pub id: Uuid,
+    pub priority: String,
+    pub department_id: Option<Uuid>,
+    pub issue_type: String,
+    pub channel: String,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+    pub sla_due_at: Option<OffsetDateTime>,
+    pub sla_target: Option<String>,
+    pub time_zone: String,
+    pub has_policies: bool,
+    pub now: OffsetDateTime,
+}
+
+pub async fn ticket_for_clocks(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Option<TicketForClocks>> {
+    sqlx::query_as(
+        "select t.id, t.priority, t.department_id, t.issue_type, t.channel, t.status, t.created_at,
+                t.sla_due_at, t.sla_target, w.time_zone,
+                exists (select 1 from sla_policies p where p.account_id = t.account_id)
+                    as has_policies,
+                app_now() as now
+         from tickets t join accounts w on w.id = t.account_id
+         where t.account_id = $1 and t.id = $2",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The ticket's customer messages, replies and status changes in the order they happened.
+#[allow(clippy::type_complexity)]
+pub async fn timeline(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Vec<(MessageKind, Option<String>, Option<String>, OffsetDateTime)>> {
+    sqlx::query_as(
+        "select kind, event, event_value, created_at from messages
+         where account_id = $1 and ticket_id = $2
+           and (kind in ('customer', 'reply') or event in ('status', 'reopened', 'postponed'))
+         order by created_at, id",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn store_due(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    due: Option<(OffsetDateTime, &str)>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update tickets set sla_due_at = $3, sla_target = $4 where account_id = $1 and id = $2",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .bind(due.map(|(at, _)| at))
+    .bind(due.map(|(_, target)| target))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// The workspace's tickets still to do (new, open, answered, postponed).
+pub async fn tickets_to_do(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "select id from tickets
+         where account_id = $1 and status in ('new', 'open', 'answered', 'postponed')",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await
 }

@@ -36,7 +36,7 @@ use crate::{
     input::{Choice, FieldErrors, required_text},
     tickets::{
         Channel, IssueType, MessageKind, Priority, Status,
-        db::{ThreadMessage, Ticket},
+        db::{ListedTicket, ThreadMessage, Ticket},
     },
     web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
@@ -89,30 +89,198 @@ impl ServiceLevels {
         })
     }
 
-    /// The first policy whose conditions hold for the ticket.
-    pub fn policy_for(&self, ticket: &Ticket) -> Option<&Policy> {
+    /// The first policy whose conditions hold for a ticket of these properties.
+    pub fn policy_for(&self, ticket: &Traits<'_>) -> Option<&Policy> {
         self.policies.iter().find(|policy| {
-            policy
-                .settings
+            let settings = &policy.settings;
+            settings
                 .priority
                 .as_deref()
-                .is_none_or(|p| p == ticket.priority.as_str())
-                && policy
-                    .settings
+                .is_none_or(|p| p == ticket.priority)
+                && settings
                     .department_id
                     .is_none_or(|d| Some(d) == ticket.department_id)
-                && policy
-                    .settings
+                && settings
                     .issue_type
                     .as_deref()
-                    .is_none_or(|t| t == ticket.issue_type.as_str())
-                && policy
-                    .settings
+                    .is_none_or(|t| t == ticket.issue_type)
+                && settings
                     .channel
                     .as_deref()
-                    .is_none_or(|c| c == ticket.channel.as_str())
+                    .is_none_or(|c| c == ticket.channel)
         })
     }
+
+    /// The ticket's clocks at `now` under the policy that applies, with the policy.
+    fn clocks(
+        &self,
+        ticket: &Traits<'_>,
+        steps: &[Step],
+        now: jiff::Timestamp,
+    ) -> Option<(&Policy, Vec<Clock>)> {
+        let policy = self.policy_for(ticket)?;
+        let always = Calendar::always();
+        let calendar = if policy.settings.business_hours {
+            &self.calendar
+        } else {
+            &always
+        };
+        let settings = &policy.settings;
+        let targets = Targets {
+            first_response: settings.first_response.map(i64::from),
+            next_response: settings.next_response.map(i64::from),
+            resolution: settings.resolution.map(i64::from),
+        };
+        // The status now closes the timeline: a merge or spam leaves no status event.
+        let steps: Vec<Step> = steps
+            .iter()
+            .copied()
+            .chain([Step::Status(now, ticket.status)])
+            .collect();
+        let clocks = clock::clocks(
+            calendar,
+            targets,
+            ticket.created_at,
+            ticket.initial,
+            &steps,
+            now,
+        );
+        Some((policy, clocks))
+    }
+}
+
+/// What chooses a ticket's policy, and when its clocks start.
+pub struct Traits<'a> {
+    pub priority: &'a str,
+    pub department_id: Option<Uuid>,
+    pub issue_type: &'a str,
+    pub channel: &'a str,
+    pub created_at: jiff::Timestamp,
+    /// A ticket an agent opened begins answered (its first message is their reply).
+    pub initial: Status,
+    pub status: Status,
+}
+
+impl<'a> Traits<'a> {
+    fn of(ticket: &'a Ticket) -> Self {
+        Self {
+            priority: ticket.priority.as_str(),
+            department_id: ticket.department_id,
+            issue_type: ticket.issue_type.as_str(),
+            channel: ticket.channel.as_str(),
+            created_at: timestamp(ticket.created_at),
+            initial: initial_status(ticket.channel.as_str()),
+            status: ticket.status,
+        }
+    }
+}
+
+fn initial_status(channel: &str) -> Status {
+    if channel == Channel::Agent.as_str() {
+        Status::Answered
+    } else {
+        Status::New
+    }
+}
+
+/// A message of the thread as the clocks see it: customers' messages, replies and status
+/// changes (a customer's message that reopens a resolved ticket records `reopened`).
+fn step_of(
+    kind: MessageKind,
+    event: Option<&str>,
+    value: Option<&str>,
+    at: OffsetDateTime,
+) -> Option<Step> {
+    let at = timestamp(at);
+    match (kind, event) {
+        (MessageKind::Customer, _) => Some(Step::Customer(at)),
+        (MessageKind::Reply, _) => Some(Step::Reply(at)),
+        (MessageKind::Event, Some("postponed")) => Some(Step::Status(at, Status::Postponed)),
+        (MessageKind::Event, Some("status" | "reopened")) => value
+            .and_then(|value| Status::parse(value).ok())
+            .map(|status| Step::Status(at, status)),
+        _ => None,
+    }
+}
+
+/// The clock that falls due first, as stored on the ticket: when, and which target.
+fn next_due(clocks: &[Clock]) -> Option<(OffsetDateTime, &'static str)> {
+    clocks
+        .iter()
+        .filter_map(|clock| match clock.state {
+            ClockState::Running { due: Some(due) } => Some((due, clock.target.code())),
+            _ => None,
+        })
+        .min_by_key(|(due, _)| *due)
+        .map(|(due, target)| (offset_date_time(due), target))
+}
+
+/// Stores the ticket's next due time as its clocks stand after a change, in the change's
+/// transaction. A workspace without policies costs one statement.
+pub async fn refresh(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<()> {
+    let Some(ticket) = db::ticket_for_clocks(conn, account_id, ticket_id).await? else {
+        return Ok(());
+    };
+    if !ticket.has_policies {
+        if ticket.sla_due_at.is_some() {
+            db::store_due(conn, account_id, ticket_id, None).await?;
+        }
+        return Ok(());
+    }
+    let levels = ServiceLevels::load(conn, account_id, &ticket.time_zone).await?;
+    store(conn, &levels, account_id, &ticket).await
+}
+
+/// Stores the next due time of every ticket of the workspace still to do, after a change
+/// of its hours or policies (in that change's transaction, which `levels` was read in).
+pub async fn refresh_workspace(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    time_zone: &str,
+) -> sqlx::Result<()> {
+    let levels = ServiceLevels::load(conn, account_id, time_zone).await?;
+    for ticket_id in db::tickets_to_do(conn, account_id).await? {
+        if let Some(ticket) = db::ticket_for_clocks(conn, account_id, ticket_id).await? {
+            store(conn, &levels, account_id, &ticket).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn store(
+    conn: &mut PgConnection,
+    levels: &ServiceLevels,
+    account_id: Uuid,
+    ticket: &db::TicketForClocks,
+) -> sqlx::Result<()> {
+    let steps: Vec<Step> = db::timeline(conn, account_id, ticket.id)
+        .await?
+        .into_iter()
+        .filter_map(|(kind, event, value, at)| {
+            step_of(kind, event.as_deref(), value.as_deref(), at)
+        })
+        .collect();
+    let traits = Traits {
+        priority: &ticket.priority,
+        department_id: ticket.department_id,
+        issue_type: &ticket.issue_type,
+        channel: &ticket.channel,
+        created_at: timestamp(ticket.created_at),
+        initial: initial_status(&ticket.channel),
+        status: Status::parse(&ticket.status).unwrap_or(Status::Open),
+    };
+    let due = levels
+        .clocks(&traits, &steps, timestamp(ticket.now))
+        .and_then(|(_, clocks)| next_due(&clocks));
+    let stored = ticket.sla_due_at.zip(ticket.sla_target.as_deref());
+    if due != stored {
+        db::store_due(conn, account_id, ticket.id, due).await?;
+    }
+    Ok(())
 }
 
 /// Stored ranges as a week, Monday first.
@@ -175,41 +343,20 @@ pub fn ticket_clocks(
     thread: &[ThreadMessage],
     now: OffsetDateTime,
 ) -> Option<TicketClocks> {
-    let policy = levels.policy_for(ticket)?;
-    let always = Calendar::always();
-    let calendar = if policy.settings.business_hours {
-        &levels.calendar
-    } else {
-        &always
-    };
     let steps: Vec<Step> = thread
         .iter()
         .filter_map(|message| {
-            let at = timestamp(message.created_at);
-            match message.kind {
-                MessageKind::Customer => Some(Step::Customer(at)),
-                MessageKind::Reply => Some(Step::Reply(at)),
-                // A customer's message that reopens a resolved ticket says so as `reopened`.
-                MessageKind::Event
-                    if matches!(message.event.as_deref(), Some("status" | "reopened")) =>
-                {
-                    message
-                        .event_value
-                        .as_deref()
-                        .and_then(|value| Status::parse(value).ok())
-                        .map(|status| Step::Status(at, status))
-                }
-                MessageKind::Note | MessageKind::Event => None,
-            }
+            step_of(
+                message.kind,
+                message.event.as_deref(),
+                message.event_value.as_deref(),
+                message.created_at,
+            )
         })
         .collect();
-    let targets = Targets {
-        first_response: policy.settings.first_response.map(i64::from),
-        next_response: policy.settings.next_response.map(i64::from),
-        resolution: policy.settings.resolution.map(i64::from),
-    };
     let now = timestamp(now);
-    let clocks = clock::clocks(calendar, targets, timestamp(ticket.created_at), &steps, now)
+    let (policy, clocks) = levels.clocks(&Traits::of(ticket), &steps, now)?;
+    let clocks = clocks
         .into_iter()
         .map(|clock| show_clock(ctx, clock, now))
         .collect();
@@ -218,6 +365,41 @@ pub fn ticket_clocks(
         business_hours: policy.settings.business_hours,
         clocks,
     })
+}
+
+/// Each listed ticket's next due time in words ("First response due in 1 h 20 min",
+/// "Resolution overdue by 15 min") and its state for the colour, at `now`.
+pub fn label_due(ctx: &PageContext, tickets: &mut [ListedTicket], now: OffsetDateTime) {
+    for ticket in tickets {
+        let (Some(due), Some(target)) = (ticket.sla_due_at, ticket.sla_target.as_deref()) else {
+            continue;
+        };
+        let label = ctx.t(&format!("sla-{}", target.replace('_', "-")));
+        let left = (due - now).whole_seconds();
+        ticket.due = Some(if left <= 0 {
+            (
+                "breached",
+                ctx.t_args(
+                    "sla-list-overdue",
+                    &[
+                        ("target", &label),
+                        ("duration", &format::duration(ctx.locale, -left)),
+                    ],
+                ),
+            )
+        } else {
+            (
+                if left <= DUE_SOON { "due-soon" } else { "ok" },
+                ctx.t_args(
+                    "sla-list-due",
+                    &[
+                        ("target", &label),
+                        ("duration", &format::duration(ctx.locale, left)),
+                    ],
+                ),
+            )
+        });
+    }
 }
 
 fn show_clock(ctx: &PageContext, clock: Clock, now: jiff::Timestamp) -> ShownClock {
@@ -453,6 +635,7 @@ async fn save_hours(
     };
     let mut tx = state.db.begin().await?;
     db::replace_hours(&mut tx, agent.account_id, &week, &holidays).await?;
+    refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     let entry = Entry::new(&agent, Action::BusinessHoursChanged, client);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
@@ -786,6 +969,7 @@ async fn save_policy(
             (Action::SlaPolicyCreated, "sla-policy-created")
         }
     };
+    refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     let entry = Entry::new(agent, action, client).subject(&input.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
@@ -827,6 +1011,7 @@ async fn delete_policy(
     db::lock(&mut tx, agent.account_id).await?;
     let policy = db::policy(&mut tx, agent.account_id, id).await.found()?;
     db::delete_policy(&mut tx, agent.account_id, id).await?;
+    refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     let entry = Entry::new(&agent, Action::SlaPolicyDeleted, client).subject(&policy.settings.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
@@ -855,6 +1040,7 @@ async fn move_policy(
     db::lock(&mut tx, agent.account_id).await?;
     db::policy(&mut tx, agent.account_id, id).await.found()?;
     db::move_policy(&mut tx, agent.account_id, id, up).await?;
+    refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     tx.commit().await?;
     Ok(Redirect::to("/app/config/sla").into_response())
 }

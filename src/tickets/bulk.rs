@@ -23,7 +23,7 @@ use crate::{
     chat, departments,
     directory::Names,
     input::Choice,
-    tags,
+    sla, tags,
     web::{PageContext, extract::Form, flash},
 };
 
@@ -290,6 +290,7 @@ pub(super) async fn apply(
             }
         };
         record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+        sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
         updated += 1;
     }
     tx.commit().await?;

@@ -653,8 +653,29 @@ pub struct ListFilter {
     /// A tag's name, lower-case.
     pub tag: Option<String>,
     pub search: Option<String>,
-    /// Keyset cursor: the (last activity, id) of the last ticket of the page before.
+    /// Keyset cursor: the (last activity, id) of the last ticket of the page before, or
+    /// its (due time, id) when `due_first`.
     pub after: Option<(OffsetDateTime, Uuid)>,
+    /// Only tickets whose SLA clock is breached, or due within the hour.
+    pub sla: Option<SlaFilter>,
+    /// Tickets with a running SLA clock, the one due first first.
+    pub due_first: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    Breached,
+    DueSoon,
+}
+
+impl SlaFilter {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "breached" => Some(Self::Breached),
+            "due_soon" => Some(Self::DueSoon),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -679,6 +700,12 @@ pub struct ListedTicket {
     pub department: Option<String>,
     pub assignee: Option<String>,
     pub last_activity_at: OffsetDateTime,
+    /// The next SLA due time and its target (`sla::refresh`).
+    pub sla_due_at: Option<OffsetDateTime>,
+    pub sla_target: Option<String>,
+    /// That due time in words and its state, for the row (`sla::label_due`).
+    #[sqlx(skip)]
+    pub due: Option<(&'static str, String)>,
 }
 
 impl ListedTicket {
@@ -688,12 +715,14 @@ impl ListedTicket {
     }
 
     /// The cursor that continues a list after this ticket.
-    pub fn cursor(&self) -> String {
-        format!(
-            "{}.{}",
-            self.last_activity_at.unix_timestamp_nanos() / 1000,
-            self.id.simple()
-        )
+    /// Where the next page begins: after this ticket's activity, or its due time when the
+    /// list is sorted by what is due first.
+    pub fn cursor(&self, due_first: bool) -> String {
+        let at = match (due_first, self.sla_due_at) {
+            (true, Some(due)) => due,
+            _ => self.last_activity_at,
+        };
+        format!("{}.{}", at.unix_timestamp_nanos() / 1000, self.id.simple())
     }
 }
 
@@ -776,7 +805,12 @@ pub async fn list(
 ) -> sqlx::Result<Vec<ListedTicket>> {
     // A literal limit: the planner knows it is a small page.
     let order = format!(
-        " order by t.last_activity_at desc, t.id desc limit {}",
+        " order by {} limit {}",
+        if filter.due_first {
+            "t.sla_due_at, t.id"
+        } else {
+            "t.last_activity_at desc, t.id desc"
+        },
         limit.clamp(1, 500)
     );
     let mut query = QueryBuilder::new("");
@@ -810,7 +844,7 @@ fn push_page(
                  where d.account_id = t.account_id and d.id = t.department_id) as department,
                 (select a.name from agents a
                  where a.account_id = t.account_id and a.id = t.assignee_id) as assignee,
-                t.last_activity_at
+                t.last_activity_at, t.sla_due_at, t.sla_target
          from tickets t",
     );
     push_scope(query, viewer, queue);
@@ -857,13 +891,27 @@ fn push_page(
         query.push(" and t.search @@ ");
         TextQuery::new(search, false).push_tsquery(query);
     }
+    match filter.sla {
+        Some(SlaFilter::Breached) => {
+            query.push(" and t.sla_due_at <= app_now()");
+        }
+        Some(SlaFilter::DueSoon) => {
+            query.push(
+                " and t.sla_due_at > app_now() and t.sla_due_at <= app_now() + interval '1 hour'",
+            );
+        }
+        None => {}
+    }
+    if filter.due_first {
+        query.push(" and t.sla_due_at is not null");
+    }
     if let Some((at, id)) = filter.after {
-        query
-            .push(" and (t.last_activity_at, t.id) < (")
-            .push_bind(at)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
+        query.push(if filter.due_first {
+            " and (t.sla_due_at, t.id) > ("
+        } else {
+            " and (t.last_activity_at, t.id) < ("
+        });
+        query.push_bind(at).push(", ").push_bind(id).push(")");
     }
     query.push(order);
 }

@@ -25,6 +25,7 @@ use crate::{
     auth::CurrentAgent,
     chat,
     config::Config,
+    sla,
     web::{
         PageContext,
         extract::{Form, Path, Query},
@@ -237,6 +238,10 @@ pub(super) async fn merge_into(
     notify: bool,
 ) -> Result<(), AppError> {
     db::merge_tickets(conn, agent.account_id, from.id, into.id).await?;
+    // The target has the merged thread now, and the merged ticket's clocks stop.
+    for id in [from.id, into.id] {
+        sla::refresh(conn, agent.account_id, id).await?;
+    }
     let merged = format!("#{} {}", from.number, from.subject);
     db::insert_event(
         conn,

@@ -138,6 +138,7 @@ pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
         let due = db::due_postponed(&mut tx, BATCH).await?;
         for (account_id, ticket_id) in &due {
             db::reopen_postponed(&mut tx, *account_id, *ticket_id).await?;
+            crate::sla::refresh(&mut tx, *account_id, *ticket_id).await?;
         }
         tx.commit().await?;
         woken += due.len();
@@ -173,6 +174,9 @@ pub async fn add_customer_message(
             Status::Open.as_str(),
         )
         .await?;
+    }
+    if inserted.is_some() {
+        crate::sla::refresh(conn, account_id, ticket_id).await?;
     }
     Ok(inserted)
 }

@@ -22,6 +22,7 @@ use crate::{
     departments,
     input::{Choice, EmailAddress, FieldErrors, optional_text, required_long_text, required_text},
     notifications::{self, Change},
+    sla,
     web::{PageContext, extract::Form, flash},
 };
 
@@ -163,6 +164,7 @@ pub(super) async fn create(
         Some(&agent),
     )
     .await?;
+    sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-created").await?;
     // A ticket of a department the agent is not in is out of their sight once made.

@@ -404,6 +404,7 @@ pub(super) async fn reply(
         .filter_map(|id| id.parse().ok())
         .collect();
     canned::db::count_uses(&mut tx, agent.account_id, agent.id, &canned_ids).await?;
+    sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-reply-sent").await?;
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())

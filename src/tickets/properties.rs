@@ -27,6 +27,7 @@ use crate::{
     input::FieldErrors,
     live,
     notifications::{self, Change},
+    sla,
     web::{
         PageContext,
         extract::{Form, Path},
@@ -318,6 +319,7 @@ pub(super) async fn set_properties(
         return Ok((status, page).into_response());
     }
     record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+    sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
     tx.commit().await?;
     // A ticket moved to a department the agent is not in leaves their sight.
     let still_visible = db::visible_ticket(

@@ -9,13 +9,13 @@ use serde::Deserialize;
 use super::{
     Channel, IssueType, Status,
     bulk::BulkBar,
-    db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, Viewer},
+    db::{self, AssigneeFilter, ListFilter, ListedTicket, QueueCounts, SlaFilter, Viewer},
 };
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
     input::Choice,
-    tags,
+    sla, tags,
     web::{PageContext, connection::Db, extract::Query},
 };
 
@@ -33,13 +33,19 @@ pub(super) struct QueuePage {
     /// The free plan's lists reach back 7 days; the page says so.
     free_plan_window: bool,
     bulk: BulkBar,
+    query: QueueQuery,
 }
 
-/// `?select=all`: every row of the page ticked, for the action bar without JavaScript.
+/// `?select=all`: every row of the page ticked, for the action bar without JavaScript;
+/// `sort=due` and `sla` as on the list.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct QueueQuery {
     #[serde(default)]
     select: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    sla: String,
 }
 
 impl QueuePage {
@@ -59,12 +65,15 @@ pub(super) async fn show_queue(
     let viewer = Viewer::of(&agent);
     let filter = ListFilter {
         queue: true,
+        sla: SlaFilter::parse(&query.sla),
+        due_first: query.sort == "due",
         ..ListFilter::default()
     };
     let counts = db::queue_counts(&mut *conn, &viewer).await?;
     let mut tickets = db::list(&mut *conn, &viewer, &filter, PAGE_SIZE + 1).await?;
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
+    sla::label_due(&ctx, &mut tickets, state.clock.now());
     let names = state.directory.names(&mut conn, agent.account_id).await?;
     let bulk = BulkBar::new(&ctx, &names, "/app".to_owned(), query.select == "all");
     Ok(QueuePage {
@@ -75,6 +84,7 @@ pub(super) async fn show_queue(
         tickets,
         more,
         bulk,
+        query,
     })
 }
 
@@ -100,6 +110,12 @@ pub(super) struct ListQuery {
     /// `all`: every row ticked, for the action bar without JavaScript.
     #[serde(default)]
     select: String,
+    /// `due`: tickets with a running SLA clock, due first first.
+    #[serde(default)]
+    sort: String,
+    /// `breached` or `due_soon`.
+    #[serde(default)]
+    sla: String,
 }
 
 impl ListQuery {
@@ -121,6 +137,8 @@ impl ListQuery {
             search: Some(self.q.trim().chars().take(200).collect::<String>())
                 .filter(|q| !q.is_empty()),
             after: db::parse_cursor(&self.after),
+            sla: SlaFilter::parse(&self.sla),
+            due_first: self.sort == "due",
         }
     }
 
@@ -134,6 +152,8 @@ impl ListQuery {
             .append_pair("channel", &self.channel)
             .append_pair("tag", &self.tag)
             .append_pair("q", &self.q)
+            .append_pair("sla", &self.sla)
+            .append_pair("sort", &self.sort)
             .append_pair("after", cursor)
             .finish();
         format!("/app/tickets?{query}")
@@ -170,10 +190,11 @@ pub(super) async fn show_list(
         tickets.truncate(PAGE_SIZE as usize);
         tickets
             .last()
-            .map(|last| query.address(&last.cursor()))
+            .map(|last| query.address(&last.cursor(filter.due_first)))
             .unwrap_or_default()
     });
     let names = state.directory.names(&mut conn, agent.account_id).await?;
+    sla::label_due(&ctx, &mut tickets, state.clock.now());
     let departments = Choice::rows(names.departments.clone(), |id| {
         filter.department == Some(id)
     });

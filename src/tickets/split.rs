@@ -17,6 +17,7 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    sla,
     web::{
         extract::{Form, Path},
         flash,
@@ -94,6 +95,9 @@ pub(super) async fn split(
         &old,
     )
     .await?;
+    for id in [ticket.id, created.id] {
+        sla::refresh(&mut tx, agent.account_id, id).await?;
+    }
     tx.commit().await?;
     flash::success_with(
         &session,

@@ -426,3 +426,140 @@ async fn a_ticket_without_a_policy_shows_no_clocks(db: PgPool) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.texts(".sla").is_empty());
 }
+
+/// `(number, due time, target)` of the workspace's tickets as stored.
+async fn stored_due(app: &TestApp) -> Vec<(i64, Option<time::OffsetDateTime>, Option<String>)> {
+    sqlx::query_as("select number, sla_due_at, sla_target from tickets order by number")
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Each ticket stores its next due time in the transaction of each change, and the queue
+/// and the list show it, filter by it and sort by it.
+#[sqlx::test]
+async fn due_times_are_stored_with_each_change_and_the_lists_use_them(db: PgPool) {
+    let start = datetime!(2027-03-01 10:00 UTC);
+    let app = TestApp::spawn_at(db, start).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let customer = app.client();
+    customer
+        .contact("acme", "carla@example.com", "Before any policy", "Hello")
+        .await;
+    assert_eq!(stored_due(&app).await, [(1, None, None)]);
+
+    // A new policy dates the tickets already there, in its own transaction.
+    create_policy(
+        &admin,
+        &[
+            ("name", "Fast"),
+            ("first_response", "60"),
+            ("resolution", "240"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        stored_due(&app).await,
+        [(
+            1,
+            Some(datetime!(2027-03-01 11:00 UTC)),
+            Some("first_response".to_owned())
+        )]
+    );
+    app.clock.set(datetime!(2027-03-01 10:30 UTC));
+    customer
+        .contact("acme", "dora@example.com", "Second", "Hi")
+        .await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+
+    let list = agent.get("/app/tickets").await;
+    let rows = list.rows("table.list tbody tr");
+    assert!(
+        rows[0]
+            .join(" ")
+            .contains("First response due in 1 h 0 min"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].join(" ").contains("First response due in 30 min"),
+        "{rows:?}"
+    );
+    // Due first: the older ticket leads.
+    let due_first = agent.get("/app/tickets?sort=due").await;
+    assert_eq!(
+        due_first.texts("table.list tbody td.grow > a"),
+        ["Before any policy", "Second"]
+    );
+    assert_eq!(
+        agent
+            .get("/app?sort=due")
+            .await
+            .texts("table.list tbody td.grow > a"),
+        ["Before any policy", "Second"]
+    );
+
+    // An hour later the first is overdue and the second due within the hour.
+    app.clock.set(datetime!(2027-03-01 11:10 UTC));
+    let overdue = agent.get("/app/tickets?sla=breached").await;
+    assert_eq!(
+        overdue.texts("table.list tbody td.grow > a"),
+        ["Before any policy"]
+    );
+    assert!(overdue.body.contains("First response overdue by 10 min"));
+    let soon = agent.get("/app?sla=due_soon").await;
+    assert_eq!(soon.texts("table.list tbody td.grow > a"), ["Second"]);
+
+    // A reply answers the first; waiting on the customer, no clock runs.
+    agent
+        .post("/app/tickets/1/reply", &[("body", "Here you are.")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert_eq!(stored_due(&app).await[0], (1, None, None));
+    // Resolving the second stops its clocks too.
+    let page = agent.get("/app/tickets/2").await;
+    let seen = input_value(&page.body, "seen").unwrap_or_default();
+    agent
+        .post(
+            "/app/tickets/2/properties",
+            &[("status", "resolved"), ("seen", &seen)],
+        )
+        .await
+        .assert_redirects_to("/app/tickets/2");
+    assert_eq!(stored_due(&app).await[1], (2, None, None));
+
+    // The customer of the first writes again: its resolution clock runs on (70 of its 240
+    // minutes were spent before the reply).
+    let token: String = sqlx::query_scalar("select customer_token from tickets where number = 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    app.clock.set(datetime!(2027-03-02 09:00 UTC));
+    customer
+        .post(
+            &format!("/help/acme/tickets/{token}"),
+            &[("message", "Thanks, but…")],
+        )
+        .await;
+    assert_eq!(
+        stored_due(&app).await[0],
+        (
+            1,
+            Some(datetime!(2027-03-02 11:50 UTC)),
+            Some("resolution".to_owned())
+        )
+    );
+
+    // Deleting the policy clears every due time.
+    let id = policy_id(&app, "Fast").await;
+    admin
+        .post(&format!("/app/config/sla/{id}/delete"), &[])
+        .await
+        .assert_redirects_to("/app/config/sla");
+    assert!(
+        stored_due(&app)
+            .await
+            .iter()
+            .all(|(_, due, _)| due.is_none())
+    );
+}
