@@ -17,7 +17,7 @@ use crate::{
     directory::Directory,
     live::{self, Events},
     mail::OutboxWorker,
-    router, tickets,
+    router, sla, tickets,
 };
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
@@ -111,6 +111,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     tokio::spawn(housekeeping(state.db.clone()));
     tokio::spawn(wake_postponed_tickets(state.db.clone()));
+    tokio::spawn(announce_sla_breaches(state.clone()));
     tokio::spawn(close_billing_periods(state.clone()));
 
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
@@ -178,6 +179,20 @@ async fn wake_postponed_tickets(db: PgPool) {
             Ok(0) => {}
             Ok(woken) => tracing::info!(woken, "postponed tickets are open again"),
             Err(error) => tracing::warn!(%error, "waking postponed tickets failed"),
+        }
+    }
+}
+
+/// Due times that passed are announced to whom they concern: at start (catching up on what
+/// passed while nothing ran), then every minute. Any number of processes may do it at once.
+async fn announce_sla_breaches(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match sla::notify_breaches(&state.db, &state.config).await {
+            Ok(0) => {}
+            Ok(told) => tracing::info!(told, "missed SLA targets announced"),
+            Err(error) => tracing::warn!(%error, "announcing missed SLA targets failed"),
         }
     }
 }

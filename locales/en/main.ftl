@@ -1033,3 +1033,6 @@ sla-filter-due-soon = Due within the hour
 tickets-sort = Order
 tickets-sort-activity = Latest activity
 tickets-sort-due = Due first
+notifications-email-sla-breached = A target of a ticket's SLA policy was missed (its assignee, or its department's agents, and the admins)
+notify-sla-breached = Ticket #{ $number } "{ $subject }" missed its { $target } target.
+notify-subject-sla-breached = SLA missed: #{ $number } { $subject }

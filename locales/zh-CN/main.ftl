@@ -980,3 +980,6 @@ sla-filter-due-soon = 一小时内到期
 tickets-sort = 排序
 tickets-sort-activity = 最近活动
 tickets-sort-due = 最先到期
+notifications-email-sla-breached = 工单未达成服务级别策略的目标（通知处理人或其部门的客服，以及管理员）
+notify-sla-breached = 工单 #{ $number }“{ $subject }”未达成{ $target }目标。
+notify-subject-sla-breached = 服务级别未达成：#{ $number } { $subject }

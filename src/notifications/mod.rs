@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 pub use db::Preferences;
-pub use send::{Change, ticket_changed};
+pub use send::{Change, sla_breached, ticket_changed};
 
 use crate::{
     AppError, AppState,
@@ -74,6 +74,7 @@ struct NotificationsForm {
     email_new_ticket: Option<String>,
     email_assigned: Option<String>,
     email_customer_reply: Option<String>,
+    email_sla_breached: Option<String>,
     #[serde(default)]
     slack_webhook_url: String,
     sound_new_call: Option<String>,
@@ -129,6 +130,11 @@ fn settings_page(
                 "email_customer_reply",
                 "notifications-email-customer-reply",
                 p.email_customer_reply,
+            ),
+            switch(
+                "email_sla_breached",
+                "notifications-email-sla-breached",
+                p.email_sla_breached,
             ),
         ],
         sound_switches: vec![
@@ -195,6 +201,7 @@ async fn save_notifications(
         email_new_ticket: form.email_new_ticket.is_some(),
         email_assigned: form.email_assigned.is_some(),
         email_customer_reply: form.email_customer_reply.is_some(),
+        email_sla_breached: form.email_sla_breached.is_some(),
         slack_webhook_url: webhook.clone().flatten(),
         sound_new_call: form.sound_new_call.is_some(),
         sound_new_chat: form.sound_new_chat.is_some(),

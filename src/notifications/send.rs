@@ -69,11 +69,76 @@ pub async fn ticket_changed(
         Change::Updated => return Ok(()),
     };
     let actor_id = actor.map(|a| a.id);
-    let recipients = db::recipients(conn, account_id, audience, actor_id).await?;
+    let recipients = db::recipients(conn, account_id, audience, false, actor_id).await?;
+    let told = recipients.iter().filter(|r| wants(r, change));
+    let line = |locale| describe(locale, change, &ticket, actor);
+    let subject = |recipient: &Recipient| subject(change, &ticket, recipient);
+    deliver(conn, config, account_id, &ticket, told, line, subject).await
+}
+
+/// A target of the ticket's SLA policy passed its due time: its assignee (unassigned: the
+/// agents of its department, or everyone without one) and the workspace's admins are told,
+/// each by email unless they switched that off, and on their Slack webhook. The live panel
+/// hears of it as a change of the ticket.
+pub async fn sla_breached(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    target_label_key: &str,
+) -> Result<(), AppError> {
+    let ticket = db::ticket(conn, account_id, ticket_id).await?;
+    let audience = match (ticket.assignee_id, ticket.department_id) {
+        (Some(agent), _) => db::Audience::Agent(agent),
+        (None, Some(department)) => db::Audience::Department(department),
+        (None, None) => db::Audience::Everyone,
+    };
+    let event = TicketEvent {
+        account_id,
+        kind: EventKind::Updated,
+        number: ticket.number,
+        department_id: ticket.department_id,
+        assignee_id: ticket.assignee_id,
+        actor_id: None,
+    };
+    live::publish(conn, &event).await?;
+    let recipients = db::recipients(conn, account_id, audience, true, None).await?;
+    let told = recipients.iter().filter(|r| r.email_sla_breached);
+    let number = ticket.number.to_string();
+    let line = |locale: Locale| {
+        locale.t_args(
+            "notify-sla-breached",
+            &[
+                ("number", number.as_str()),
+                ("subject", &ticket.subject),
+                ("target", &locale.t(target_label_key)),
+            ],
+        )
+    };
+    let subject = |recipient: &Recipient| {
+        recipient.language.t_args(
+            "notify-subject-sla-breached",
+            &[("number", number.as_str()), ("subject", &ticket.subject)],
+        )
+    };
+    deliver(conn, config, account_id, &ticket, told, line, subject).await
+}
+
+/// Emails each recipient `line` in their language, with a button to the ticket, and posts
+/// the same to their Slack webhook, through the outbox.
+async fn deliver<'a>(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    ticket: &NotifiedTicket,
+    recipients: impl Iterator<Item = &'a Recipient>,
+    line: impl Fn(Locale) -> String,
+    subject: impl Fn(&Recipient) -> String,
+) -> Result<(), AppError> {
     let link = config.link(&format!("/app/tickets/{}", ticket.number));
-    for recipient in recipients.iter().filter(|r| wants(r, change)) {
+    for recipient in recipients {
         let locale = recipient.language;
-        let line = describe(locale, change, &ticket, actor);
+        let line = line(locale);
         let notice = Notice {
             locale,
             paragraphs: vec![
@@ -92,8 +157,7 @@ pub async fn ticket_changed(
             auto_submitted: true,
             ..Threading::default()
         };
-        let subject = subject(change, &ticket, recipient);
-        let email = notice.email(&recipient.email, subject, threading)?;
+        let email = notice.email(&recipient.email, subject(recipient), threading)?;
         mail::enqueue(conn, account_id, &email).await?;
         if let Some(url) = &recipient.slack_webhook_url {
             let message = slack_message(&line, &link, &notice.button);

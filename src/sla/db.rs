@@ -331,3 +331,37 @@ pub async fn tickets_to_do(conn: &mut PgConnection, account_id: Uuid) -> sqlx::R
     .fetch_all(conn)
     .await
 }
+
+/// Tickets whose due time has passed and was not announced yet, locked (others' skipped),
+/// with the target that is due.
+pub async fn breached(
+    conn: &mut PgConnection,
+    limit: i64,
+) -> sqlx::Result<Vec<(Uuid, Uuid, String)>> {
+    sqlx::query_as(
+        "select account_id, id, sla_target from tickets
+         where sla_due_at <= app_now() and sla_due_at is not null
+           and sla_notified_due_at is distinct from sla_due_at
+         order by sla_due_at
+         limit $1
+         for update skip locked",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn mark_notified(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update tickets set sla_notified_due_at = sla_due_at where account_id = $1 and id = $2",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .execute(conn)
+    .await
+    .map(drop)
+}

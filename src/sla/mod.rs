@@ -31,9 +31,11 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::CurrentAgent,
+    config::Config,
     error::Found,
     format,
     input::{Choice, FieldErrors, required_text},
+    notifications,
     tickets::{
         Channel, IssueType, MessageKind, Priority, Status,
         db::{ListedTicket, ThreadMessage, Ticket},
@@ -365,6 +367,29 @@ pub fn ticket_clocks(
         business_hours: policy.settings.business_hours,
         clocks,
     })
+}
+
+/// Announces every due time that has passed and was not announced yet (each once), in
+/// batches, each its own transaction. Run at start and then every minute by every `serve`
+/// process: a ticket another process is announcing is skipped.
+pub async fn notify_breaches(db: &sqlx::PgPool, config: &Config) -> Result<usize, AppError> {
+    const BATCH: i64 = 200;
+    let mut told = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let breached = db::breached(&mut tx, BATCH).await?;
+        for (account_id, ticket_id, target) in &breached {
+            let label_key = format!("sla-{}", target.replace('_', "-"));
+            notifications::sla_breached(&mut tx, config, *account_id, *ticket_id, &label_key)
+                .await?;
+            db::mark_notified(&mut tx, *account_id, *ticket_id).await?;
+        }
+        tx.commit().await?;
+        told += breached.len();
+        if (breached.len() as i64) < BATCH {
+            return Ok(told);
+        }
+    }
 }
 
 /// Each listed ticket's next due time in words ("First response due in 1 h 20 min",

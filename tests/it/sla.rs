@@ -563,3 +563,56 @@ async fn due_times_are_stored_with_each_change_and_the_lists_use_them(db: PgPool
             .all(|(_, due, _)| due.is_none())
     );
 }
+
+/// A missed target is announced once, through the outbox, to the ticket's agents and the
+/// admins, except to whoever switched those emails off.
+#[sqlx::test]
+async fn a_missed_target_is_announced_once(db: PgPool) {
+    let app = TestApp::spawn_at(db, datetime!(2027-03-01 10:00 UTC)).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    create_policy(&admin, &[("name", "Fast"), ("first_response", "60")]).await;
+    // The owner does not want these emails.
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    owner
+        .post(
+            "/app/profile/notifications",
+            &[("email_new_ticket", "on"), ("email_assigned", "on")],
+        )
+        .await
+        .assert_redirects_to("/app/profile/notifications");
+    app.client()
+        .contact("acme", "carla@example.com", "Refund", "Please")
+        .await;
+    app.drain_outbox().await;
+    let before = app.mail.all().len();
+
+    let notify = || frontdesk::sla::notify_breaches(&app.db, &app.config);
+    assert_eq!(notify().await.unwrap(), 0, "not due yet");
+    app.clock.set(datetime!(2027-03-01 11:01 UTC));
+    assert_eq!(notify().await.unwrap(), 1);
+    assert_eq!(notify().await.unwrap(), 0, "announced once");
+    app.drain_outbox().await;
+    let announced: Vec<_> = app.mail.all()[before..]
+        .iter()
+        .filter(|mail| mail.subject.starts_with("SLA missed"))
+        .map(|mail| (mail.to.clone(), mail.subject.clone()))
+        .collect();
+    let mut recipients: Vec<&str> = announced.iter().map(|(to, _)| to.as_str()).collect();
+    recipients.sort_unstable();
+    let mut expected = vec![
+        acme.person(Role::Admin).email.as_str(),
+        acme.person(Role::Agent).email.as_str(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(recipients, expected, "{announced:?}");
+    assert_eq!(announced[0].1, "SLA missed: #1 Refund");
+    let text = app
+        .mail
+        .all()
+        .into_iter()
+        .find(|mail| mail.subject.starts_with("SLA missed"))
+        .unwrap()
+        .text;
+    assert!(text.contains("missed its First response target"), "{text}");
+}
