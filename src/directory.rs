@@ -12,10 +12,10 @@ use std::{
     },
 };
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::{agents, departments, sla::ServiceLevels};
+use crate::{agents, departments, input::Choice, sla::ServiceLevels};
 
 /// The PostgreSQL channel on which the triggers name a workspace whose names changed.
 pub const CHANNEL: &str = "frontdesk_directory";
@@ -59,6 +59,20 @@ impl Directory {
         });
         self.keep(&self.0.names, generation, account_id, &names);
         Ok(names)
+    }
+
+    /// The workspace's departments as a form's choices, the one `selected` names (as the
+    /// form sent it) marked.
+    pub async fn department_choices(
+        &self,
+        db: &PgPool,
+        account_id: Uuid,
+        selected: &str,
+    ) -> sqlx::Result<Vec<Choice>> {
+        let names = self.names(&mut *db.acquire().await?, account_id).await?;
+        Ok(Choice::rows(names.departments.clone(), |id| {
+            selected == id.to_string()
+        }))
     }
 
     /// The workspace's hours and SLA policies (hours on the clocks of `time_zone`, its

@@ -178,13 +178,10 @@ async fn form_page(
     form: CannedForm,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let names = state
+    let departments = state
         .directory
-        .names(&mut *state.db.acquire().await?, agent.account_id)
+        .department_choices(&state.db, agent.account_id, &form.department)
         .await?;
-    let departments = Choice::rows(names.departments.clone(), |id| {
-        form.department == id.to_string()
-    });
     Ok(FormPage {
         ctx,
         editing,

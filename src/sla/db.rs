@@ -264,23 +264,35 @@ pub struct TicketForClocks {
     pub now: OffsetDateTime,
 }
 
+const TICKET_FOR_CLOCKS: &str = "select t.id, t.priority, t.department_id, t.issue_type,
+        t.channel, t.status, t.created_at, t.sla_due_at, t.sla_target, w.time_zone,
+        exists (select 1 from sla_policies p where p.account_id = t.account_id) as has_policies,
+        app_now() as now
+    from tickets t join accounts w on w.id = t.account_id
+    where t.account_id = $1";
+
 pub async fn ticket_for_clocks(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
 ) -> sqlx::Result<Option<TicketForClocks>> {
-    sqlx::query_as(
-        "select t.id, t.priority, t.department_id, t.issue_type, t.channel, t.status, t.created_at,
-                t.sla_due_at, t.sla_target, w.time_zone,
-                exists (select 1 from sla_policies p where p.account_id = t.account_id)
-                    as has_policies,
-                app_now() as now
-         from tickets t join accounts w on w.id = t.account_id
-         where t.account_id = $1 and t.id = $2",
-    )
+    sqlx::query_as(&format!("{TICKET_FOR_CLOCKS} and t.id = $2"))
+        .bind(account_id)
+        .bind(ticket_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The workspace's tickets still to do (new, open, answered, postponed).
+pub async fn tickets_to_do(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+) -> sqlx::Result<Vec<TicketForClocks>> {
+    sqlx::query_as(&format!(
+        "{TICKET_FOR_CLOCKS} and t.status in ('new', 'open', 'answered', 'postponed')"
+    ))
     .bind(account_id)
-    .bind(ticket_id)
-    .fetch_optional(conn)
+    .fetch_all(conn)
     .await
 }
 
@@ -319,17 +331,6 @@ pub async fn store_due(
     .execute(conn)
     .await
     .map(drop)
-}
-
-/// The workspace's tickets still to do (new, open, answered, postponed).
-pub async fn tickets_to_do(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar(
-        "select id from tickets
-         where account_id = $1 and status in ('new', 'open', 'answered', 'postponed')",
-    )
-    .bind(account_id)
-    .fetch_all(conn)
-    .await
 }
 
 /// Tickets whose due time has passed and was not announced yet, locked (others' skipped),

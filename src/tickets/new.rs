@@ -59,13 +59,10 @@ async fn new_page(
     form: NewTicketForm,
     errors: FieldErrors,
 ) -> Result<NewTicketPage, AppError> {
-    let names = state
+    let departments = state
         .directory
-        .names(&mut *state.db.acquire().await?, agent.account_id)
+        .department_choices(&state.db, agent.account_id, &form.department)
         .await?;
-    let departments = Choice::rows(names.departments.clone(), |id| {
-        form.department == id.to_string()
-    });
     let types = IssueType::choices(ctx.locale, IssueType::parse(&form.issue_type).ok());
     Ok(NewTicketPage {
         ctx,
