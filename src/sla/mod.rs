@@ -225,7 +225,8 @@ pub async fn refresh(
 }
 
 /// Stores the next due time of every ticket of the workspace still to do, after a change
-/// of its hours or policies (in that change's transaction, which `levels` was read in).
+/// of its hours, policies or time zone, in that change's transaction (whose uncommitted
+/// hours and policies it reads, not the directory's).
 pub async fn refresh_workspace(
     conn: &mut PgConnection,
     account_id: Uuid,
