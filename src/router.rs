@@ -29,8 +29,8 @@ use crate::{
     auth::{self, Permission},
     billing, canned, chat,
     config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
-    departments, health, kb, live, notifications, profile, reports, settings, signup, sla, tags,
-    tickets,
+    departments, health, kb, live, notifications, profile, reports, rules, settings, signup, sla,
+    tags, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -160,6 +160,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(&state, Permission::Configuration, audit::router()))
         .merge(gated(&state, Permission::Configuration, tags::router()))
         .merge(gated(&state, Permission::Configuration, sla::router()))
+        .merge(gated(&state, Permission::Configuration, rules::router()))
         .merge(gated(&state, Permission::OwnProfile, reports::router()))
         .merge(gated(
             &state,

@@ -11,13 +11,13 @@ use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
 use crate::{
-    auth, billing,
+    AppError, auth, billing,
     clock::Clock,
     config::Config,
     directory::Directory,
     live::{self, Events},
     mail::OutboxWorker,
-    router, sla, tickets,
+    router, rules, sla, tickets,
 };
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
@@ -110,8 +110,36 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let worker = tokio::spawn(worker.run(worker_stopped));
 
     tokio::spawn(housekeeping(state.db.clone()));
-    tokio::spawn(wake_postponed_tickets(state.db.clone()));
-    tokio::spawn(announce_sla_breaches(state.clone()));
+    // Postponed tickets whose date has come are open again.
+    let woken = state.clone();
+    tokio::spawn(every_minute(
+        move || {
+            let state = woken.clone();
+            async move { tickets::wake_postponed(&state.db, &state.config).await }
+        },
+        "postponed tickets are open again",
+        "waking postponed tickets failed",
+    ));
+    // Missed SLA targets are told to whom they concern.
+    let breaches = state.clone();
+    tokio::spawn(every_minute(
+        move || {
+            let state = breaches.clone();
+            async move { sla::notify_breaches(&state.db, &state.config).await }
+        },
+        "missed SLA targets announced",
+        "announcing missed SLA targets failed",
+    ));
+    // Tickets left alone long enough meet the time rules.
+    let timed = state.clone();
+    tokio::spawn(every_minute(
+        move || {
+            let state = timed.clone();
+            async move { rules::run_time_rules(&state.db, &state.config).await }
+        },
+        "time rules acted",
+        "running time rules failed",
+    ));
     tokio::spawn(close_billing_periods(state.clone()));
 
     let listener = tokio::net::TcpListener::bind(state.config.listen_addr)
@@ -169,30 +197,20 @@ async fn housekeeping(db: PgPool) {
     }
 }
 
-/// Postponed tickets whose date has come are opened again: at start (catching up on what
-/// passed while nothing ran), then every minute. Any number of processes may do it at once.
-async fn wake_postponed_tickets(db: PgPool) {
+/// Runs `job` at start (catching up on what came due while nothing ran), then every
+/// minute, and logs how much it did. Any number of processes may run these at once.
+async fn every_minute<F, Fut>(job: F, done: &'static str, failed: &'static str)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<usize, AppError>>,
+{
     let mut every = tokio::time::interval(Duration::from_secs(60));
     loop {
         every.tick().await;
-        match tickets::wake_postponed(&db).await {
+        match job().await {
             Ok(0) => {}
-            Ok(woken) => tracing::info!(woken, "postponed tickets are open again"),
-            Err(error) => tracing::warn!(%error, "waking postponed tickets failed"),
-        }
-    }
-}
-
-/// Due times that passed are announced to whom they concern: at start (catching up on what
-/// passed while nothing ran), then every minute. Any number of processes may do it at once.
-async fn announce_sla_breaches(state: AppState) {
-    let mut every = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        match sla::notify_breaches(&state.db, &state.config).await {
-            Ok(0) => {}
-            Ok(told) => tracing::info!(told, "missed SLA targets announced"),
-            Err(error) => tracing::warn!(%error, "announcing missed SLA targets failed"),
+            Ok(count) => tracing::info!(count, "{done}"),
+            Err(error) => tracing::warn!(%error, "{failed}"),
         }
     }
 }

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Action, Entry};
-use crate::{auth::Role, billing::Plan, i18n::Locale};
+use crate::{auth::Role, billing::Plan, i18n::Locale, rules};
 
 pub async fn insert(
     conn: &mut PgConnection,
@@ -58,6 +58,12 @@ impl ListedEntry {
                 .map(translate)
                 .collect::<Vec<_>>()
                 .join("; "),
+            Action::RuleFailed => self
+                .detail
+                .split("; ")
+                .map(translate)
+                .collect::<Vec<_>>()
+                .join("; "),
             Action::AgentUpdated => self
                 .detail
                 .split(", ")
@@ -77,6 +83,10 @@ fn code_key(action: Action, code: &str) -> Option<&'static str> {
             .find(|role| role.as_str() == code)
             .map(Role::label_key),
         (Action::PlanChanged, code) => Plan::parse(code).map(Plan::label_key),
+        (Action::RuleFailed, code) => rules::ActionType::parse(code)
+            .map(rules::ActionType::label_key)
+            .or_else(|_| rules::Failure::parse(code).map(rules::Failure::label_key))
+            .ok(),
         (Action::AgentUpdated, "name") => Some("field-agent-name"),
         (Action::AgentUpdated, "alias") => Some("field-alias"),
         (Action::AgentUpdated, "gender") => Some("field-gender"),

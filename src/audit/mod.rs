@@ -38,6 +38,10 @@ pub enum Action {
     SlaPolicyCreated,
     SlaPolicyUpdated,
     SlaPolicyDeleted,
+    RuleCreated,
+    RuleUpdated,
+    RuleDeleted,
+    RuleFailed,
 }
 
 impl Action {
@@ -64,6 +68,10 @@ impl Action {
             Self::SlaPolicyCreated => "audit-sla-policy-created",
             Self::SlaPolicyUpdated => "audit-sla-policy-updated",
             Self::SlaPolicyDeleted => "audit-sla-policy-deleted",
+            Self::RuleCreated => "audit-rule-created",
+            Self::RuleUpdated => "audit-rule-updated",
+            Self::RuleDeleted => "audit-rule-deleted",
+            Self::RuleFailed => "audit-rule-failed",
         }
     }
 }
@@ -83,7 +91,8 @@ pub fn require_2fa_detail(required: bool) -> &'static str {
 
 /// One thing that happened: `subject` names what it happened to, `detail` how it changed.
 pub struct Entry<'a> {
-    pub actor_id: Uuid,
+    /// `None` for what the desk did by itself (a rule that failed).
+    pub actor_id: Option<Uuid>,
     pub action: Action,
     pub subject: &'a str,
     pub detail: &'a str,
@@ -94,11 +103,22 @@ impl<'a> Entry<'a> {
     /// What `actor` did from `ip`; say to what with `subject` and `detail`.
     pub fn new(actor: &CurrentAgent, action: Action, ip: Option<IpAddr>) -> Self {
         Self {
-            actor_id: actor.id,
+            actor_id: Some(actor.id),
             action,
             subject: "",
             detail: "",
             ip,
+        }
+    }
+
+    /// An entry of the desk's own doing.
+    pub fn system(action: Action) -> Self {
+        Self {
+            actor_id: None,
+            action,
+            subject: "",
+            detail: "",
+            ip: None,
         }
     }
 

@@ -146,7 +146,7 @@ pub(super) async fn complete_login(
     throttle::login_succeeded(&mut tx, attempt).await?;
     let login_id = db::start_login(&mut tx, agent.account_id, agent.id).await?;
     let entry = audit::Entry {
-        actor_id: agent.id,
+        actor_id: Some(agent.id),
         action: audit::Action::Login,
         subject: "",
         detail: "",

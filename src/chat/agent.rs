@@ -116,7 +116,7 @@ pub(super) async fn accept(
         &mut tx,
         agent.account_id,
         ticket.id,
-        Some(agent.id),
+        tickets::db::By::Agent(agent.id),
         "accepted",
         &agent.name,
     )
@@ -147,7 +147,7 @@ pub(super) async fn end(
             &mut tx,
             agent.account_id,
             ticket.id,
-            Some(agent.id),
+            tickets::db::By::Agent(agent.id),
             "ended",
             &agent.name,
         )

@@ -185,7 +185,15 @@ pub(super) async fn start(
     let first = NewMessage::customer(&name, &message);
     add_line(&mut tx, workspace.id, ticket.id, &first, None).await?;
     // The log's record of a chat received (reports count it).
-    tickets::db::insert_event(&mut tx, workspace.id, ticket.id, None, "chat", "").await?;
+    tickets::db::insert_event(
+        &mut tx,
+        workspace.id,
+        ticket.id,
+        tickets::db::By::System,
+        "chat",
+        "",
+    )
+    .await?;
     // The panel's new-chat event, not a new ticket's: the chat sound rings instead.
     announce(&mut tx, workspace.id, ticket.id, EventKind::NewChat, None).await?;
     tx.commit().await?;
@@ -337,7 +345,7 @@ pub(super) async fn leave_message(
             &mut tx,
             chat.account_id,
             chat.id,
-            None,
+            tickets::db::By::System,
             "missed",
             email.as_str(),
         )

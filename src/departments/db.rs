@@ -143,21 +143,43 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn set_chat(
+/// How the department takes work: chats, and new tickets handed out in turn.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct Routing {
+    pub chat: bool,
+    pub round_robin: bool,
+    /// Most tickets still to do that round-robin gives one agent.
+    pub max_open: Option<i32>,
+}
+
+pub async fn routing(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx::Result<Routing> {
+    sqlx::query_as(
+        "select chat, round_robin, max_open from departments where account_id = $1 and id = $2",
+    )
+    .bind(account_id)
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_routing(
     conn: &mut PgConnection,
     account_id: Uuid,
     id: Uuid,
-    chat: bool,
+    routing: Routing,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update departments set chat = $3 where account_id = $1 and id = $2",
-        account_id,
-        id,
-        chat,
+    sqlx::query(
+        "update departments set chat = $3, round_robin = $4, max_open = $5
+         where account_id = $1 and id = $2",
     )
+    .bind(account_id)
+    .bind(id)
+    .bind(routing.chat)
+    .bind(routing.round_robin)
+    .bind(routing.max_open)
     .execute(conn)
-    .await?;
-    Ok(())
+    .await
+    .map(drop)
 }
 
 /// The departments visitors may start chats with, by name.

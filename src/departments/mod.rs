@@ -51,8 +51,11 @@ struct DepartmentForm {
     description: String,
     #[serde(default)]
     agents: Vec<String>,
-    /// A checkbox: present when ticked.
+    /// Checkboxes: present when ticked.
     chat: Option<String>,
+    round_robin: Option<String>,
+    #[serde(default)]
+    max_open: String,
 }
 
 /// A new department's form: it takes chats unless the admin says otherwise.
@@ -63,6 +66,8 @@ impl Default for DepartmentForm {
             description: String::new(),
             agents: Vec::new(),
             chat: Some("on".to_owned()),
+            round_robin: None,
+            max_open: String::new(),
         }
     }
 }
@@ -71,7 +76,7 @@ struct ParsedDepartment {
     name: String,
     description: String,
     agents: Vec<Uuid>,
-    chat: bool,
+    routing: db::Routing,
 }
 
 impl DepartmentForm {
@@ -90,13 +95,31 @@ impl DepartmentForm {
             errors.add("agents", "input-choice-invalid");
             agents = None;
         }
-        Ok(match (name, description, agents) {
-            (Some(name), Some(description), Some(agents)) => Some(ParsedDepartment {
-                name,
-                description,
-                agents,
-                chat: self.chat.is_some(),
-            }),
+        let max_open = errors.check(
+            "max_open",
+            match self.max_open.trim() {
+                "" => Ok(None),
+                raw => raw
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|cap| (1..=10_000).contains(cap))
+                    .map(Some)
+                    .ok_or("department-max-open-invalid"),
+            },
+        );
+        Ok(match (name, description, agents, max_open) {
+            (Some(name), Some(description), Some(agents), Some(max_open)) => {
+                Some(ParsedDepartment {
+                    name,
+                    description,
+                    agents,
+                    routing: db::Routing {
+                        chat: self.chat.is_some(),
+                        round_robin: self.round_robin.is_some(),
+                        max_open,
+                    },
+                })
+            }
             _ => None,
         })
     }
@@ -208,7 +231,7 @@ async fn create_department(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     db::set_agents(&mut tx, agent.account_id, id, &parsed.agents).await?;
-    db::set_chat(&mut tx, agent.account_id, id, parsed.chat).await?;
+    db::set_routing(&mut tx, agent.account_id, id, parsed.routing).await?;
     let entry = Entry::new(&agent, Action::DepartmentCreated, client).subject(&parsed.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
@@ -254,12 +277,18 @@ async fn show_department(
     let mut conn = state.db.acquire().await?;
     let department = db::find(&mut conn, agent.account_id, id).await.found()?;
     let members = db::agent_ids(&mut conn, agent.account_id, id).await?;
+    let routing = db::routing(&mut conn, agent.account_id, id).await?;
     drop(conn);
     let form = DepartmentForm {
         name: department.name.clone(),
         description: department.description.clone(),
         agents: members.iter().map(ToString::to_string).collect(),
-        chat: department.chat.then(|| "on".to_owned()),
+        chat: routing.chat.then(|| "on".to_owned()),
+        round_robin: routing.round_robin.then(|| "on".to_owned()),
+        max_open: routing
+            .max_open
+            .map(|cap| cap.to_string())
+            .unwrap_or_default(),
     };
     department_page(
         &state,
@@ -302,7 +331,7 @@ async fn update_department(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     db::set_agents(&mut tx, agent.account_id, id, &parsed.agents).await?;
-    db::set_chat(&mut tx, agent.account_id, id, parsed.chat).await?;
+    db::set_routing(&mut tx, agent.account_id, id, parsed.routing).await?;
     let detail = if parsed.name == department.name {
         String::new()
     } else {

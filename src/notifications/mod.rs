@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 pub use db::Preferences;
-pub use send::{Change, sla_breached, ticket_changed};
+pub use send::{Change, rule_notice, sla_breached, ticket_changed};
 
 use crate::{
     AppError, AppState,

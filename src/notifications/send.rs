@@ -124,6 +124,49 @@ pub async fn sla_breached(
     deliver(conn, config, account_id, &ticket, told, line, subject).await
 }
 
+/// A rule asks agent `agent_id` to look at the ticket: by email and on their Slack
+/// webhook, as the other notices (whatever their choices of those, since an admin's rule
+/// asked for it).
+pub async fn rule_notice(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    agent_id: Uuid,
+    rule: &str,
+) -> Result<(), AppError> {
+    let ticket = db::ticket(conn, account_id, ticket_id).await?;
+    let recipients =
+        db::recipients(conn, account_id, db::Audience::Agent(agent_id), false, None).await?;
+    let number = ticket.number.to_string();
+    let line = |locale: Locale| {
+        locale.t_args(
+            "notify-rule",
+            &[
+                ("rule", rule),
+                ("number", number.as_str()),
+                ("subject", &ticket.subject),
+            ],
+        )
+    };
+    let subject = |recipient: &Recipient| {
+        recipient.language.t_args(
+            "notify-subject-rule",
+            &[("number", number.as_str()), ("subject", &ticket.subject)],
+        )
+    };
+    deliver(
+        conn,
+        config,
+        account_id,
+        &ticket,
+        recipients.iter(),
+        line,
+        subject,
+    )
+    .await
+}
+
 /// Emails each recipient `line` in their language, with a button to the ticket, and posts
 /// the same to their Slack webhook, through the outbox.
 async fn deliver<'a>(

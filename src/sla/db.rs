@@ -3,6 +3,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::calendar::Range;
+use crate::ordering::{self, Ordered};
 use crate::tickets::MessageKind;
 
 /// The workspace's open hours as `(weekday, range)`, Monday 0, in each day's order.
@@ -148,15 +149,6 @@ pub async fn policy(
     .await
 }
 
-/// Locks the workspace's policies, so that changes of their order do not cross.
-pub async fn lock(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('sla_policies' || $1::text, 0))")
-        .bind(account_id)
-        .execute(conn)
-        .await
-        .map(drop)
-}
-
 /// A new policy, last in the order.
 pub async fn insert_policy(
     conn: &mut PgConnection,
@@ -167,13 +159,15 @@ pub async fn insert_policy(
     let insert = sqlx::query(
         "insert into sla_policies (account_id, id, position, name, priority, department_id,
              issue_type, channel, first_response, next_response, resolution, business_hours)
-         values ($1, $2, (select coalesce(max(position), 0) + 1 from sla_policies
-                          where account_id = $1),
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         values ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(account_id)
     .bind(id);
-    bind_input(insert, input).execute(conn).await?;
+    let position = ordering::next_position(conn, Ordered::SlaPolicies, account_id).await?;
+    bind_input(insert, input)
+        .bind(position)
+        .execute(conn)
+        .await?;
     Ok(id)
 }
 
@@ -205,45 +199,6 @@ pub async fn delete_policy(
         .execute(conn)
         .await
         .map(drop)
-}
-
-/// Swaps the policy with its neighbour above (`up`) or below; at either end, nothing.
-pub async fn move_policy(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    id: Uuid,
-    up: bool,
-) -> sqlx::Result<()> {
-    let order: Vec<Uuid> = sqlx::query_scalar(
-        "select id from sla_policies where account_id = $1 order by position, id",
-    )
-    .bind(account_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let Some(index) = order.iter().position(|other| *other == id) else {
-        return Ok(());
-    };
-    let other = if up {
-        index.checked_sub(1)
-    } else {
-        Some(index + 1).filter(|next| *next < order.len())
-    };
-    let Some(other) = other else {
-        return Ok(());
-    };
-    let mut reordered = order.clone();
-    reordered.swap(index, other);
-    // Positions 1..n in the new order, which also mends any gaps.
-    sqlx::query(
-        "update sla_policies p set position = o.position
-         from unnest($2::uuid[]) with ordinality as o(id, position)
-         where p.account_id = $1 and p.id = o.id",
-    )
-    .bind(account_id)
-    .bind(&reordered)
-    .execute(conn)
-    .await
-    .map(drop)
 }
 
 /// A ticket as its clocks need it, with what is stored of them, whether its workspace has
@@ -306,7 +261,9 @@ pub async fn timeline(
     sqlx::query_as(
         "select kind, event, event_value, created_at from messages
          where account_id = $1 and ticket_id = $2
-           and (kind in ('customer', 'reply') or event in ('status', 'reopened', 'postponed'))
+           and (kind = 'customer' or event in ('status', 'reopened', 'postponed')
+                -- A rule's canned answer is the desk's, not an agent's response.
+                or (kind = 'reply' and author_agent_id is not null))
          order by created_at, id",
     )
     .bind(account_id)

@@ -333,6 +333,8 @@ pub fn ticket_clocks(
 ) -> Option<TicketClocks> {
     let steps: Vec<Step> = thread
         .iter()
+        // As `db::timeline`: a rule's canned answer is no agent's response.
+        .filter(|message| message.kind != MessageKind::Reply || message.author_agent_id.is_some())
         .filter_map(|message| {
             step_of(
                 message.kind,

@@ -21,6 +21,7 @@ use crate::{
     error::Found,
     format,
     input::{Choice, FieldErrors, required_text},
+    ordering::{self, Ordered},
     tickets::{Channel, IssueType, Priority},
     web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
@@ -328,7 +329,7 @@ async fn save_policy(
     form: PolicyForm,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    db::lock(&mut tx, agent.account_id).await?;
+    ordering::lock(&mut tx, Ordered::SlaPolicies, agent.account_id).await?;
     if let Some(id) = editing {
         db::policy(&mut tx, agent.account_id, id).await.found()?;
     }
@@ -388,7 +389,7 @@ pub(super) async fn delete_policy(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin().await?;
-    db::lock(&mut tx, agent.account_id).await?;
+    ordering::lock(&mut tx, Ordered::SlaPolicies, agent.account_id).await?;
     let policy = db::policy(&mut tx, agent.account_id, id).await.found()?;
     db::delete_policy(&mut tx, agent.account_id, id).await?;
     refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
@@ -411,15 +412,12 @@ pub(super) async fn move_policy(
     PathId(id): PathId,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let up = match form.direction.as_str() {
-        "up" => true,
-        "down" => false,
-        _ => return Err(AppError::BadRequest("input-choice-invalid")),
-    };
+    let up = ordering::parse_direction(&form.direction)
+        .ok_or(AppError::BadRequest("input-choice-invalid"))?;
     let mut tx = state.db.begin().await?;
-    db::lock(&mut tx, agent.account_id).await?;
+    ordering::lock(&mut tx, Ordered::SlaPolicies, agent.account_id).await?;
     db::policy(&mut tx, agent.account_id, id).await.found()?;
-    db::move_policy(&mut tx, agent.account_id, id, up).await?;
+    ordering::move_row(&mut tx, Ordered::SlaPolicies, agent.account_id, id, up).await?;
     refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     tx.commit().await?;
     Ok(Redirect::to("/app/config/sla").into_response())

@@ -125,6 +125,26 @@ pub async fn set_ticket_tags(
     Ok(())
 }
 
+/// Takes the tag named `name` off the ticket; whether it carried it.
+pub async fn remove_from_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    name: &str,
+) -> sqlx::Result<bool> {
+    let removed = sqlx::query(
+        "delete from ticket_tags tt using tags g
+         where tt.account_id = $1 and tt.ticket_id = $2
+           and g.account_id = tt.account_id and g.id = tt.tag_id and g.name = $3",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .bind(name)
+    .execute(conn)
+    .await?;
+    Ok(removed.rows_affected() > 0)
+}
+
 /// Puts the tags `tag_ids` on the ticket; whether it did not carry them all already.
 pub async fn add_to_ticket(
     conn: &mut PgConnection,

@@ -15,7 +15,7 @@ use super::{
     Priority, Status,
     db::{self, Properties, Viewer},
     merge::merge_into,
-    properties::{current_properties, record_changes},
+    properties::{Changer, current_properties, record_changes},
 };
 use crate::{
     AppError, AppState, agents,
@@ -23,7 +23,7 @@ use crate::{
     chat, departments,
     directory::Names,
     input::Choice,
-    sla, tags,
+    rules, sla, tags,
     web::{PageContext, extract::Form, flash},
 };
 
@@ -279,7 +279,7 @@ pub(super) async fn apply(
                         &mut tx,
                         agent.account_id,
                         ticket.id,
-                        Some(agent.id),
+                        db::By::Agent(agent.id),
                         "tagged",
                         name,
                     )
@@ -289,8 +289,18 @@ pub(super) async fn apply(
                 continue;
             }
         };
-        record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+        record_changes(
+            &mut tx,
+            &state.config,
+            Changer::Agent(&agent),
+            &ticket,
+            &properties,
+        )
+        .await?;
         sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
+        if properties.status != ticket.status {
+            rules::status_changed(&mut tx, &state.config, agent.account_id, ticket.id).await?;
+        }
         updated += 1;
     }
     tx.commit().await?;

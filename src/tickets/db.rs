@@ -236,27 +236,55 @@ pub async fn insert_message(
 /// Records a change in the thread, after the ticket took it: `event` names what changed,
 /// `value` to what. Like every message, the event keeps the ticket's department and
 /// assignee as they are now (reports count by them).
+/// Who made a change that the thread records.
+#[derive(Clone, Copy, Debug)]
+pub enum By<'a> {
+    Agent(Uuid),
+    /// A rule, by its name (the thread names it).
+    Rule(&'a str),
+    /// The desk itself: a postponement that ended, a customer who wrote.
+    System,
+}
+
+impl<'a> By<'a> {
+    pub fn agent_id(self) -> Option<Uuid> {
+        match self {
+            Self::Agent(id) => Some(id),
+            Self::Rule(_) | Self::System => None,
+        }
+    }
+
+    /// What `messages.author_name` keeps: a rule's name; an agent's comes from their row.
+    pub fn author_name(self) -> &'a str {
+        match self {
+            Self::Rule(name) => name,
+            Self::Agent(_) | Self::System => "",
+        }
+    }
+}
+
 pub async fn insert_event(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
-    author_agent_id: Option<Uuid>,
+    by: By<'_>,
     event: &str,
     value: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, event, event_value,
-                               department_id, assignee_id)
-         values ($1, $2, $3, 'event', $4, $5, $6,
+    sqlx::query(
+        "insert into messages (account_id, id, ticket_id, kind, author_agent_id, author_name,
+                               event, event_value, department_id, assignee_id)
+         values ($1, $2, $3, 'event', $4, $5, $6, $7,
                  (select department_id from tickets where account_id = $1 and id = $3),
                  (select assignee_id from tickets where account_id = $1 and id = $3))",
-        account_id,
-        Uuid::now_v7(),
-        ticket_id,
-        author_agent_id,
-        event,
-        value,
     )
+    .bind(account_id)
+    .bind(Uuid::now_v7())
+    .bind(ticket_id)
+    .bind(by.agent_id())
+    .bind(by.author_name())
+    .bind(event)
+    .bind(value)
     .execute(conn)
     .await?;
     Ok(())
@@ -332,6 +360,30 @@ pub async fn visible_ticket(
     )
     .fetch_optional(conn)
     .await
+}
+
+/// Ticket `id`, whoever looks: for what the desk does by itself (rules, round-robin).
+pub async fn ticket_by_id(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<Ticket>> {
+    let number: Option<i64> =
+        sqlx::query_scalar("select number from tickets where account_id = $1 and id = $2")
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(number) = number else {
+        return Ok(None);
+    };
+    let everyone = Viewer {
+        account_id,
+        agent_id: Uuid::nil(),
+        sees_all: true,
+        listed_days: None,
+    };
+    visible_ticket(conn, &everyone, number).await
 }
 
 /// The ticket by number, whoever looks: for inbound mail, which names it itself. A merged
@@ -996,7 +1048,7 @@ pub async fn reopen_postponed(
         conn,
         account_id,
         ticket_id,
-        None,
+        By::System,
         "status",
         Status::Open.as_str(),
     )

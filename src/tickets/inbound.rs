@@ -24,6 +24,7 @@ use crate::{
     i18n::Locale,
     input::EmailAddress,
     notifications::{self, Change},
+    rules,
     web::extract::Path,
 };
 
@@ -325,6 +326,11 @@ pub async fn receive(
         Some((ticket_id, number)) => {
             let added = add_customer_message(&mut tx, workspace.id, ticket_id, &customer).await?;
             if added.is_some() {
+                let trigger = rules::Trigger {
+                    event: rules::Event::CustomerReplied,
+                    body: Some(&text),
+                };
+                rules::run(&mut tx, &state.config, workspace.id, ticket_id, trigger).await?;
                 let (config, change) = (&state.config, Change::CustomerReplied);
                 notifications::ticket_changed(
                     &mut tx,
@@ -409,6 +415,14 @@ async fn open_ticket(
     .await?;
     let message_id = add_customer_message(conn, workspace.id, ticket.id, customer).await?;
     if message_id.is_some() {
+        rules::ticket_created(
+            conn,
+            &state.config,
+            workspace.id,
+            ticket.id,
+            customer.body_text,
+        )
+        .await?;
         let (config, change) = (&state.config, Change::Created);
         notifications::ticket_changed(conn, config, workspace.id, ticket.id, change, None).await?;
     }

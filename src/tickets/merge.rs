@@ -15,7 +15,7 @@ use sqlx::PgConnection;
 use tower_sessions::Session;
 
 use super::{
-    ReplyTarget, Status,
+    Replier, ReplyTarget, Status,
     db::{self, Ticket, Viewer},
     page::visible,
     reply_to_customer,
@@ -247,7 +247,7 @@ pub(super) async fn merge_into(
         conn,
         agent.account_id,
         into.id,
-        Some(agent.id),
+        db::By::Agent(agent.id),
         "merged",
         &merged,
     )
@@ -257,7 +257,7 @@ pub(super) async fn merge_into(
         conn,
         agent.account_id,
         from.id,
-        Some(agent.id),
+        db::By::Agent(agent.id),
         "merged-into",
         &target,
     )
@@ -278,7 +278,7 @@ pub(super) async fn merge_into(
             customer_email: &address,
             customer_token: &from.customer_token,
         };
-        reply_to_customer(conn, config, agent, &target, &body, &[]).await?;
+        reply_to_customer(conn, config, Replier::Agent(agent), &target, &body, &[]).await?;
     }
     Ok(())
 }

@@ -13,6 +13,8 @@ mod new;
 mod page;
 mod presence;
 mod properties;
+
+pub use properties::{Changer, current_properties, record_changes};
 mod public;
 mod queue;
 mod sender;
@@ -37,7 +39,7 @@ use crate::{
     billing::Plan,
     config::{Config, UPLOAD_LIMIT},
     input::EmailAddress,
-    mail,
+    mail, rules,
 };
 
 /// How far back the free plan's lists reach.
@@ -127,10 +129,11 @@ pub fn inbound_router() -> Router<AppState> {
     Router::new().route("/inbound/email/{token}", post(inbound::receive))
 }
 
-/// Wakes postponed tickets whose date has come: they are `open` again. Run at start and
-/// then every minute, so that a date passed while nothing ran is caught up at once; in
-/// batches, each its own transaction, until none is due.
-pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
+/// Wakes postponed tickets whose date has come: they are `open` again, and the rules for a
+/// change of status run. Run at start and then every minute, so that a date passed while
+/// nothing ran is caught up at once; in batches, each its own transaction, until none is
+/// due.
+pub async fn wake_postponed(db: &sqlx::PgPool, config: &Config) -> Result<usize, AppError> {
     const BATCH: i64 = 500;
     let mut woken = 0;
     loop {
@@ -139,6 +142,7 @@ pub async fn wake_postponed(db: &sqlx::PgPool) -> sqlx::Result<usize> {
         for (account_id, ticket_id) in &due {
             db::reopen_postponed(&mut tx, *account_id, *ticket_id).await?;
             crate::sla::refresh(&mut tx, *account_id, *ticket_id).await?;
+            rules::status_changed(&mut tx, config, *account_id, *ticket_id).await?;
         }
         tx.commit().await?;
         woken += due.len();
@@ -169,7 +173,7 @@ pub async fn add_customer_message(
             conn,
             account_id,
             ticket_id,
-            None,
+            db::By::System,
             event,
             Status::Open.as_str(),
         )
@@ -191,24 +195,46 @@ pub struct ReplyTarget<'a> {
     pub customer_token: &'a str,
 }
 
-/// Adds `agent`'s reply (their signature appended) to the thread and puts the email to the
-/// customer in the outbox, in the caller's transaction: both happen or neither.
+/// Who signs a reply.
+#[derive(Clone, Copy)]
+pub enum Replier<'a> {
+    /// An agent: their alias, with their signature appended.
+    Agent(&'a CurrentAgent),
+    /// The workspace itself, by its company name: a rule's canned answer.
+    Workspace(Uuid),
+}
+
+/// Adds the reply to the thread and puts the email to the customer in the outbox, in the
+/// caller's transaction: both happen or neither.
 pub async fn reply_to_customer(
     conn: &mut PgConnection,
     config: &Config,
-    agent: &CurrentAgent,
+    replier: Replier<'_>,
     ticket: &ReplyTarget<'_>,
     body: &str,
     files: &[attachments::NewFile],
 ) -> Result<(), AppError> {
-    let workspace = db::workspace_by_id(conn, agent.account_id).await?;
-    let (shown_name, signature) = db::reply_identity(conn, agent.account_id, agent.id).await?;
+    let account_id = match replier {
+        Replier::Agent(agent) => agent.account_id,
+        Replier::Workspace(account_id) => account_id,
+    };
+    let workspace = db::workspace_by_id(conn, account_id).await?;
+    let (shown_name, signature, author_agent_id, author_name) = match replier {
+        Replier::Agent(agent) => {
+            let (shown, signature) = db::reply_identity(conn, account_id, agent.id).await?;
+            (shown, signature, Some(agent.id), agent.name.clone())
+        }
+        Replier::Workspace(_) => {
+            let company = workspace.company.clone();
+            (company.clone(), String::new(), None, company)
+        }
+    };
     let text = if signature.trim().is_empty() {
         body.to_owned()
     } else {
         format!("{body}\n\n{}", signature.trim_end())
     };
-    let references = db::thread_message_ids(conn, agent.account_id, ticket.id).await?;
+    let references = db::thread_message_ids(conn, account_id, ticket.id).await?;
     let link = conversation::customer_link(config, &workspace.slug, ticket.customer_token);
     let reply = conversation::TicketMail {
         locale: workspace.language,
@@ -229,24 +255,24 @@ pub async fn reply_to_customer(
     )?;
     let message_id = db::insert_message(
         conn,
-        agent.account_id,
+        account_id,
         ticket.id,
         &db::NewMessage {
             kind: MessageKind::Reply,
-            author_agent_id: Some(agent.id),
-            author_name: &agent.name,
+            author_agent_id,
+            author_name: &author_name,
             body_text: &text,
             body_html: None,
             message_id: email.threading.message_id.as_deref(),
         },
     )
     .await?;
-    let outbox_id = mail::enqueue(conn, agent.account_id, &email).await?;
+    let outbox_id = mail::enqueue(conn, account_id, &email).await?;
     if let Some(message_id) = message_id
         && !files.is_empty()
     {
-        attachments::store(conn, agent.account_id, message_id, files).await?;
-        attachments::db::mail_with(conn, agent.account_id, outbox_id, message_id).await?;
+        attachments::store(conn, account_id, message_id, files).await?;
+        attachments::db::mail_with(conn, account_id, outbox_id, message_id).await?;
     }
     Ok(())
 }

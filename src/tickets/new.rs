@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
-    Channel, IssueType, ReplyTarget, Status,
+    Channel, IssueType, Replier, ReplyTarget, Status,
     db::{self, NewTicket},
     page::BODY_LIMIT,
     reply_to_customer,
@@ -22,7 +22,7 @@ use crate::{
     departments,
     input::{Choice, EmailAddress, FieldErrors, optional_text, required_long_text, required_text},
     notifications::{self, Change},
-    sla,
+    rules, sla,
     web::{PageContext, extract::Form, flash},
 };
 
@@ -136,7 +136,7 @@ pub(super) async fn create(
             &mut tx,
             agent.account_id,
             ticket.id,
-            Some(agent.id),
+            db::By::Agent(agent.id),
             "assigned",
             &agent.name,
         )
@@ -150,7 +150,16 @@ pub(super) async fn create(
         customer_email: &email,
         customer_token: &ticket.customer_token,
     };
-    reply_to_customer(&mut tx, &state.config, &agent, &target, &body, &[]).await?;
+    reply_to_customer(
+        &mut tx,
+        &state.config,
+        Replier::Agent(&agent),
+        &target,
+        &body,
+        &[],
+    )
+    .await?;
+    rules::ticket_created(&mut tx, &state.config, agent.account_id, ticket.id, &body).await?;
     let change = Change::Created;
     notifications::ticket_changed(
         &mut tx,

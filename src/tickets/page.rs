@@ -15,10 +15,10 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{
-    Channel, IssueType, MessageKind, Priority, ReplyTarget, Status,
+    Channel, IssueType, MessageKind, Priority, Replier, ReplyTarget, Status,
     db::{self, Properties, ThreadMessage, Ticket, Viewer},
     knowledge,
-    properties::{self, current_properties, record_changes},
+    properties::{self, Changer, current_properties, record_changes},
     reply_to_customer,
 };
 use crate::{
@@ -29,7 +29,7 @@ use crate::{
     error::Found,
     format,
     input::{Choice, FieldErrors, required_long_text},
-    sla, tags,
+    rules, sla, tags,
     web::{
         PageContext,
         connection::Db,
@@ -174,6 +174,8 @@ impl TicketPage {
             "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
             "ended" => ("event-chat-ended", Ok(value.to_owned())),
             "missed" => ("event-chat-missed", Ok(value.to_owned())),
+            "rule-replied" => ("event-rule-replied", Ok(value.to_owned())),
+            "rule-notified" => ("event-rule-notified", Ok(value.to_owned())),
             _ => ("event-other", Ok(value.to_owned())),
         };
         self.ctx.t_args(
@@ -387,7 +389,15 @@ pub(super) async fn reply(
                 customer_email: address,
                 customer_token: &ticket.customer_token,
             };
-            reply_to_customer(&mut tx, &state.config, &agent, &target, &body, &files).await?;
+            reply_to_customer(
+                &mut tx,
+                &state.config,
+                Replier::Agent(&agent),
+                &target,
+                &body,
+                &files,
+            )
+            .await?;
         }
     }
     // A reply answers the ticket, and whoever answers an unassigned ticket takes it.
@@ -397,7 +407,14 @@ pub(super) async fn reply(
         postponed_until: None,
         ..current_properties(&ticket)
     };
-    record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+    record_changes(
+        &mut tx,
+        &state.config,
+        Changer::Agent(&agent),
+        &ticket,
+        &properties,
+    )
+    .await?;
     let canned_ids: Vec<Uuid> = form
         .canned
         .iter()
@@ -405,6 +422,11 @@ pub(super) async fn reply(
         .collect();
     canned::db::count_uses(&mut tx, agent.account_id, agent.id, &canned_ids).await?;
     sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
+    let trigger = rules::Trigger {
+        event: rules::Event::AgentReplied,
+        body: Some(&body),
+    };
+    rules::run(&mut tx, &state.config, agent.account_id, ticket.id, trigger).await?;
     tx.commit().await?;
     flash::success(&session, "ticket-reply-sent").await?;
     Ok(Redirect::to(&format!("/app/tickets/{}", ticket.number)).into_response())

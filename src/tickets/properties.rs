@@ -27,7 +27,7 @@ use crate::{
     input::FieldErrors,
     live,
     notifications::{self, Change},
-    sla,
+    rules, sla,
     web::{
         PageContext,
         extract::{Form, Path},
@@ -148,7 +148,7 @@ pub(super) struct PropertiesForm {
     seen: Option<String>,
 }
 
-pub(super) fn current_properties(ticket: &Ticket) -> Properties {
+pub fn current_properties(ticket: &Ticket) -> Properties {
     Properties {
         status: ticket.status,
         priority: ticket.priority,
@@ -318,8 +318,18 @@ pub(super) async fn set_properties(
             ticket_page_again(&state, ctx, &agent, ticket, Drafts::default(), errors).await?;
         return Ok((status, page).into_response());
     }
-    record_changes(&mut tx, &state.config, &agent, &ticket, &properties).await?;
+    record_changes(
+        &mut tx,
+        &state.config,
+        Changer::Agent(&agent),
+        &ticket,
+        &properties,
+    )
+    .await?;
     sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
+    if properties.status != ticket.status {
+        rules::status_changed(&mut tx, &state.config, agent.account_id, ticket.id).await?;
+    }
     tx.commit().await?;
     // A ticket moved to a department the agent is not in leaves their sight.
     let still_visible = db::visible_ticket(
@@ -338,12 +348,45 @@ pub(super) async fn set_properties(
     Ok(Redirect::to(&next).into_response())
 }
 
+/// Who changes a ticket's properties: an agent (on its page or in the list), a rule, or
+/// the desk itself (a department's round-robin).
+#[derive(Clone, Copy)]
+pub enum Changer<'a> {
+    Agent(&'a CurrentAgent),
+    Rule { account_id: Uuid, name: &'a str },
+    Desk(Uuid),
+}
+
+impl<'a> Changer<'a> {
+    fn account_id(self) -> Uuid {
+        match self {
+            Self::Agent(agent) => agent.account_id,
+            Self::Rule { account_id, .. } | Self::Desk(account_id) => account_id,
+        }
+    }
+
+    fn agent(self) -> Option<&'a CurrentAgent> {
+        match self {
+            Self::Agent(agent) => Some(agent),
+            Self::Rule { .. } | Self::Desk(_) => None,
+        }
+    }
+
+    fn by(self) -> db::By<'a> {
+        match self {
+            Self::Agent(agent) => db::By::Agent(agent.id),
+            Self::Rule { name, .. } => db::By::Rule(name),
+            Self::Desk(_) => db::By::System,
+        }
+    }
+}
+
 /// Stores `properties`, writes an event into the thread for each that changed, and tells
 /// the live panel (and a new assignee) about it.
-pub(super) async fn record_changes(
+pub async fn record_changes(
     conn: &mut PgConnection,
     config: &Config,
-    agent: &CurrentAgent,
+    changer: Changer<'_>,
     ticket: &Ticket,
     properties: &Properties,
 ) -> Result<(), AppError> {
@@ -351,13 +394,15 @@ pub(super) async fn record_changes(
     if before == *properties {
         return Ok(());
     }
-    db::set_properties(conn, agent.account_id, ticket.id, properties).await?;
+    let account_id = changer.account_id();
+    db::set_properties(conn, account_id, ticket.id, properties).await?;
     let mut events: Vec<(&str, String)> = Vec::new();
     if before.status != properties.status || before.postponed_until != properties.postponed_until {
         match properties.postponed_until {
             Some(until) => {
-                let day = agent.zone().local(until).date();
-                events.push(("postponed", format::iso_day(day)));
+                // Only agents postpone: a rule never sets `postponed`.
+                let zone = changer.agent().map(CurrentAgent::zone).unwrap_or_default();
+                events.push(("postponed", format::iso_day(zone.local(until).date())));
             }
             None => events.push(("status", properties.status.as_str().to_owned())),
         }
@@ -371,7 +416,7 @@ pub(super) async fn record_changes(
     if before.department_id != properties.department_id {
         match properties.department_id {
             Some(id) => {
-                let name = departments::db::find(conn, agent.account_id, id)
+                let name = departments::db::find(conn, account_id, id)
                     .await?
                     .map(|d| d.name)
                     .unwrap_or_default();
@@ -383,7 +428,7 @@ pub(super) async fn record_changes(
     if before.assignee_id != properties.assignee_id {
         match properties.assignee_id {
             Some(id) => {
-                let name = agents::db::member(conn, agent.account_id, id)
+                let name = agents::db::member(conn, account_id, id)
                     .await?
                     .map(|a| a.name)
                     .unwrap_or_default();
@@ -393,15 +438,7 @@ pub(super) async fn record_changes(
         }
     }
     for (event, value) in events {
-        db::insert_event(
-            conn,
-            agent.account_id,
-            ticket.id,
-            Some(agent.id),
-            event,
-            &value,
-        )
-        .await?;
+        db::insert_event(conn, account_id, ticket.id, changer.by(), event, &value).await?;
     }
     let change = if properties.assignee_id.is_some() && before.assignee_id != properties.assignee_id
     {
@@ -409,26 +446,19 @@ pub(super) async fn record_changes(
     } else {
         Change::Updated
     };
-    notifications::ticket_changed(
-        conn,
-        config,
-        agent.account_id,
-        ticket.id,
-        change,
-        Some(agent),
-    )
-    .await?;
+    let actor = changer.agent();
+    notifications::ticket_changed(conn, config, account_id, ticket.id, change, actor).await?;
     // The queues it left count one less: their open panels hear of it too.
     if before.department_id != properties.department_id
         || before.assignee_id != properties.assignee_id
     {
         let left = live::TicketEvent {
-            account_id: agent.account_id,
+            account_id,
             kind: live::EventKind::Updated,
             number: ticket.number,
             department_id: before.department_id,
             assignee_id: before.assignee_id,
-            actor_id: Some(agent.id),
+            actor_id: actor.map(|a| a.id),
         };
         live::publish(conn, &left).await?;
     }

@@ -25,6 +25,7 @@ use crate::{
     input::{Choice, EmailAddress, FieldErrors, required_long_text, required_text},
     kb,
     notifications::{self, Change},
+    rules,
     web::{
         PageContext,
         client::ClientAddr,
@@ -178,6 +179,7 @@ pub(super) async fn contact(
     {
         attachments::store(&mut tx, workspace.id, message_id, &files).await?;
     }
+    rules::ticket_created(&mut tx, &state.config, workspace.id, ticket.id, &message).await?;
     notifications::ticket_changed(
         &mut tx,
         &state.config,
@@ -306,6 +308,18 @@ pub(super) async fn customer_reply(
         add_customer_message(&mut tx, ticket.account_id, ticket.id, &customer).await?
     {
         attachments::store(&mut tx, ticket.account_id, message_id, &files).await?;
+        let trigger = rules::Trigger {
+            event: rules::Event::CustomerReplied,
+            body: Some(&message),
+        };
+        rules::run(
+            &mut tx,
+            &state.config,
+            ticket.account_id,
+            ticket.id,
+            trigger,
+        )
+        .await?;
         notifications::ticket_changed(
             &mut tx,
             &state.config,

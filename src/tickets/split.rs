@@ -80,7 +80,7 @@ pub(super) async fn split(
         &mut tx,
         agent.account_id,
         ticket.id,
-        Some(agent.id),
+        db::By::Agent(agent.id),
         "split",
         &new,
     )
@@ -90,7 +90,7 @@ pub(super) async fn split(
         &mut tx,
         agent.account_id,
         created.id,
-        Some(agent.id),
+        db::By::Agent(agent.id),
         "split-from",
         &old,
     )

@@ -72,7 +72,7 @@ pub(super) async fn set_tags(
                 &mut tx,
                 agent.account_id,
                 ticket.id,
-                Some(agent.id),
+                db::By::Agent(agent.id),
                 event,
                 &value,
             )

@@ -39,6 +39,7 @@ mod processes;
 mod profile;
 mod reports;
 mod reset;
+mod rules;
 mod search;
 mod signup;
 mod sla;

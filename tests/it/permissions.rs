@@ -572,6 +572,62 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         &[("direction", "down")],
         Done,
     ),
+    (
+        Method::Get,
+        "/app/config/rules",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/rules/new",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/rules/new",
+        Permission::Configuration,
+        &[
+            ("name", "VIP"),
+            ("enabled", "on"),
+            ("event", "ticket_created"),
+            ("condition_field", "customer_email"),
+            ("condition_op", "contains"),
+            ("condition_value", "@bigclient.com"),
+            ("action_type", "set_priority"),
+            ("action_value", "high"),
+        ],
+        Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/rules/{id}/edit",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/rules/{id}/edit",
+        Permission::Configuration,
+        &[
+            ("name", "Refunds"),
+            ("event", "customer_replied"),
+            ("action_type", "add_tag"),
+            ("action_value", "refund"),
+        ],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/rules/{id}/move",
+        Permission::Configuration,
+        &[("direction", "down")],
+        Done,
+    ),
     (Method::Get, "/app/canned", Permission::Tickets, &[], Done),
     (
         Method::Get,
@@ -726,6 +782,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/config/rules/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
         Method::Get,
         "/app/config/departments/{id}/delete",
         Permission::Configuration,
@@ -778,6 +841,7 @@ struct Fixture {
     canned: Uuid,
     tag: Uuid,
     sla_policy: Uuid,
+    rule: Uuid,
     /// A file the customer sent with the contact form.
     attachment: Uuid,
     agent: Uuid,
@@ -832,6 +896,15 @@ impl Fixture {
             (
                 "/app/config/sla/new",
                 &[("name", "Standard"), ("first_response", "60")],
+            ),
+            (
+                "/app/config/rules/new",
+                &[
+                    ("name", "Urgent"),
+                    ("event", "ticket_created"),
+                    ("action_type", "set_priority"),
+                    ("action_value", "urgent"),
+                ],
             ),
             (
                 "/app/config/agents/new",
@@ -898,6 +971,7 @@ impl Fixture {
             canned: one("select id from canned_answers where account_id = $1").await,
             tag: one("select id from tags where account_id = $1").await,
             sla_policy: one("select id from sla_policies where account_id = $1").await,
+            rule: one("select id from rules where account_id = $1").await,
             attachment: one("select id from attachments where account_id = $1").await,
             agent: workspace.person(Role::Agent).id,
             invited: one(
@@ -929,6 +1003,7 @@ impl Fixture {
             ("/app/canned/", self.canned),
             ("/app/config/tags/", self.tag),
             ("/app/config/sla/", self.sla_policy),
+            ("/app/config/rules/", self.rule),
             ("/app/attachments/", self.attachment),
         ]
         .into_iter()

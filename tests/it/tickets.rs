@@ -541,12 +541,16 @@ async fn properties_change_with_events_and_postponed_tickets_wake_up(db: PgPool)
         .await
         .unwrap();
     assert_eq!(
-        frontdesk::tickets::wake_postponed(&app.db).await.unwrap(),
+        frontdesk::tickets::wake_postponed(&app.db, &app.config)
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(status_of(&app, &acme, number).await, "open");
     assert_eq!(
-        frontdesk::tickets::wake_postponed(&app.db).await.unwrap(),
+        frontdesk::tickets::wake_postponed(&app.db, &app.config)
+            .await
+            .unwrap(),
         0
     );
 
