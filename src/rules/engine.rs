@@ -100,7 +100,7 @@ pub(super) async fn apply(
         let mut taken = Ok(());
         for action in &rule.settings.actions {
             taken = take(
-                &mut *savepoint,
+                &mut savepoint,
                 config,
                 account_id,
                 ticket_id,
