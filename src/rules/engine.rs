@@ -358,7 +358,7 @@ async fn take(
                 account_id,
                 ticket_id,
                 By::Rule(rule),
-                "rule-replied",
+                "rule_replied",
                 &answer.title,
             )
             .await?;
@@ -387,7 +387,7 @@ async fn take(
                 account_id,
                 ticket_id,
                 By::Rule(rule),
-                "rule-notified",
+                "rule_notified",
                 &agent.name,
             )
             .await?;

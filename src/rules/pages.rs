@@ -717,7 +717,7 @@ pub(super) async fn show_rules(
                 stop: settings.stop,
                 when,
                 conditions: if conditions.is_empty() {
-                    ctx.t("rule-every-ticket")
+                    ctx.t("rules-every-ticket")
                 } else {
                     conditions.join(" · ")
                 },

@@ -174,8 +174,8 @@ impl TicketPage {
             "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
             "ended" => ("event-chat-ended", Ok(value.to_owned())),
             "missed" => ("event-chat-missed", Ok(value.to_owned())),
-            "rule-replied" => ("event-rule-replied", Ok(value.to_owned())),
-            "rule-notified" => ("event-rule-notified", Ok(value.to_owned())),
+            "rule_replied" => ("event-rule-replied", Ok(value.to_owned())),
+            "rule_notified" => ("event-rule-notified", Ok(value.to_owned())),
             _ => ("event-other", Ok(value.to_owned())),
         };
         self.ctx.t_args(
