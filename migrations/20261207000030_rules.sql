@@ -24,8 +24,10 @@ create table rules (
     check ((event = 'hours_since_update') = (hours is not null))
 );
 
-create index rules_order on rules (account_id, event, position) where enabled;
-create index rules_timed on rules (account_id) where enabled and event = 'hours_since_update';
+-- A workspace has a few rules: its list, and those an event starts, read them all.
+create index rules_order on rules (account_id, position);
+-- Each pass of the time rules starts from these.
+create index rules_timed on rules (account_id, id) where enabled and event = 'hours_since_update';
 
 -- A ticket's last update: a message, or a change of its status, properties, subject or
 -- tags (what a rule's conditions read). Time rules count hours from it.

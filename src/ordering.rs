@@ -1,7 +1,10 @@
 //! Lists that admins put in order (SLA policies, rules): the first that applies wins, so
 //! the order is theirs to set, one step up or down at a time.
+use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::AppError;
 
 /// A table of a workspace's ordered rows (`account_id`, `id`, `position`).
 #[derive(Clone, Copy, Debug)]
@@ -86,11 +89,37 @@ pub async fn move_row(
     .map(drop)
 }
 
-/// The direction of a move as the list's forms send it (`up`, `down`).
-pub fn parse_direction(raw: &str) -> Option<bool> {
-    match raw {
-        "up" => Some(true),
-        "down" => Some(false),
-        _ => None,
+pub async fn delete_row(
+    conn: &mut PgConnection,
+    list: Ordered,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "delete from {} where account_id = $1 and id = $2",
+        list.table()
+    ))
+    .bind(account_id)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// The form of a list's ↑ and ↓ buttons.
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    direction: String,
+}
+
+impl MoveForm {
+    /// Whether the row goes up (`up`) or down (`down`); no form of ours sends another.
+    pub fn up(&self) -> Result<bool, AppError> {
+        match self.direction.as_str() {
+            "up" => Ok(true),
+            "down" => Ok(false),
+            _ => Err(AppError::BadRequest("input-choice-invalid")),
+        }
     }
 }

@@ -110,33 +110,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let worker = tokio::spawn(worker.run(worker_stopped));
 
     tokio::spawn(housekeeping(state.db.clone()));
-    // Postponed tickets whose date has come are open again.
-    let woken = state.clone();
+    // Postponed tickets whose date has come are open again; missed SLA targets are told to
+    // whom they concern; tickets left alone long enough meet the time rules.
     tokio::spawn(every_minute(
-        move || {
-            let state = woken.clone();
-            async move { tickets::wake_postponed(&state.db, &state.config).await }
-        },
+        state.clone(),
+        |state| async move { tickets::wake_postponed(&state.db, &state.config).await },
         "postponed tickets are open again",
         "waking postponed tickets failed",
     ));
-    // Missed SLA targets are told to whom they concern.
-    let breaches = state.clone();
     tokio::spawn(every_minute(
-        move || {
-            let state = breaches.clone();
-            async move { sla::notify_breaches(&state.db, &state.config).await }
-        },
+        state.clone(),
+        |state| async move { sla::notify_breaches(&state.db, &state.config).await },
         "missed SLA targets announced",
         "announcing missed SLA targets failed",
     ));
-    // Tickets left alone long enough meet the time rules.
-    let timed = state.clone();
     tokio::spawn(every_minute(
-        move || {
-            let state = timed.clone();
-            async move { rules::run_time_rules(&state.db, &state.config).await }
-        },
+        state.clone(),
+        |state| async move { rules::run_time_rules(&state.db, &state.config).await },
         "time rules acted",
         "running time rules failed",
     ));
@@ -199,15 +189,15 @@ async fn housekeeping(db: PgPool) {
 
 /// Runs `job` at start (catching up on what came due while nothing ran), then every
 /// minute, and logs how much it did. Any number of processes may run these at once.
-async fn every_minute<F, Fut>(job: F, done: &'static str, failed: &'static str)
+async fn every_minute<F, Fut>(state: AppState, job: F, done: &'static str, failed: &'static str)
 where
-    F: Fn() -> Fut,
+    F: Fn(AppState) -> Fut,
     Fut: Future<Output = Result<usize, AppError>>,
 {
     let mut every = tokio::time::interval(Duration::from_secs(60));
     loop {
         every.tick().await;
-        match job().await {
+        match job(state.clone()).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "{done}"),
             Err(error) => tracing::warn!(%error, "{failed}"),

@@ -43,26 +43,17 @@ impl From<RuleRow> for Rule {
 
 const COLUMNS: &str = "id, name, enabled, event, hours, stop, conditions, actions";
 
-/// The workspace's rules in the admins' order.
-pub async fn rules(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Rule>> {
-    let rows: Vec<RuleRow> = sqlx::query_as(&format!(
-        "select {COLUMNS} from rules where account_id = $1 order by position, id"
-    ))
-    .bind(account_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(Rule::from).collect())
-}
-
-/// The enabled rules that `event` starts, in order.
-pub async fn started_by(
+/// The workspace's rules in the admins' order; with `event`, only the enabled ones that
+/// it starts.
+pub async fn rules(
     conn: &mut PgConnection,
     account_id: Uuid,
-    event: Event,
+    event: Option<Event>,
 ) -> sqlx::Result<Vec<Rule>> {
     let rows: Vec<RuleRow> = sqlx::query_as(&format!(
         "select {COLUMNS} from rules
-         where account_id = $1 and event = $2 and enabled order by position, id"
+         where account_id = $1 and ($2::text is null or (event = $2 and enabled))
+         order by position, id"
     ))
     .bind(account_id)
     .bind(event)
@@ -139,15 +130,6 @@ pub async fn update(
     .execute(conn)
     .await
     .map(drop)
-}
-
-pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("delete from rules where account_id = $1 and id = $2")
-        .bind(account_id)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(drop)
 }
 
 /// A ticket as conditions read it.

@@ -38,7 +38,7 @@ pub async fn run(
     ticket_id: Uuid,
     trigger: Trigger<'_>,
 ) -> Result<(), AppError> {
-    let rules = db::started_by(conn, account_id, trigger.event).await?;
+    let rules = db::rules(conn, account_id, Some(trigger.event)).await?;
     if !rules.is_empty() {
         apply(conn, config, account_id, ticket_id, &rules, trigger.body).await?;
     }
@@ -217,7 +217,15 @@ impl From<AppError> for Refusal {
     }
 }
 
-/// Takes one action on the ticket; each leaves an event in the thread naming the rule.
+/// What an action comes to: new properties (which write their own events), an event of
+/// its own for the thread, or nothing to record.
+enum Outcome {
+    Properties(Box<Ticket>, Properties),
+    Event(&'static str, String),
+    Nothing,
+}
+
+/// Takes one action on the ticket; what it does is in the thread, naming the rule.
 async fn take(
     conn: &mut PgConnection,
     config: &Config,
@@ -228,11 +236,7 @@ async fn take(
     action: &super::Action,
 ) -> Result<(), Refusal> {
     let value = action.value.as_str();
-    let changer = Changer::Rule {
-        account_id,
-        name: rule,
-    };
-    match action.kind {
+    let outcome = match action.kind {
         ActionType::SetDepartment => {
             let id = value.parse::<Uuid>().map_err(|_| Failure::DepartmentGone)?;
             departments::db::find(conn, account_id, id)
@@ -247,7 +251,7 @@ async fn take(
             {
                 properties.assignee_id = None;
             }
-            change(conn, config, changer, &ticket, &properties).await
+            Outcome::Properties(ticket, properties)
         }
         ActionType::SetAssignee => {
             let id = value.parse::<Uuid>().map_err(|_| Failure::AgentGone)?;
@@ -260,21 +264,25 @@ async fn take(
             }
             let mut properties = tickets::current_properties(&ticket);
             properties.assignee_id = Some(id);
-            change(conn, config, changer, &ticket, &properties).await
+            Outcome::Properties(ticket, properties)
         }
         ActionType::AssignRoundRobin => {
             let department = facts.department_id.ok_or(Failure::NoDepartment)?;
-            let ticket = ticket(conn, account_id, ticket_id).await?;
-            if let Some(agent) = round_robin::next_agent(conn, account_id, department).await? {
-                let mut properties = tickets::current_properties(&ticket);
-                properties.assignee_id = Some(agent);
-                change(conn, config, changer, &ticket, &properties).await?;
+            match round_robin::next_agent(conn, account_id, department).await? {
+                Some(agent) => {
+                    let ticket = ticket(conn, account_id, ticket_id).await?;
+                    let mut properties = tickets::current_properties(&ticket);
+                    properties.assignee_id = Some(agent);
+                    Outcome::Properties(ticket, properties)
+                }
+                // Nobody is online: the ticket stays with its department.
+                None => Outcome::Nothing,
             }
-            Ok(())
         }
         ActionType::SetPriority | ActionType::SetType | ActionType::SetStatus => {
             let ticket = ticket(conn, account_id, ticket_id).await?;
             let mut properties = tickets::current_properties(&ticket);
+            // The form stored a code of the set; another is a rule written by hand.
             let invalid = |_| Refusal::Failure(Failure::Error);
             match action.kind {
                 ActionType::SetPriority => {
@@ -288,36 +296,22 @@ async fn take(
                     properties.postponed_until = None;
                 }
             }
-            change(conn, config, changer, &ticket, &properties).await
+            Outcome::Properties(ticket, properties)
         }
         ActionType::AddTag => {
             let ids = tags::db::ensure(conn, account_id, &[value.to_owned()]).await?;
             if tags::db::add_to_ticket(conn, account_id, ticket_id, &ids).await? {
-                tickets::db::insert_event(
-                    conn,
-                    account_id,
-                    ticket_id,
-                    By::Rule(rule),
-                    "tagged",
-                    value,
-                )
-                .await?;
+                Outcome::Event("tagged", value.to_owned())
+            } else {
+                Outcome::Nothing
             }
-            Ok(())
         }
         ActionType::RemoveTag => {
             if tags::db::remove_from_ticket(conn, account_id, ticket_id, value).await? {
-                tickets::db::insert_event(
-                    conn,
-                    account_id,
-                    ticket_id,
-                    By::Rule(rule),
-                    "untagged",
-                    value,
-                )
-                .await?;
+                Outcome::Event("untagged", value.to_owned())
+            } else {
+                Outcome::Nothing
             }
-            Ok(())
         }
         ActionType::ReplyCanned => {
             let id = value.parse::<Uuid>().map_err(|_| Failure::CannedGone)?;
@@ -344,25 +338,9 @@ async fn take(
                 customer_email: &address,
                 customer_token: &facts.customer_token,
             };
-            tickets::reply_to_customer(
-                conn,
-                config,
-                Replier::Workspace(account_id),
-                &target,
-                &body,
-                &[],
-            )
-            .await?;
-            tickets::db::insert_event(
-                conn,
-                account_id,
-                ticket_id,
-                By::Rule(rule),
-                "rule_replied",
-                &answer.title,
-            )
-            .await?;
-            Ok(())
+            let replier = Replier::Workspace(account_id);
+            tickets::reply_to_customer(conn, config, replier, &target, &body, &[]).await?;
+            Outcome::Event("rule_replied", answer.title)
         }
         ActionType::AddNote => {
             let note = NewMessage {
@@ -374,7 +352,8 @@ async fn take(
                 message_id: None,
             };
             tickets::db::insert_message(conn, account_id, ticket_id, &note).await?;
-            Ok(())
+            // The note is in the thread under the rule's name.
+            Outcome::Nothing
         }
         ActionType::NotifyAgent => {
             let id = value.parse::<Uuid>().map_err(|_| Failure::AgentGone)?;
@@ -382,18 +361,24 @@ async fn take(
                 .await?
                 .ok_or(Failure::AgentGone)?;
             notifications::rule_notice(conn, config, account_id, ticket_id, id, rule).await?;
-            tickets::db::insert_event(
-                conn,
-                account_id,
-                ticket_id,
-                By::Rule(rule),
-                "rule_notified",
-                &agent.name,
-            )
-            .await?;
-            Ok(())
+            Outcome::Event("rule_notified", agent.name)
         }
+    };
+    match outcome {
+        Outcome::Properties(ticket, properties) => {
+            let changer = Changer::Rule {
+                account_id,
+                name: rule,
+            };
+            tickets::record_changes(conn, config, changer, &ticket, &properties).await?;
+        }
+        Outcome::Event(event, value) => {
+            tickets::db::insert_event(conn, account_id, ticket_id, By::Rule(rule), event, &value)
+                .await?;
+        }
+        Outcome::Nothing => {}
     }
+    Ok(())
 }
 
 /// The ticket as its properties' change needs it.
@@ -401,21 +386,11 @@ async fn ticket(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
-) -> Result<Ticket, Refusal> {
+) -> Result<Box<Ticket>, Refusal> {
     tickets::db::ticket_by_id(conn, account_id, ticket_id)
         .await?
+        .map(Box::new)
         .ok_or(Refusal::Error(AppError::NotFound))
-}
-
-async fn change(
-    conn: &mut PgConnection,
-    config: &Config,
-    changer: Changer<'_>,
-    ticket: &Ticket,
-    properties: &Properties,
-) -> Result<(), Refusal> {
-    tickets::record_changes(conn, config, changer, ticket, properties).await?;
-    Ok(())
 }
 
 #[cfg(test)]

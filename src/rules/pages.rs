@@ -24,7 +24,7 @@ use crate::{
     error::Found,
     i18n::Locale,
     input::{self, Choice, FieldErrors, required_text},
-    ordering::{self, Ordered},
+    ordering::{self, MoveForm, Ordered},
     tags,
     tickets::{Channel, IssueType, Priority, Status},
     web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
@@ -620,18 +620,12 @@ pub(super) async fn delete_rule(
     let mut tx = state.db.begin().await?;
     ordering::lock(&mut tx, Ordered::Rules, agent.account_id).await?;
     let rule = db::rule(&mut tx, agent.account_id, id).await.found()?;
-    db::delete(&mut tx, agent.account_id, id).await?;
+    ordering::delete_row(&mut tx, Ordered::Rules, agent.account_id, id).await?;
     let entry = Entry::new(&agent, AuditAction::RuleDeleted, client).subject(&rule.settings.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
     tx.commit().await?;
     flash::success(&session, "rule-deleted").await?;
     Ok(Redirect::to("/app/config/rules").into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct MoveForm {
-    #[serde(default)]
-    direction: String,
 }
 
 pub(super) async fn move_rule(
@@ -640,8 +634,7 @@ pub(super) async fn move_rule(
     PathId(id): PathId,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let up = ordering::parse_direction(&form.direction)
-        .ok_or(AppError::BadRequest("input-choice-invalid"))?;
+    let up = form.up()?;
     let mut tx = state.db.begin().await?;
     ordering::lock(&mut tx, Ordered::Rules, agent.account_id).await?;
     db::rule(&mut tx, agent.account_id, id).await.found()?;
@@ -675,7 +668,7 @@ pub(super) async fn show_rules(
     ctx: PageContext,
     agent: CurrentAgent,
 ) -> Result<RulesPage, AppError> {
-    let rules = db::rules(&mut *state.db.acquire().await?, agent.account_id).await?;
+    let rules = db::rules(&mut *state.db.acquire().await?, agent.account_id, None).await?;
     let names = Names::load(&state, &agent, ctx.locale).await?;
     let count = rules.len();
     let rules = rules

@@ -188,19 +188,6 @@ pub async fn update_policy(
     bind_input(update, input).execute(conn).await.map(drop)
 }
 
-pub async fn delete_policy(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    id: Uuid,
-) -> sqlx::Result<()> {
-    sqlx::query("delete from sla_policies where account_id = $1 and id = $2")
-        .bind(account_id)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(drop)
-}
-
 /// A ticket as its clocks need it, with what is stored of them, whether its workspace has
 /// any policy, and the database's time (the app's clock).
 #[derive(Debug, sqlx::FromRow)]

@@ -21,7 +21,7 @@ use crate::{
     error::Found,
     format,
     input::{Choice, FieldErrors, required_text},
-    ordering::{self, Ordered},
+    ordering::{self, MoveForm, Ordered},
     tickets::{Channel, IssueType, Priority},
     web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
 };
@@ -391,7 +391,7 @@ pub(super) async fn delete_policy(
     let mut tx = state.db.begin().await?;
     ordering::lock(&mut tx, Ordered::SlaPolicies, agent.account_id).await?;
     let policy = db::policy(&mut tx, agent.account_id, id).await.found()?;
-    db::delete_policy(&mut tx, agent.account_id, id).await?;
+    ordering::delete_row(&mut tx, Ordered::SlaPolicies, agent.account_id, id).await?;
     refresh_workspace(&mut tx, agent.account_id, &agent.time_zone).await?;
     let entry = Entry::new(&agent, Action::SlaPolicyDeleted, client).subject(&policy.settings.name);
     audit::record(&mut tx, agent.account_id, &entry).await?;
@@ -400,20 +400,13 @@ pub(super) async fn delete_policy(
     Ok(Redirect::to("/app/config/sla").into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct MoveForm {
-    #[serde(default)]
-    direction: String,
-}
-
 pub(super) async fn move_policy(
     State(state): State<AppState>,
     agent: CurrentAgent,
     PathId(id): PathId,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AppError> {
-    let up = ordering::parse_direction(&form.direction)
-        .ok_or(AppError::BadRequest("input-choice-invalid"))?;
+    let up = form.up()?;
     let mut tx = state.db.begin().await?;
     ordering::lock(&mut tx, Ordered::SlaPolicies, agent.account_id).await?;
     db::policy(&mut tx, agent.account_id, id).await.found()?;

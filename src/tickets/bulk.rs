@@ -23,7 +23,7 @@ use crate::{
     chat, departments,
     directory::Names,
     input::Choice,
-    rules, sla, tags,
+    sla, tags,
     web::{PageContext, extract::Form, flash},
 };
 
@@ -298,9 +298,6 @@ pub(super) async fn apply(
         )
         .await?;
         sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
-        if properties.status != ticket.status {
-            rules::status_changed(&mut tx, &state.config, agent.account_id, ticket.id).await?;
-        }
         updated += 1;
     }
     tx.commit().await?;

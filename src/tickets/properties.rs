@@ -327,9 +327,6 @@ pub(super) async fn set_properties(
     )
     .await?;
     sla::refresh(&mut tx, agent.account_id, ticket.id).await?;
-    if properties.status != ticket.status {
-        rules::status_changed(&mut tx, &state.config, agent.account_id, ticket.id).await?;
-    }
     tx.commit().await?;
     // A ticket moved to a department the agent is not in leaves their sight.
     let still_visible = db::visible_ticket(
@@ -382,7 +379,8 @@ impl<'a> Changer<'a> {
 }
 
 /// Stores `properties`, writes an event into the thread for each that changed, and tells
-/// the live panel (and a new assignee) about it.
+/// the live panel (and a new assignee) about it. A status an agent changed starts the
+/// rules for it; what rules and the desk change starts none.
 pub async fn record_changes(
     conn: &mut PgConnection,
     config: &Config,
@@ -461,6 +459,10 @@ pub async fn record_changes(
             actor_id: actor.map(|a| a.id),
         };
         live::publish(conn, &left).await?;
+    }
+    if actor.is_some() && before.status != properties.status {
+        // Boxed: rules change properties through this function too (never reaching here).
+        Box::pin(rules::status_changed(conn, config, account_id, ticket.id)).await?;
     }
     Ok(())
 }
