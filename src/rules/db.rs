@@ -1,5 +1,5 @@
 //! Queries of rules, and of a ticket as their conditions read it.
-use sqlx::{PgConnection, types::Json};
+use sqlx::{PgConnection, Postgres, postgres::PgArguments, query::Query, types::Json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -77,6 +77,21 @@ pub async fn rule(
     Ok(row.map(Rule::from))
 }
 
+/// Binds what the rule says, in the order of its columns from `name` to `actions`.
+fn bind_settings<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    rule: &'q RuleSettings,
+) -> Query<'q, Postgres, PgArguments> {
+    query
+        .bind(&rule.name)
+        .bind(rule.enabled)
+        .bind(rule.event)
+        .bind(rule.hours)
+        .bind(rule.stop)
+        .bind(Json(&rule.conditions))
+        .bind(Json(&rule.actions))
+}
+
 /// A new rule, last in the order.
 pub async fn insert(
     conn: &mut PgConnection,
@@ -85,23 +100,15 @@ pub async fn insert(
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
     let position = ordering::next_position(conn, Ordered::Rules, account_id).await?;
-    sqlx::query(
+    let insert = sqlx::query(
         "insert into rules (account_id, id, position, name, enabled, event, hours, stop,
                             conditions, actions)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(account_id)
     .bind(id)
-    .bind(position)
-    .bind(&rule.name)
-    .bind(rule.enabled)
-    .bind(rule.event)
-    .bind(rule.hours)
-    .bind(rule.stop)
-    .bind(Json(&rule.conditions))
-    .bind(Json(&rule.actions))
-    .execute(conn)
-    .await?;
+    .bind(position);
+    bind_settings(insert, rule).execute(conn).await?;
     Ok(id)
 }
 
@@ -113,23 +120,14 @@ pub async fn update(
     id: Uuid,
     rule: &RuleSettings,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let update = sqlx::query(
         "update rules set name = $3, enabled = $4, event = $5, hours = $6, stop = $7,
                           conditions = $8, actions = $9
          where account_id = $1 and id = $2",
     )
     .bind(account_id)
-    .bind(id)
-    .bind(&rule.name)
-    .bind(rule.enabled)
-    .bind(rule.event)
-    .bind(rule.hours)
-    .bind(rule.stop)
-    .bind(Json(&rule.conditions))
-    .bind(Json(&rule.actions))
-    .execute(conn)
-    .await
-    .map(drop)
+    .bind(id);
+    bind_settings(update, rule).execute(conn).await.map(drop)
 }
 
 /// A ticket as conditions read it.
