@@ -1129,3 +1129,7 @@ notify-subject-rule = Please look at #{ $number } { $subject }
 field-department-round-robin = Hand new tickets to its online agents in turn
 field-department-max-open = Most tickets still to do per agent (optional)
 department-max-open-invalid = A whole number from 1 to 10000, or empty.
+report-sla-first-response = First responses within the SLA
+report-sla-resolution = Resolutions within the SLA
+report-sla-breaches = SLA targets missed
+report-sla-definition = Of the first responses and resolutions whose ticket had an SLA target, the share made in time, for whoever answered or resolved; a dash means none had a target. A target missed counts once, when it passes, for the ticket's assignee of that moment.

@@ -1076,3 +1076,7 @@ notify-subject-rule = 请查看 #{ $number } { $subject }
 field-department-round-robin = 将新工单轮流分配给在线客服
 field-department-max-open = 每位客服最多的待办工单数（可选）
 department-max-open-invalid = 请填写 1 到 10000 之间的整数，或留空。
+report-sla-first-response = 按时的首次响应
+report-sla-resolution = 按时的解决
+report-sla-breaches = 未达成的服务目标
+report-sla-definition = 在有服务目标的工单中，首次响应和解决按时完成的比例，计入答复或解决的客服；短横线表示都没有目标。未达成的目标在到期时计一次，计入当时的负责人。

@@ -6,7 +6,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use super::{
-    figures::{Activity, Timing},
+    figures::{Activity, Target, Timing},
     range::{Period, ReportRange},
 };
 use crate::tickets::{Channel, IssueType};
@@ -270,6 +270,79 @@ pub async fn resolutions(
         scope.agent_id,
         scope.department_id,
     )
+    .fetch_all(conn)
+    .await
+}
+
+/// First responses and resolutions against their SLA targets, met or not, by the agent
+/// who answered or resolved.
+#[derive(sqlx::FromRow)]
+pub struct SlaResultRow {
+    pub bucket: OffsetDateTime,
+    pub agent_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub target: Target,
+    pub in_time: bool,
+    pub count: i64,
+}
+
+pub async fn sla_results(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    window: &Window,
+    scope: Scope,
+) -> sqlx::Result<Vec<SlaResultRow>> {
+    sqlx::query_as(
+        "select report_bucket(done_at, $4, $5) as bucket, agent_id, department_id, target,
+                in_time, count(*) as count
+         from sla_results
+         where account_id = $1 and done_at >= $2 and done_at < $3
+           and ($6::uuid is null or agent_id = $6)
+           and ($7::uuid is null or department_id = $7)
+         group by 1, 2, 3, 4, 5",
+    )
+    .bind(account_id)
+    .bind(window.start)
+    .bind(window.end)
+    .bind(window.period.as_str())
+    .bind(&window.zone)
+    .bind(scope.agent_id)
+    .bind(scope.department_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Targets missed in the window, for the assignee of that moment.
+#[derive(sqlx::FromRow)]
+pub struct BreachRow {
+    pub bucket: OffsetDateTime,
+    pub agent_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub count: i64,
+}
+
+pub async fn sla_breaches(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    window: &Window,
+    scope: Scope,
+) -> sqlx::Result<Vec<BreachRow>> {
+    sqlx::query_as(
+        "select report_bucket(due_at, $4, $5) as bucket, agent_id, department_id,
+                count(*) as count
+         from sla_breaches
+         where account_id = $1 and due_at >= $2 and due_at < $3
+           and ($6::uuid is null or agent_id = $6)
+           and ($7::uuid is null or department_id = $7)
+         group by 1, 2, 3",
+    )
+    .bind(account_id)
+    .bind(window.start)
+    .bind(window.end)
+    .bind(window.period.as_str())
+    .bind(&window.zone)
+    .bind(scope.agent_id)
+    .bind(scope.department_id)
     .fetch_all(conn)
     .await
 }

@@ -38,6 +38,28 @@ pub enum Timing {
     ChatAccept,
 }
 
+/// An SLA target the reports count, met or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum Target {
+    FirstResponse,
+    Resolution,
+}
+
+/// How many of some targets were met, of how many.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Share {
+    pub met: i64,
+    pub of: i64,
+}
+
+impl Share {
+    /// The share met in whole percent; `None` without any.
+    pub fn percent(self) -> Option<i64> {
+        (self.of > 0).then(|| (self.met * 100 + self.of / 2) / self.of)
+    }
+}
+
 /// The figures of one cell of a report: a bucket, an agent, a department or all of them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tally {
@@ -52,6 +74,11 @@ pub struct Tally {
     pub first_responses: Vec<i64>,
     pub resolutions: Vec<i64>,
     pub chat_accepts: Vec<i64>,
+    /// First responses and resolutions against an SLA target.
+    pub first_responses_in_time: Share,
+    pub resolutions_in_time: Share,
+    /// SLA targets missed.
+    pub breaches: i64,
 }
 
 impl Tally {
@@ -72,6 +99,17 @@ impl Tally {
             Timing::FirstResponse => self.first_responses.push(seconds),
             Timing::Resolution => self.resolutions.push(seconds),
             Timing::ChatAccept => self.chat_accepts.push(seconds),
+        }
+    }
+
+    pub fn sla(&mut self, target: Target, in_time: bool, count: i64) {
+        let share = match target {
+            Target::FirstResponse => &mut self.first_responses_in_time,
+            Target::Resolution => &mut self.resolutions_in_time,
+        };
+        share.of += count;
+        if in_time {
+            share.met += count;
         }
     }
 
@@ -161,6 +199,14 @@ impl Figures {
 
     pub fn time(&mut self, cell: Cell, timing: Timing, seconds: i64) {
         self.each(cell, |tally| tally.time(timing, seconds));
+    }
+
+    pub fn sla(&mut self, cell: Cell, target: Target, in_time: bool, count: i64) {
+        self.each(cell, |tally| tally.sla(target, in_time, count));
+    }
+
+    pub fn breaches(&mut self, cell: Cell, count: i64) {
+        self.each(cell, |tally| tally.breaches += count);
     }
 
     pub fn new_tickets(&mut self, cell: Cell, count: i64) {

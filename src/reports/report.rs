@@ -77,6 +77,22 @@ pub async fn figures(
         };
         figures.time(cell, row.timing, row.seconds);
     }
+    for row in db::sla_results(conn, account_id, window, scope).await? {
+        let cell = Cell {
+            bucket: row.bucket,
+            agent_id: row.agent_id,
+            department_id: row.department_id,
+        };
+        figures.sla(cell, row.target, row.in_time, row.count);
+    }
+    for row in db::sla_breaches(conn, account_id, window, scope).await? {
+        let cell = Cell {
+            bucket: row.bucket,
+            agent_id: row.agent_id,
+            department_id: row.department_id,
+        };
+        figures.breaches(cell, row.count);
+    }
     figures.sort_times();
     Ok(figures)
 }

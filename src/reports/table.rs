@@ -7,6 +7,8 @@ pub enum Value {
     Count(fn(&Tally) -> i64),
     /// Seconds; none when nothing was timed.
     Duration(fn(&Tally) -> Option<i64>),
+    /// A share in whole percent; none when there was nothing to count.
+    Percent(fn(&Tally) -> Option<i64>),
 }
 
 pub struct Column {
@@ -29,18 +31,26 @@ impl Column {
         }
     }
 
+    const fn percent(header_key: &'static str, percent: fn(&Tally) -> Option<i64>) -> Self {
+        Self {
+            header_key,
+            value: Value::Percent(percent),
+        }
+    }
+
     /// The cell as the page shows it.
     pub fn text(&self, locale: &Locale, tally: &Tally) -> String {
         match self.value {
             Value::Count(count) => format::number(count(tally)),
             Value::Duration(seconds) => duration_text(*locale, seconds(tally)),
+            Value::Percent(percent) => percent_text(percent(tally)).unwrap_or_else(|| "–".into()),
         }
     }
 
     /// A duration's seconds, for the page's `data-seconds`.
     pub fn seconds(&self, tally: &Tally) -> Option<i64> {
         match self.value {
-            Value::Count(_) => None,
+            Value::Count(_) | Value::Percent(_) => None,
             Value::Duration(seconds) => seconds(tally),
         }
     }
@@ -50,8 +60,13 @@ impl Column {
         match self.value {
             Value::Count(count) => count(tally).to_string(),
             Value::Duration(seconds) => seconds(tally).map(|s| s.to_string()).unwrap_or_default(),
+            Value::Percent(percent) => percent_text(percent(tally)).unwrap_or_default(),
         }
     }
+}
+
+fn percent_text(percent: Option<i64>) -> Option<String> {
+    percent.map(|percent| format!("{percent}%"))
 }
 
 /// An agent's work.
@@ -68,6 +83,11 @@ pub const WORK: &[Column] = &[
     Column::duration("report-resolution-p90", |t| t.resolution().p90),
     Column::count("report-chats-accepted", |t| t.chats_accepted),
     Column::duration("report-chat-accept-median", |t| t.chat_accept().median),
+    Column::percent("report-sla-first-response", |t| {
+        t.first_responses_in_time.percent()
+    }),
+    Column::percent("report-sla-resolution", |t| t.resolutions_in_time.percent()),
+    Column::count("report-sla-breaches", |t| t.breaches),
 ];
 
 /// What comes in, before the team's work.
@@ -185,8 +205,9 @@ mod tests {
             "Day,Replies sent,Internal notes,Tickets assigned,Tickets resolved,\
              First response (median),First response (90th percentile),\
              Resolution (median),Resolution (90th percentile),\
-             Chats accepted,Time to accept a chat (median)"
+             Chats accepted,Time to accept a chat (median),\
+             First responses within the SLA,Resolutions within the SLA,SLA targets missed"
         );
-        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,,0,");
+        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,,0,,,,0");
     }
 }

@@ -238,15 +238,24 @@ pub async fn tickets_to_do(
     .await
 }
 
+/// A message of the thread as the clocks read it, with its author.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TimelineRow {
+    pub kind: MessageKind,
+    pub event: Option<String>,
+    pub event_value: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub author_agent_id: Option<Uuid>,
+}
+
 /// The ticket's customer messages, replies and status changes in the order they happened.
-#[allow(clippy::type_complexity)]
 pub async fn timeline(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
-) -> sqlx::Result<Vec<(MessageKind, Option<String>, Option<String>, OffsetDateTime)>> {
+) -> sqlx::Result<Vec<TimelineRow>> {
     sqlx::query_as(
-        "select kind, event, event_value, created_at from messages
+        "select kind, event, event_value, created_at, author_agent_id from messages
          where account_id = $1 and ticket_id = $2
            and (kind = 'customer' or event in ('status', 'reopened', 'postponed')
                 -- A rule's canned answer is the desk's, not an agent's response.
@@ -277,6 +286,47 @@ pub async fn store_due(
     .map(drop)
 }
 
+/// A first response or resolution that met or missed its target.
+pub struct SlaResult {
+    pub target: &'static str,
+    pub done_at: OffsetDateTime,
+    pub in_time: bool,
+    pub agent_id: Option<Uuid>,
+}
+
+/// Records what a change did to the ticket's targets, in the department it is in now; a
+/// result recorded already stays as it was.
+pub async fn store_results(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+    department_id: Option<Uuid>,
+    results: &[SlaResult],
+) -> sqlx::Result<()> {
+    let targets: Vec<&str> = results.iter().map(|r| r.target).collect();
+    let done: Vec<OffsetDateTime> = results.iter().map(|r| r.done_at).collect();
+    let in_time: Vec<bool> = results.iter().map(|r| r.in_time).collect();
+    let agents: Vec<Option<Uuid>> = results.iter().map(|r| r.agent_id).collect();
+    sqlx::query(
+        "insert into sla_results (account_id, ticket_id, target, done_at, in_time, agent_id,
+                                  department_id)
+         select $1, $2, r.target, r.done_at, r.in_time, r.agent_id, $3
+         from unnest($4::text[], $5::timestamptz[], $6::boolean[], $7::uuid[])
+              as r (target, done_at, in_time, agent_id)
+         on conflict do nothing",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .bind(department_id)
+    .bind(&targets)
+    .bind(&done)
+    .bind(&in_time)
+    .bind(&agents)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 /// Tickets whose due time has passed and was not announced yet, locked (others' skipped),
 /// with the target that is due.
 pub async fn breached(
@@ -296,13 +346,23 @@ pub async fn breached(
     .await
 }
 
+/// Marks the ticket's due time announced, and records it as a target missed (for the
+/// reports, with the assignee and department of this moment).
 pub async fn mark_notified(
     conn: &mut PgConnection,
     account_id: Uuid,
     ticket_id: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update tickets set sla_notified_due_at = sla_due_at where account_id = $1 and id = $2",
+        "with marked as (
+             update tickets set sla_notified_due_at = sla_due_at
+             where account_id = $1 and id = $2
+             returning account_id, id, sla_target, sla_due_at, assignee_id, department_id
+         )
+         insert into sla_breaches (account_id, ticket_id, target, due_at, agent_id,
+                                   department_id)
+         select account_id, id, sla_target, sla_due_at, assignee_id, department_id from marked
+         on conflict do nothing",
     )
     .bind(account_id)
     .bind(ticket_id)

@@ -245,11 +245,16 @@ async fn store(
     account_id: Uuid,
     ticket: &db::TicketForClocks,
 ) -> sqlx::Result<()> {
-    let steps: Vec<Step> = db::timeline(conn, account_id, ticket.id)
-        .await?
-        .into_iter()
-        .filter_map(|(kind, event, value, at)| {
-            step_of(kind, event.as_deref(), value.as_deref(), at)
+    let timeline = db::timeline(conn, account_id, ticket.id).await?;
+    let steps: Vec<Step> = timeline
+        .iter()
+        .filter_map(|row| {
+            step_of(
+                row.kind,
+                row.event.as_deref(),
+                row.event_value.as_deref(),
+                row.created_at,
+            )
         })
         .collect();
     let traits = Traits {
@@ -261,14 +266,59 @@ async fn store(
         initial: initial_status(&ticket.channel),
         status: Status::parse(&ticket.status).unwrap_or(Status::Open),
     };
-    let due = levels
-        .clocks(&traits, &steps, timestamp(ticket.now))
-        .and_then(|(_, clocks)| next_due(&clocks));
+    let now = timestamp(ticket.now);
+    let clocks = levels
+        .clocks(&traits, &steps, now)
+        .map(|(_, clocks)| clocks)
+        .unwrap_or_default();
+    let due = next_due(&clocks);
     let stored = ticket.sla_due_at.zip(ticket.sla_target.as_deref());
     if due != stored {
         db::store_due(conn, account_id, ticket.id, due).await?;
     }
+    let results = results_now(&clocks, &timeline, now);
+    if !results.is_empty() {
+        db::store_results(conn, account_id, ticket.id, ticket.department_id, &results).await?;
+    }
     Ok(())
+}
+
+/// The first response and the resolution that this very change (at `now`) completed, met or
+/// missed, each with the agent whose reply or status change it was.
+fn results_now(
+    clocks: &[Clock],
+    timeline: &[db::TimelineRow],
+    now: jiff::Timestamp,
+) -> Vec<db::SlaResult> {
+    clocks
+        .iter()
+        .filter_map(|clock| match clock.state {
+            ClockState::Done { at, in_time }
+                if at == now && clock.target != clock::Target::NextResponse =>
+            {
+                let by = |row: &&db::TimelineRow| {
+                    timestamp(row.created_at) == at
+                        && match clock.target {
+                            clock::Target::Resolution => {
+                                row.event_value.as_deref() == Some(Status::Resolved.as_str())
+                            }
+                            _ => row.kind == MessageKind::Reply,
+                        }
+                };
+                Some(db::SlaResult {
+                    target: clock.target.code(),
+                    done_at: offset_date_time(at),
+                    in_time,
+                    agent_id: timeline
+                        .iter()
+                        .rev()
+                        .find(by)
+                        .and_then(|row| row.author_agent_id),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Stored ranges as a week, Monday first.

@@ -189,8 +189,8 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
     assert!(page.body.contains("<svg"));
     let rows = table(&page.body, "buckets");
     // Day, replies, notes, assigned, resolved, first response median and p90, resolution
-    // median and p90, chats accepted and their time to accept: an empty day shows zeros and
-    // dashes.
+    // median and p90, chats accepted and their time to accept, the shares within the SLA and
+    // the targets missed (no policy here): an empty day shows zeros and dashes.
     assert_eq!(
         rows,
         [
@@ -205,7 +205,10 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "–",
                 "0",
-                "–"
+                "–",
+                "–",
+                "–",
+                "0"
             ],
             [
                 "2026-03-07",
@@ -218,7 +221,10 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "–",
                 "0",
-                "–"
+                "–",
+                "–",
+                "–",
+                "0"
             ],
             [
                 "2026-03-08",
@@ -231,7 +237,10 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "3 h 0 min",
                 "3 h 0 min",
                 "0",
-                "–"
+                "–",
+                "–",
+                "–",
+                "0"
             ],
             [
                 "2026-03-09",
@@ -244,7 +253,10 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "–",
                 "0",
-                "–"
+                "–",
+                "–",
+                "–",
+                "0"
             ],
             [
                 "Total",
@@ -257,7 +269,10 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "3 h 0 min",
                 "3 h 0 min",
                 "0",
-                "–"
+                "–",
+                "–",
+                "–",
+                "0"
             ],
         ]
     );

@@ -616,3 +616,99 @@ async fn a_missed_target_is_announced_once(db: PgPool) {
         .text;
     assert!(text.contains("missed its First response target"), "{text}");
 }
+
+/// The figures of the SLA columns of table `id`, for the row that starts with `label`:
+/// first responses and resolutions within their targets, and targets missed.
+fn sla_cells(page: &crate::harness::Page, id: &str, label: &str) -> [String; 3] {
+    let headers = page.texts(&format!("#{id} thead th"));
+    let rows = page.rows(&format!("#{id} tbody tr, #{id} tfoot tr"));
+    let row = rows
+        .iter()
+        .find(|row| row[0].starts_with(label))
+        .unwrap_or_else(|| panic!("no row {label} in {rows:?}"));
+    [
+        "First responses within the SLA",
+        "Resolutions within the SLA",
+        "SLA targets missed",
+    ]
+    .map(|header| {
+        let column = headers.iter().position(|h| h == header).unwrap();
+        row[column].clone()
+    })
+}
+
+#[sqlx::test]
+async fn reports_count_targets_met_and_missed_for_whoever_answered(db: PgPool) {
+    let app = TestApp::spawn_at(db, datetime!(2027-03-01 10:00 UTC)).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    create_policy(
+        &admin,
+        &[
+            ("name", "Fast"),
+            ("first_response", "60"),
+            ("resolution", "240"),
+        ],
+    )
+    .await;
+    for subject in ["One", "Two"] {
+        app.client()
+            .contact("acme", "carla@example.com", subject, "Please")
+            .await;
+    }
+    let notify = || frontdesk::sla::notify_breaches(&app.db, &app.config);
+    // Ticket 1: answered in 30 minutes (met), then open again, its resolution clock
+    // running from 30 minutes spent.
+    app.clock.set(datetime!(2027-03-01 10:30 UTC));
+    admin
+        .post("/app/tickets/1/reply", &[("body", "On it.")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    app.clock.set(datetime!(2027-03-01 10:31 UTC));
+    admin
+        .post("/app/tickets/1/properties", &[("status", "open")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    // Ticket 2 misses its first response while nobody has it; the agent answers late.
+    app.clock.set(datetime!(2027-03-01 11:01 UTC));
+    assert_eq!(notify().await.unwrap(), 1);
+    app.clock.set(datetime!(2027-03-01 11:30 UTC));
+    agent
+        .post("/app/tickets/2/reply", &[("body", "Sorry.")])
+        .await
+        .assert_redirects_to("/app/tickets/2");
+    // Ticket 1 misses its resolution (due 14:01) with the admin, who resolves it at 15:00.
+    app.clock.set(datetime!(2027-03-01 14:05 UTC));
+    assert_eq!(notify().await.unwrap(), 1);
+    app.clock.set(datetime!(2027-03-01 15:00 UTC));
+    admin
+        .post("/app/tickets/1/properties", &[("status", "resolved")])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    assert_eq!(app.count("sla_results").await, 3);
+    assert_eq!(app.count("sla_breaches").await, 2);
+
+    let range = "period=day&from=2027-03-01&to=2027-03-01";
+    let team = admin.get(&format!("/app/reports?{range}")).await;
+    assert_eq!(team.status, StatusCode::OK, "{}", team.body);
+    assert_eq!(sla_cells(&team, "buckets", "Total"), ["50%", "0%", "2"]);
+    assert_eq!(
+        sla_cells(&team, "agents", "admin of acme"),
+        ["100%", "0%", "1"]
+    );
+    assert_eq!(
+        sla_cells(&team, "agents", "agent of acme"),
+        ["0%", "–", "0"]
+    );
+    let own = agent.get(&format!("/app/reports/me?{range}")).await;
+    assert_eq!(sla_cells(&own, "buckets", "Total"), ["0%", "–", "0"]);
+    let csv = admin.get(&format!("/app/reports?{range}&format=csv")).await;
+    let header = csv.body.lines().next().unwrap();
+    assert!(
+        header.contains(
+            "First responses within the SLA,Resolutions within the SLA,SLA targets missed"
+        ),
+        "{header}"
+    );
+}
