@@ -14,7 +14,8 @@
     new_message: [587],
     new_system_message: [440, 330],
     new_chat: [784, 784],
-    new_call: [880, 660, 880]
+    new_call: [880, 660, 880],
+    sla_breached: [988, 740, 988, 740]
   };
 
   if (!window.frontdeskLive || !document.body) {

@@ -1133,3 +1133,4 @@ report-sla-first-response = First responses within the SLA
 report-sla-resolution = Resolutions within the SLA
 report-sla-breaches = SLA targets missed
 report-sla-definition = Of the first responses and resolutions whose ticket had an SLA target, the share made in time, for whoever answered or resolved; a dash means none had a target. A target missed counts once, when it passes, for the ticket's assignee of that moment.
+notifications-sound-sla-breached = a missed SLA target of a ticket of mine

@@ -1080,3 +1080,4 @@ report-sla-first-response = 按时的首次响应
 report-sla-resolution = 按时的解决
 report-sla-breaches = 未达成的服务目标
 report-sla-definition = 在有服务目标的工单中，首次响应和解决按时完成的比例，计入答复或解决的客服；短横线表示都没有目标。未达成的目标在到期时计一次，计入当时的负责人。
+notifications-sound-sla-breached = 我的工单错过服务目标

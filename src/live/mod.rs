@@ -52,6 +52,9 @@ pub enum EventKind {
     NewChat,
     /// A chat has a new line: its visitor's and its agent's pages show it.
     ChatLine,
+    /// The ticket missed an SLA target: its assignee (unassigned: its department's agents)
+    /// and the admins are rung.
+    SlaBreached,
 }
 
 /// What a stream's `Subscription` hands it.

@@ -275,7 +275,16 @@ impl Feed {
             }
             EventKind::NewChat => Some(Sound::NewChat),
             EventKind::ChatLine => Some(Sound::NewMessage),
-            EventKind::Assigned | EventKind::Updated => None,
+            // Whom the breach's email concerns; others who see the ticket only see counts.
+            EventKind::SlaBreached
+                if ticket_event
+                    .assignee_id
+                    .is_none_or(|assignee| assignee == self.agent.id)
+                    || Viewer::of(&self.agent).sees_all =>
+            {
+                Some(Sound::SlaBreached)
+            }
+            EventKind::Assigned | EventKind::Updated | EventKind::SlaBreached => None,
         }
     }
 }
@@ -288,6 +297,7 @@ fn kind_name(kind: EventKind) -> &'static str {
         EventKind::Updated => "updated",
         EventKind::NewChat => "new_chat",
         EventKind::ChatLine => "chat_line",
+        EventKind::SlaBreached => "sla_breached",
     }
 }
 

@@ -18,6 +18,7 @@ pub struct Preferences {
     pub sound_new_message: bool,
     pub sound_new_system_message: bool,
     pub sound_new_ticket: bool,
+    pub sound_sla_breached: bool,
 }
 
 impl Preferences {
@@ -28,6 +29,7 @@ impl Preferences {
             Sound::NewMessage => self.sound_new_message,
             Sound::NewSystemMessage => self.sound_new_system_message,
             Sound::NewTicket => self.sound_new_ticket,
+            Sound::SlaBreached => self.sound_sla_breached,
         }
     }
 
@@ -52,7 +54,8 @@ pub async fn preferences(
                 coalesce(p.sound_new_chat, true) as sound_new_chat,
                 coalesce(p.sound_new_message, true) as sound_new_message,
                 coalesce(p.sound_new_system_message, true) as sound_new_system_message,
-                coalesce(p.sound_new_ticket, true) as sound_new_ticket
+                coalesce(p.sound_new_ticket, true) as sound_new_ticket,
+                coalesce(p.sound_sla_breached, true) as sound_sla_breached
          from (select $1::uuid as account_id, $2::uuid as agent_id) me
          left join agent_preferences p
            on p.account_id = me.account_id and p.agent_id = me.agent_id",
@@ -73,8 +76,9 @@ pub async fn save_preferences(
         "insert into agent_preferences
              (account_id, agent_id, email_new_ticket, email_assigned, email_customer_reply,
               email_sla_breached, slack_webhook_url, sound_new_call, sound_new_chat,
-              sound_new_message, sound_new_system_message, sound_new_ticket)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+              sound_new_message, sound_new_system_message, sound_new_ticket,
+              sound_sla_breached)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          on conflict (account_id, agent_id) do update
          set email_new_ticket = excluded.email_new_ticket,
              email_assigned = excluded.email_assigned,
@@ -86,6 +90,7 @@ pub async fn save_preferences(
              sound_new_message = excluded.sound_new_message,
              sound_new_system_message = excluded.sound_new_system_message,
              sound_new_ticket = excluded.sound_new_ticket,
+             sound_sla_breached = excluded.sound_sla_breached,
              updated_at = app_now()",
     )
     .bind(account_id)
@@ -100,6 +105,7 @@ pub async fn save_preferences(
     .bind(preferences.sound_new_message)
     .bind(preferences.sound_new_system_message)
     .bind(preferences.sound_new_ticket)
+    .bind(preferences.sound_sla_breached)
     .execute(conn)
     .await?;
     Ok(())

@@ -45,15 +45,17 @@ pub enum Sound {
     NewMessage,
     NewSystemMessage,
     NewTicket,
+    SlaBreached,
 }
 
 impl Sound {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::NewCall,
         Self::NewChat,
         Self::NewMessage,
         Self::NewSystemMessage,
         Self::NewTicket,
+        Self::SlaBreached,
     ];
 
     /// The name the page's script and the form use (`sound_<name>`).
@@ -64,6 +66,7 @@ impl Sound {
             Self::NewMessage => "new_message",
             Self::NewSystemMessage => "new_system_message",
             Self::NewTicket => "new_ticket",
+            Self::SlaBreached => "sla_breached",
         }
     }
 }
@@ -82,6 +85,7 @@ struct NotificationsForm {
     sound_new_message: Option<String>,
     sound_new_system_message: Option<String>,
     sound_new_ticket: Option<String>,
+    sound_sla_breached: Option<String>,
 }
 
 /// One checkbox of the page.
@@ -163,6 +167,11 @@ fn settings_page(
                 "notifications-sound-new-ticket",
                 p.sound_new_ticket,
             ),
+            switch(
+                "sound_sla_breached",
+                "notifications-sound-sla-breached",
+                p.sound_sla_breached,
+            ),
         ],
         slack_webhook_url,
         errors,
@@ -208,6 +217,7 @@ async fn save_notifications(
         sound_new_message: form.sound_new_message.is_some(),
         sound_new_system_message: form.sound_new_system_message.is_some(),
         sound_new_ticket: form.sound_new_ticket.is_some(),
+        sound_sla_breached: form.sound_sla_breached.is_some(),
     };
     if webhook.is_none() {
         let page = settings_page(ctx, &preferences, form.slack_webhook_url, errors);

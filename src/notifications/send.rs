@@ -79,7 +79,7 @@ pub async fn ticket_changed(
 /// A target of the ticket's SLA policy passed its due time: its assignee (unassigned: the
 /// agents of its department, or everyone without one) and the workspace's admins are told,
 /// each by email unless they switched that off, and on their Slack webhook. The live panel
-/// hears of it as a change of the ticket.
+/// rings for them (`sla_breached`) and shows the others the new counts.
 pub async fn sla_breached(
     conn: &mut PgConnection,
     config: &Config,
@@ -95,7 +95,7 @@ pub async fn sla_breached(
     };
     let event = TicketEvent {
         account_id,
-        kind: EventKind::Updated,
+        kind: EventKind::SlaBreached,
         number: ticket.number,
         department_id: ticket.department_id,
         assignee_id: ticket.assignee_id,

@@ -145,6 +145,7 @@ async fn settings_are_saved_and_shown_again(db: PgPool) {
         ("sound_new_message", true),
         ("sound_new_system_message", false),
         ("sound_new_ticket", true),
+        ("sound_sla_breached", false),
     ] {
         assert_eq!(checked(&page.body, name), on, "{name}");
     }

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use time::macros::datetime;
 use uuid::Uuid;
 
-use crate::harness::{Client, TestApp, input_value};
+use crate::harness::{Client, SseStream, TestApp, input_value};
 
 /// The workspace's policies by name, in their order.
 async fn policy_names(app: &TestApp, account_id: Uuid) -> Vec<String> {
@@ -710,5 +710,73 @@ async fn reports_count_targets_met_and_missed_for_whoever_answered(db: PgPool) {
             "First responses within the SLA,Resolutions within the SLA,SLA targets missed"
         ),
         "{header}"
+    );
+}
+
+#[sqlx::test]
+async fn a_missed_target_rings_in_the_panels_of_whom_it_concerns(db: PgPool) {
+    let app = TestApp::spawn_at(db, datetime!(2027-03-01 10:00 UTC)).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let agent = app.logged_in(&acme, Role::Agent).await;
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    create_policy(&admin, &[("name", "Fast"), ("resolution", "60")]).await;
+    // The owner keeps every sound but this one.
+    owner
+        .post(
+            "/app/profile/notifications",
+            &[("sound_new_ticket", "on"), ("sound_new_message", "on")],
+        )
+        .await
+        .assert_redirects_to("/app/profile/notifications");
+    app.client()
+        .contact("acme", "carla@example.com", "Refund", "Please")
+        .await;
+    let admin_id = acme.person(Role::Admin).id.to_string();
+    admin
+        .post("/app/tickets/1/properties", &[("assignee", &admin_id)])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+
+    let mut streams = Vec::new();
+    for client in [&admin, &agent, &owner] {
+        let url = format!("{}/app/events", app.base_url);
+        let cookie = client.session_cookie().unwrap();
+        let mut stream = SseStream::open(&url, &[("cookie", &cookie)]).await;
+        let hello = stream.next().await;
+        assert_eq!(hello.data["kind"], "hello");
+        streams.push((stream, hello.data["sounds"].clone()));
+    }
+    assert!(
+        streams[0]
+            .1
+            .as_array()
+            .unwrap()
+            .contains(&"sla_breached".into()),
+        "{}",
+        streams[0].1
+    );
+    app.clock.set(datetime!(2027-03-01 11:01 UTC));
+    assert_eq!(
+        frontdesk::sla::notify_breaches(&app.db, &app.config)
+            .await
+            .unwrap(),
+        1
+    );
+    // The assignee is rung; the agent who only sees the ticket is not; the owner (an
+    // admin too) switched this sound off.
+    let mut heard = Vec::new();
+    for (stream, _) in &mut streams {
+        let event = stream.next().await;
+        assert_eq!(event.data["kind"], "sla_breached");
+        heard.push(event.data["sound"].clone());
+    }
+    assert_eq!(
+        heard,
+        [
+            serde_json::json!("sla_breached"),
+            serde_json::Value::Null,
+            serde_json::Value::Null
+        ]
     );
 }
