@@ -62,6 +62,23 @@ pub async fn rules(
     Ok(rows.into_iter().map(Rule::from).collect())
 }
 
+/// The rules `(account_id, id)`, of several workspaces: time rules run for all at once.
+pub async fn rules_by_id(
+    conn: &mut PgConnection,
+    keys: &[(Uuid, Uuid)],
+) -> sqlx::Result<Vec<Rule>> {
+    let (accounts, ids): (Vec<Uuid>, Vec<Uuid>) = keys.iter().copied().unzip();
+    let rows: Vec<RuleRow> = sqlx::query_as(&format!(
+        "select {COLUMNS} from rules
+         where (account_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))"
+    ))
+    .bind(&accounts)
+    .bind(&ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(Rule::from).collect())
+}
+
 pub async fn rule(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -133,6 +150,7 @@ pub async fn update(
 /// A ticket as conditions read it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Facts {
+    pub id: Uuid,
     pub number: i64,
     pub channel: String,
     pub department_id: Option<Uuid>,
@@ -150,6 +168,24 @@ pub struct Facts {
     pub updated_at: OffsetDateTime,
 }
 
+/// The query of `Facts` of the tickets `from` names (as `t`), with `body` for the message.
+fn facts_query(body: &str, from: &str) -> String {
+    format!(
+        "select t.id, t.number, t.channel, t.department_id, t.issue_type, t.priority, t.status,
+                array(select g.name from ticket_tags tt
+                      join tags g on g.account_id = tt.account_id and g.id = tt.tag_id
+                      where tt.account_id = t.account_id and tt.ticket_id = t.id) as tags,
+                t.assignee_id, t.subject, {body} as body,
+                t.customer_email, t.customer_name, t.customer_token, t.updated_at
+         from {from}"
+    )
+}
+
+/// The customer's latest message of ticket `t`.
+const LATEST_CUSTOMER_MESSAGE: &str = "(select m.body_text from messages m
+     where m.account_id = t.account_id and m.ticket_id = t.id and m.kind = 'customer'
+     order by m.created_at desc, m.id desc limit 1)";
+
 /// The ticket as it stands in the transaction, `body` standing for its message.
 pub async fn facts(
     conn: &mut PgConnection,
@@ -157,23 +193,34 @@ pub async fn facts(
     ticket_id: Uuid,
     body: Option<&str>,
 ) -> sqlx::Result<Option<Facts>> {
-    sqlx::query_as(
-        "select t.number, t.channel, t.department_id, t.issue_type, t.priority, t.status,
-                array(select g.name from ticket_tags tt
-                      join tags g on g.account_id = tt.account_id and g.id = tt.tag_id
-                      where tt.account_id = t.account_id and tt.ticket_id = t.id) as tags,
-                t.assignee_id, t.subject,
-                coalesce($3, (select m.body_text from messages m
-                              where m.account_id = t.account_id and m.ticket_id = t.id
-                                and m.kind = 'customer'
-                              order by m.created_at desc, m.id desc limit 1), '') as body,
-                t.customer_email, t.customer_name, t.customer_token, t.updated_at
-         from tickets t where t.account_id = $1 and t.id = $2",
-    )
+    sqlx::query_as(&facts_query(
+        &format!("coalesce($3, {LATEST_CUSTOMER_MESSAGE}, '')"),
+        "tickets t where t.account_id = $1 and t.id = $2",
+    ))
     .bind(account_id)
     .bind(ticket_id)
     .bind(body)
     .fetch_optional(conn)
+    .await
+}
+
+/// The tickets `(account_id, id)` as they stand, in one statement; the customer's latest
+/// message is read only `with_body` (else the body is empty).
+pub async fn facts_of(
+    conn: &mut PgConnection,
+    tickets: &[(Uuid, Uuid)],
+    with_body: bool,
+) -> sqlx::Result<Vec<Facts>> {
+    let (accounts, ids): (Vec<Uuid>, Vec<Uuid>) = tickets.iter().copied().unzip();
+    sqlx::query_as(&facts_query(
+        &format!("case when $3 then coalesce({LATEST_CUSTOMER_MESSAGE}, '') else '' end"),
+        "unnest($1::uuid[], $2::uuid[]) as k (account_id, id)
+         join tickets t on t.account_id = k.account_id and t.id = k.id",
+    ))
+    .bind(&accounts)
+    .bind(&ids)
+    .bind(with_body)
+    .fetch_all(conn)
     .await
 }
 
@@ -188,10 +235,15 @@ pub struct DueTicket {
     pub due_at: OffsetDateTime,
 }
 
-/// Up to `limit` tickets per time rule, of every workspace, whose quiet period ended after
-/// what the rule has looked at and by now, the earliest first. Each rule reads a range of
-/// `tickets_updated`, so a pass costs what has come due, not the number of tickets.
-pub async fn due_tickets(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<DueTicket>> {
+/// Tickets whose quiet period under a time rule ended after what the rule has looked at
+/// and by now, the earliest first: up to `per_rule` of each rule, `limit` in all (so each
+/// rule's are the first of its own). Each rule reads a range of `tickets_updated`, so a
+/// pass costs what has come due, not the number of tickets.
+pub async fn due_tickets(
+    conn: &mut PgConnection,
+    per_rule: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<DueTicket>> {
     sqlx::query_as(
         "select r.account_id, r.id as rule_id, t.id as ticket_id, t.updated_at,
                 t.updated_at + make_interval(hours => r.hours) as due_at
@@ -207,8 +259,10 @@ pub async fn due_tickets(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Ve
              limit $1
          ) t
          where r.enabled and r.event = 'hours_since_update'
-         order by due_at, t.id",
+         order by due_at, t.id
+         limit $2",
     )
+    .bind(per_rule)
     .bind(limit)
     .fetch_all(conn)
     .await

@@ -2,75 +2,188 @@
 //! status, properties or tags) is looked at once, when that time is up. Each rule keeps the
 //! moment up to which it has looked, so that a pass reads only what has come due since
 //! (an index range per rule), and a pass after a restart catches up on what it missed.
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{db, engine};
+use super::{
+    Field,
+    db::{self, DueTicket, Facts, Rule},
+    engine,
+};
 use crate::{AppError, config::Config};
 
-/// Looks at every ticket that has come due under a time rule, each in its own short
-/// transaction (the ticket is locked only for it), and says on how many a rule acted. Any
-/// number of processes may run it at once: a rule another one is working through is left
-/// to that one.
+/// Tickets read per rule, and in all, per round of a pass.
+const PER_RULE: i64 = 1000;
+const ROUND: i64 = 5000;
+
+/// Looks at every ticket that has come due under a time rule and says on how many a rule
+/// acted. The conditions are read for a round of tickets at once, without locks (any
+/// change that could make them hold is an update, after which the ticket comes due again);
+/// each ticket whose conditions hold then gets its own short transaction that locks it,
+/// reads it again and acts. Any number of processes may run it at once: a rule another one
+/// is working through is left to that one.
 pub async fn run_time_rules(pool: &PgPool, config: &Config) -> Result<usize, AppError> {
-    const BATCH: i64 = 500;
     let mut acted = 0;
     loop {
-        let due = db::due_tickets(&mut *pool.acquire().await?, BATCH).await?;
-        // Rules another process holds: their later tickets are theirs too, for else this
-        // one would mark a rule past a ticket that the other has not looked at yet.
-        let mut elsewhere: HashSet<Uuid> = HashSet::new();
+        let mut conn = pool.acquire().await?;
+        let due = db::due_tickets(&mut conn, PER_RULE, ROUND).await?;
+        if due.is_empty() {
+            return Ok(acted);
+        }
+        let mut keys: Vec<(Uuid, Uuid)> = due.iter().map(|d| (d.account_id, d.rule_id)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let rules: HashMap<Uuid, Rule> = db::rules_by_id(&mut conn, &keys)
+            .await?
+            .into_iter()
+            .map(|rule| (rule.id, rule))
+            .collect();
+        let with_body = rules.values().any(|rule| {
+            rule.settings
+                .conditions
+                .iter()
+                .any(|c| c.field == Field::Body)
+        });
+        let tickets: Vec<(Uuid, Uuid)> = due.iter().map(|d| (d.account_id, d.ticket_id)).collect();
+        let facts: HashMap<Uuid, Facts> = db::facts_of(&mut conn, &tickets, with_body)
+            .await?
+            .into_iter()
+            .map(|facts| (facts.id, facts))
+            .collect();
+        drop(conn);
         let mut progressed = false;
-        for item in &due {
-            if elsewhere.contains(&item.rule_id) {
-                continue;
-            }
-            let mut tx = pool.begin().await?;
-            let Some(checked) = db::lock_time_rule(&mut tx, item.account_id, item.rule_id).await?
-            else {
-                elsewhere.insert(item.rule_id);
+        for (rule_id, items) in by_rule(&due) {
+            let Some(rule) = rules.get(&rule_id) else {
                 continue;
             };
-            if let (Some(until), Some(ticket)) = checked
-                && (item.due_at, item.ticket_id) <= (until, ticket)
-            {
-                // Looked at meanwhile by another process.
-                continue;
-            }
-            let still_quiet = db::lock_ticket(&mut tx, item.account_id, item.ticket_id).await?
-                == Some(item.updated_at);
-            if still_quiet
-                && let Some(rule) = db::rule(&mut tx, item.account_id, item.rule_id).await?
-                && engine::apply(
-                    &mut tx,
-                    config,
-                    item.account_id,
-                    item.ticket_id,
-                    std::slice::from_ref(&rule),
-                    None,
-                )
-                .await?
-            {
-                db::keep_updated_at(&mut tx, item.account_id, item.ticket_id, item.updated_at)
-                    .await?;
-                acted += 1;
-            }
-            // A ticket updated meanwhile comes due again later, from its new update.
-            db::mark_checked(
-                &mut tx,
-                item.account_id,
-                item.rule_id,
-                item.due_at,
-                item.ticket_id,
-            )
-            .await?;
-            tx.commit().await?;
-            progressed = true;
+            let pass = RulePass { pool, config, rule };
+            let (rule_acted, rule_progressed) = pass.run(&items, &facts).await?;
+            acted += rule_acted;
+            progressed |= rule_progressed;
         }
         if !progressed {
             return Ok(acted);
         }
+    }
+}
+
+/// The round's tickets of each rule, in the order they came due.
+fn by_rule(due: &[DueTicket]) -> Vec<(Uuid, Vec<&DueTicket>)> {
+    let mut rules: Vec<(Uuid, Vec<&DueTicket>)> = Vec::new();
+    for item in due {
+        match rules.iter_mut().find(|(id, _)| *id == item.rule_id) {
+            Some((_, items)) => items.push(item),
+            None => rules.push((item.rule_id, vec![item])),
+        }
+    }
+    rules
+}
+
+/// One rule's share of a round.
+struct RulePass<'a> {
+    pool: &'a PgPool,
+    config: &'a Config,
+    rule: &'a Rule,
+}
+
+impl RulePass<'_> {
+    /// Acts on the tickets whose conditions hold, one transaction each, then marks the rule
+    /// past the last ticket looked at. Says on how many it acted, and whether it got on.
+    async fn run(
+        &self,
+        items: &[&DueTicket],
+        facts: &HashMap<Uuid, Facts>,
+    ) -> Result<(usize, bool), AppError> {
+        let (mut acted, mut progressed) = (0, false);
+        let mut unmarked: Option<&DueTicket> = None;
+        for item in items {
+            let holds = facts.get(&item.ticket_id).is_some_and(|facts| {
+                facts.updated_at == item.updated_at
+                    && self
+                        .rule
+                        .settings
+                        .conditions
+                        .iter()
+                        .all(|c| engine::holds(c, facts))
+            });
+            if !holds {
+                unmarked = Some(item);
+                continue;
+            }
+            match self.act(item).await? {
+                // Another process is working through this rule: the rest is its own.
+                None => return Ok((acted, progressed)),
+                Some(done) => {
+                    acted += usize::from(done);
+                    progressed = true;
+                    unmarked = None;
+                }
+            }
+        }
+        if let Some(last) = unmarked {
+            let mut tx = self.pool.begin().await?;
+            if self.lock(&mut tx, last).await? {
+                db::mark_checked(
+                    &mut tx,
+                    last.account_id,
+                    last.rule_id,
+                    last.due_at,
+                    last.ticket_id,
+                )
+                .await?;
+                tx.commit().await?;
+                progressed = true;
+            }
+        }
+        Ok((acted, progressed))
+    }
+
+    /// Runs the rule on the ticket in its own transaction and marks the rule past it:
+    /// whether the rule acted, or `None` when another process holds the rule.
+    async fn act(&self, item: &DueTicket) -> Result<Option<bool>, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let locked: &mut PgConnection = &mut tx;
+        if !self.lock(locked, item).await? {
+            return Ok(None);
+        }
+        let still_quiet = db::lock_ticket(locked, item.account_id, item.ticket_id).await?
+            == Some(item.updated_at);
+        let acted = still_quiet
+            && engine::apply(
+                locked,
+                self.config,
+                item.account_id,
+                item.ticket_id,
+                std::slice::from_ref(self.rule),
+                None,
+            )
+            .await?;
+        if acted {
+            db::keep_updated_at(locked, item.account_id, item.ticket_id, item.updated_at).await?;
+        }
+        db::mark_checked(
+            locked,
+            item.account_id,
+            item.rule_id,
+            item.due_at,
+            item.ticket_id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(acted))
+    }
+
+    /// Locks the rule for this ticket's turn: false when another process holds it, or has
+    /// looked past the ticket already.
+    async fn lock(&self, conn: &mut PgConnection, item: &DueTicket) -> Result<bool, AppError> {
+        let Some(checked) = db::lock_time_rule(conn, item.account_id, item.rule_id).await? else {
+            return Ok(false);
+        };
+        Ok(match checked {
+            (Some(until), Some(ticket)) => (item.due_at, item.ticket_id) > (until, ticket),
+            _ => true,
+        })
     }
 }

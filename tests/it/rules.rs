@@ -607,3 +607,68 @@ async fn departments_choose_round_robin_and_a_cap_on_their_page(db: PgPool) {
     let page = admin.get(&path).await;
     assert_eq!(input_value(&page.body, "max_open").as_deref(), Some("5"));
 }
+
+#[sqlx::test]
+async fn two_processes_running_time_rules_act_on_each_ticket_once(db: PgPool) {
+    let start = datetime!(2030-03-04 09:00 UTC);
+    let app = TestApp::spawn_at(db.clone(), start).await;
+    let second = TestApp::spawn_at(db, start).await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    // (The contact form takes 20 messages from one address before it throttles.)
+    for n in 0..18 {
+        app.client()
+            .contact(
+                &acme.slug,
+                "ann@example.com",
+                &format!("Quiet {n}"),
+                "Hello",
+            )
+            .await;
+    }
+    // Every other ticket is waiting on the customer: only those meet the rule.
+    sqlx::query("update tickets set status = 'answered' where number % 2 = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    create_rule(
+        &admin,
+        &[
+            ("name", "Nudge"),
+            ("enabled", "on"),
+            ("event", "hours_since_update"),
+            ("hours", "24"),
+            ("condition_field", "status"),
+            ("condition_op", "is"),
+            ("condition_value", "answered"),
+            ("action_type", "add_note"),
+            ("action_value", "Still waiting."),
+        ],
+    )
+    .await;
+    for clock in [&app.clock, &second.clock] {
+        clock.set(start + Duration::days(2));
+    }
+    let (one, two) = tokio::join!(
+        frontdesk::rules::run_time_rules(&app.db, &app.config),
+        frontdesk::rules::run_time_rules(&second.db, &second.config),
+    );
+    assert_eq!(one.unwrap() + two.unwrap(), 9);
+    let notes: Vec<(i64, i64)> = sqlx::query_as(
+        "select t.number, count(m.id) from tickets t
+         left join messages m on m.ticket_id = t.id and m.kind = 'note'
+         group by t.number order by t.number",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    for (number, count) in notes {
+        assert_eq!(count, i64::from(number % 2 == 0), "ticket {number}");
+    }
+    assert_eq!(
+        frontdesk::rules::run_time_rules(&app.db, &app.config)
+            .await
+            .unwrap(),
+        0
+    );
+}
