@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
+.PHONY: run test check bench bench-tickets bench-time-rules bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -29,6 +29,11 @@ bench:
 # LOAD_TICKETS), in the database frontdesk_load, which the first run fills (a few minutes).
 bench-tickets:
 	scripts/bench-tickets.sh
+
+# One pass of the time rules over the ticket benchmark's 1,000,000 tickets, in the
+# database frontdesk_load, which the first run fills (about 3 minutes).
+bench-time-rules:
+	bench/time_rules.sh
 
 # The reports over one workspace's 1,000,000 ticket log rows, in the database
 # frontdesk_reports, which the first run fills (about a minute).

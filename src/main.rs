@@ -36,6 +36,9 @@ enum Command {
     /// tables they refer to as reference tables. Fails, printing nothing, when a table
     /// cannot be distributed.
     CitusDdl,
+    /// Run one pass of the time rules over every workspace and print what it did. `serve`
+    /// does the same every minute; running both at once is safe.
+    TimeRules,
     /// Billing tasks an operator may run by hand.
     Billing {
         #[command(subcommand)]
@@ -93,6 +96,17 @@ async fn main() -> anyhow::Result<()> {
                 eprintln!("warning: trigger {trigger} will run on a worker (see the output)");
             }
             print!("{plan}");
+            Ok(())
+        }
+        Command::TimeRules => {
+            let pool = frontdesk::startup::connect(&config).await?;
+            frontdesk::startup::migrate(&pool).await?;
+            let started = std::time::Instant::now();
+            let acted = frontdesk::rules::run_time_rules(&pool, &config).await?;
+            println!(
+                "Time rules acted on {acted} ticket(s) in {:.2} s.",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Billing {

@@ -518,10 +518,11 @@ analyze load_message;
 -- would after months of use. The search text is made as the application makes it.
 insert into tickets (account_id, id, number, subject, customer_name, customer_email,
                      customer_token, channel, status, priority, issue_type, department_id,
-                     assignee_id, postponed_until, last_activity_at, created_at, search)
+                     assignee_id, postponed_until, last_activity_at, updated_at, created_at,
+                     search)
 select t.account_id, t.id, t.number, t.subject, t.customer_name, t.customer_email,
        t.customer_token, t.channel, t.status, t.priority, t.issue_type, t.department_id,
-       t.assignee_id, t.postponed_until, t.last_activity_at, t.created_at,
+       t.assignee_id, t.postponed_until, t.last_activity_at, t.last_activity_at, t.created_at,
        setweight(search_document(t.subject), 'A')
        || setweight(search_document(m.bodies), 'B')
 from load_ticket t

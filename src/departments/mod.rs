@@ -37,6 +37,12 @@ pub fn router() -> Router<AppState> {
             "/app/config/departments/{id}",
             get(show_department).post(update_department),
         )
+        // The address DESIGN.md gives the form (with round-robin); the one above stays for
+        // links already out there.
+        .route(
+            "/app/config/departments/{id}/edit",
+            get(show_department).post(update_department),
+        )
         .route(
             "/app/config/departments/{id}/delete",
             get(confirm_delete).post(delete_department),

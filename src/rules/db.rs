@@ -235,6 +235,13 @@ pub struct DueTicket {
     pub due_at: OffsetDateTime,
 }
 
+/// The enabled time rules of every workspace.
+pub async fn count_time_rules(conn: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from rules where enabled and event = 'hours_since_update'")
+        .fetch_one(conn)
+        .await
+}
+
 /// Tickets whose quiet period under a time rule ended after what the rule has looked at
 /// and by now, the earliest first: up to `per_rule` of each rule, `limit` in all (so each
 /// rule's are the first of its own). Each rule reads a range of `tickets_updated`, so a
@@ -252,6 +259,9 @@ pub async fn due_tickets(
              select t.id, t.updated_at from tickets t
              where t.account_id = r.account_id and t.status <> 'merged'
                and t.updated_at <= app_now() - make_interval(hours => r.hours)
+               -- The range's start, for the index; the row comparison settles ties.
+               and t.updated_at >= coalesce(r.checked_until - make_interval(hours => r.hours),
+                                            '-infinity')
                and (r.checked_until is null
                     or (t.updated_at, t.id) > (r.checked_until - make_interval(hours => r.hours),
                                                r.checked_ticket))

@@ -91,7 +91,7 @@ pub(super) async fn apply(
         return Ok(false);
     };
     let mut acted = false;
-    for rule in rules {
+    for (index, rule) in rules.iter().enumerate() {
         if !rule.settings.conditions.iter().all(|c| holds(c, &facts)) {
             continue;
         }
@@ -118,6 +118,9 @@ pub(super) async fn apply(
             Ok(()) => {
                 savepoint.commit().await?;
                 acted = true;
+                if rule.settings.stop || index + 1 == rules.len() {
+                    break;
+                }
                 // The next rule reads the ticket as this one left it.
                 match db::facts(conn, account_id, ticket_id, body).await? {
                     Some(now) => facts = now,

@@ -4,6 +4,7 @@
 //! (an index range per rule), and a pass after a restart catches up on what it missed.
 use std::collections::HashMap;
 
+use futures_util::{FutureExt, StreamExt};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -14,9 +15,12 @@ use super::{
 };
 use crate::{AppError, config::Config};
 
-/// Tickets read per rule, and in all, per round of a pass.
-const PER_RULE: i64 = 1000;
+/// Tickets read per round of a pass, shared among the time rules (at least `MIN_PER_RULE`
+/// each): the statement then reads about that many rows however many rules there are.
 const ROUND: i64 = 5000;
+const MIN_PER_RULE: i64 = 200;
+/// Rules worked through at once, each on a connection of its own.
+const PARALLEL_RULES: usize = 4;
 
 /// Looks at every ticket that has come due under a time rule and says on how many a rule
 /// acted. The conditions are read for a round of tickets at once, without locks (any
@@ -28,7 +32,8 @@ pub async fn run_time_rules(pool: &PgPool, config: &Config) -> Result<usize, App
     let mut acted = 0;
     loop {
         let mut conn = pool.acquire().await?;
-        let due = db::due_tickets(&mut conn, PER_RULE, ROUND).await?;
+        let per_rule = (ROUND / db::count_time_rules(&mut conn).await?.max(1)).max(MIN_PER_RULE);
+        let due = db::due_tickets(&mut conn, per_rule, ROUND).await?;
         if due.is_empty() {
             return Ok(acted);
         }
@@ -53,13 +58,21 @@ pub async fn run_time_rules(pool: &PgPool, config: &Config) -> Result<usize, App
             .map(|facts| (facts.id, facts))
             .collect();
         drop(conn);
-        let mut progressed = false;
+        // Rules are independent of each other (each has its own mark and lock): a few run
+        // at once, so that the database's cores share the work.
+        let facts = &facts;
+        let mut passes = Vec::new();
         for (rule_id, items) in by_rule(&due) {
-            let Some(rule) = rules.get(&rule_id) else {
-                continue;
-            };
-            let pass = RulePass { pool, config, rule };
-            let (rule_acted, rule_progressed) = pass.run(&items, &facts).await?;
+            if let Some(rule) = rules.get(&rule_id) {
+                let pass = RulePass { pool, config, rule };
+                // Boxed, so that the spawned task's future stays `Send` for every lifetime.
+                passes.push(async move { pass.run(&items, facts).await }.boxed());
+            }
+        }
+        let mut running = futures_util::stream::iter(passes).buffer_unordered(PARALLEL_RULES);
+        let mut progressed = false;
+        while let Some(result) = running.next().await {
+            let (rule_acted, rule_progressed) = result?;
             acted += rule_acted;
             progressed |= rule_progressed;
         }
@@ -145,6 +158,11 @@ impl RulePass<'_> {
     async fn act(&self, item: &DueTicket) -> Result<Option<bool>, AppError> {
         let mut tx = self.pool.begin().await?;
         let locked: &mut PgConnection = &mut tx;
+        // What it does and the rule's mark commit together: a transaction lost in a crash
+        // is done again by the next pass, so it need not wait for the disk.
+        sqlx::query("set local synchronous_commit = off")
+            .execute(&mut *locked)
+            .await?;
         if !self.lock(locked, item).await? {
             return Ok(None);
         }

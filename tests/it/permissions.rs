@@ -450,6 +450,24 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
     ),
     (
         Method::Get,
+        "/app/config/departments/{id}/edit",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/departments/{id}/edit",
+        Permission::Configuration,
+        &[
+            ("name", "Support desk"),
+            ("round_robin", "on"),
+            ("max_open", "5"),
+        ],
+        Done,
+    ),
+    (
+        Method::Get,
         "/app/config/audit",
         Permission::Configuration,
         &[],

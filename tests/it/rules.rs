@@ -581,7 +581,7 @@ async fn departments_choose_round_robin_and_a_cap_on_their_page(db: PgPool) {
     let acme = app.workspace("acme").await;
     let admin = app.logged_in(&acme, Role::Admin).await;
     let sales = app.department(&acme, "Sales", &[]).await;
-    let path = format!("/app/config/departments/{sales}");
+    let path = format!("/app/config/departments/{sales}/edit");
     let bad = admin
         .post(
             &path,
