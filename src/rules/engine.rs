@@ -404,6 +404,7 @@ mod tests {
 
     fn facts() -> Facts {
         Facts {
+            id: Uuid::nil(),
             number: 7,
             channel: "email".into(),
             department_id: None,
