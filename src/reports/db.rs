@@ -1,7 +1,7 @@
 //! Queries of the reports: each reads one range of the ticket log (`messages`, whose rows
 //! keep the ticket's department and assignee of their moment) by an index on time, on
 //! author or on assignee, and buckets rows with `report_bucket` in the workspace's zone.
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction, postgres::PgArguments, query::QueryAs};
 use time::{OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
@@ -292,22 +292,20 @@ pub async fn sla_results(
     window: &Window,
     scope: Scope,
 ) -> sqlx::Result<Vec<SlaResultRow>> {
-    sqlx::query_as(
-        "select report_bucket(done_at, $4, $5) as bucket, agent_id, department_id, target,
+    bind_range(
+        sqlx::query_as(
+            "select report_bucket(done_at, $4, $5) as bucket, agent_id, department_id, target,
                 in_time, count(*) as count
          from sla_results
          where account_id = $1 and done_at >= $2 and done_at < $3
            and ($6::uuid is null or agent_id = $6)
            and ($7::uuid is null or department_id = $7)
          group by 1, 2, 3, 4, 5",
+        ),
+        account_id,
+        window,
+        scope,
     )
-    .bind(account_id)
-    .bind(window.start)
-    .bind(window.end)
-    .bind(window.period.as_str())
-    .bind(&window.zone)
-    .bind(scope.agent_id)
-    .bind(scope.department_id)
     .fetch_all(conn)
     .await
 }
@@ -327,24 +325,40 @@ pub async fn sla_breaches(
     window: &Window,
     scope: Scope,
 ) -> sqlx::Result<Vec<BreachRow>> {
-    sqlx::query_as(
-        "select report_bucket(due_at, $4, $5) as bucket, agent_id, department_id,
+    bind_range(
+        sqlx::query_as(
+            "select report_bucket(due_at, $4, $5) as bucket, agent_id, department_id,
                 count(*) as count
          from sla_breaches
          where account_id = $1 and due_at >= $2 and due_at < $3
            and ($6::uuid is null or agent_id = $6)
            and ($7::uuid is null or department_id = $7)
          group by 1, 2, 3",
+        ),
+        account_id,
+        window,
+        scope,
     )
-    .bind(account_id)
-    .bind(window.start)
-    .bind(window.end)
-    .bind(window.period.as_str())
-    .bind(&window.zone)
-    .bind(scope.agent_id)
-    .bind(scope.department_id)
     .fetch_all(conn)
     .await
+}
+
+/// Binds what every report query takes, as `$1` to `$7`: the workspace, the window's
+/// start and end, its period and zone (for `report_bucket`), the agent and the department.
+fn bind_range<'q, O>(
+    query: QueryAs<'q, Postgres, O, PgArguments>,
+    account_id: Uuid,
+    window: &'q Window,
+    scope: Scope,
+) -> QueryAs<'q, Postgres, O, PgArguments> {
+    query
+        .bind(account_id)
+        .bind(window.start)
+        .bind(window.end)
+        .bind(window.period.as_str())
+        .bind(&window.zone)
+        .bind(scope.agent_id)
+        .bind(scope.department_id)
 }
 
 pub struct NewTicketsRow {
