@@ -270,10 +270,11 @@ async fn take(
             Outcome::Properties(ticket, properties)
         }
         ActionType::AssignRoundRobin => {
-            let department = facts.department_id.ok_or(Failure::NoDepartment)?;
+            // The department as the rule's earlier actions may have set it.
+            let ticket = ticket(conn, account_id, ticket_id).await?;
+            let department = ticket.department_id.ok_or(Failure::NoDepartment)?;
             match round_robin::next_agent(conn, account_id, department).await? {
                 Some(agent) => {
-                    let ticket = ticket(conn, account_id, ticket_id).await?;
                     let mut properties = tickets::current_properties(&ticket);
                     properties.assignee_id = Some(agent);
                     Outcome::Properties(ticket, properties)
