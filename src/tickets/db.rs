@@ -1,6 +1,6 @@
 //! Queries of tickets, their threads and attachments. Every one is bounded by the workspace
 //! (`account_id`) and, for agents, by what their departments let them see.
-use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
+use sqlx::{FromRow, PgConnection, PgExecutor, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -855,6 +855,47 @@ pub async fn list(
     filter: &ListFilter,
     limit: i64,
 ) -> sqlx::Result<Vec<ListedTicket>> {
+    let mut query = QueryBuilder::new("");
+    push_list(&mut query, viewer, filter, limit);
+    query.build_query_as().fetch_all(db).await
+}
+
+/// The queue's counts and one page of it (`filter.queue`), in one statement: a page view
+/// of the queue then costs one round trip for its tickets, not two.
+pub async fn queue_page(
+    db: impl PgExecutor<'_>,
+    viewer: &Viewer,
+    filter: &ListFilter,
+    limit: i64,
+) -> sqlx::Result<(QueueCounts, Vec<ListedTicket>)> {
+    let mut query = QueryBuilder::new("with counts as (");
+    push_queue_counts(&mut query, viewer);
+    // The one row of counts, beside each ticket of the page or alone when there is none.
+    query.push(") select counts.*, t.* from counts left join (");
+    let order = push_list(&mut query, viewer, filter, limit);
+    query.push(") t on true").push(&order);
+    let rows = query.build().fetch_all(db).await?;
+    let counts = match rows.first() {
+        Some(row) => QueueCounts::from_row(row)?,
+        None => QueueCounts::default(),
+    };
+    let mut tickets = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
+            tickets.push(ListedTicket::from_row(row)?);
+        }
+    }
+    Ok((counts, tickets))
+}
+
+/// Pushes the list's select, and returns its order (with the limit), which a query around
+/// it repeats: a join keeps no order.
+fn push_list(
+    query: &mut QueryBuilder<'_, Postgres>,
+    viewer: &Viewer,
+    filter: &ListFilter,
+    limit: i64,
+) -> String {
     // A literal limit: the planner knows it is a small page.
     let order = format!(
         " order by {} limit {}",
@@ -865,19 +906,18 @@ pub async fn list(
         },
         limit.clamp(1, 500)
     );
-    let mut query = QueryBuilder::new("");
     if filter.queue {
         query.push("select * from (");
         for (index, part) in QUEUE_PARTS.into_iter().enumerate() {
             query.push(if index == 0 { "(" } else { " union all (" });
-            push_page(&mut query, viewer, filter, Some(part), &order);
+            push_page(query, viewer, filter, Some(part), &order);
             query.push(")");
         }
         query.push(") t").push(&order);
     } else {
-        push_page(&mut query, viewer, filter, None, &order);
+        push_page(query, viewer, filter, None, &order);
     }
-    query.build_query_as().fetch_all(db).await
+    order
 }
 
 /// One page of the list as filtered, or of a part of the queue.
@@ -995,7 +1035,13 @@ impl QueueCounts {
 }
 
 pub async fn queue_counts(db: impl PgExecutor<'_>, viewer: &Viewer) -> sqlx::Result<QueueCounts> {
-    let mut query = QueryBuilder::new(
+    let mut query = QueryBuilder::new("");
+    push_queue_counts(&mut query, viewer);
+    query.build_query_as().fetch_one(db).await
+}
+
+fn push_queue_counts(query: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer) {
+    query.push(
         "select count(*) filter (where status = 'new') as new,
                 count(*) filter (where status = 'open') as open,
                 count(*) filter (where status = 'answered') as answered,
@@ -1006,11 +1052,10 @@ pub async fn queue_counts(db: impl PgExecutor<'_>, viewer: &Viewer) -> sqlx::Res
     for (index, part) in QUEUE_PARTS.into_iter().enumerate() {
         query.push(if index == 0 { "(" } else { " union all (" });
         query.push("select t.status from tickets t");
-        push_scope(&mut query, viewer, Some(part));
+        push_scope(query, viewer, Some(part));
         query.push(format!(" limit {COUNT_CAP})"));
     }
     query.push(format!(" limit {COUNT_CAP}) queue"));
-    query.build_query_as().fetch_one(db).await
 }
 
 /// Postponed tickets whose date has come, locked for waking them up.

@@ -69,8 +69,7 @@ pub(super) async fn show_queue(
         due_first: query.sort == "due",
         ..ListFilter::default()
     };
-    let counts = db::queue_counts(&mut *conn, &viewer).await?;
-    let mut tickets = db::list(&mut *conn, &viewer, &filter, PAGE_SIZE + 1).await?;
+    let (counts, mut tickets) = db::queue_page(&mut *conn, &viewer, &filter, PAGE_SIZE + 1).await?;
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
     sla::label_due(&ctx, &mut tickets, state.clock.now());
