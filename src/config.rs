@@ -7,6 +7,8 @@ use std::{
 
 use anyhow::Context;
 
+use crate::secrets::SecretKey;
+
 /// Request bodies above this are refused with 413, except uploads (`multipart/form-data`).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Uploads above this are refused with 413: room for one message's attachments (25 MiB) and
@@ -48,6 +50,10 @@ pub struct Config {
     pub allow_private_webhooks: bool,
     /// Attachments in an S3-compatible bucket; none: in PostgreSQL.
     pub s3: Option<S3Config>,
+    /// Seals provider tokens at rest (`SECRET_KEY`); none: nothing can be connected.
+    pub secret_key: Option<SecretKey>,
+    /// The voice provider's REST address (`TWILIO_API_BASE`; tests point it at a fake).
+    pub twilio_api_base: String,
 }
 
 /// An S3-compatible bucket (AWS, MinIO, Ceph, R2...), addressed path-style.
@@ -120,6 +126,12 @@ impl Config {
                 "S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set all four, or none to keep attachments in PostgreSQL"
             ),
         };
+        if let Some(key) = var("SECRET_KEY") {
+            config.secret_key = Some(SecretKey::from_base64(&key)?);
+        }
+        if let Some(base) = var("TWILIO_API_BASE") {
+            config.twilio_api_base = base.trim_end_matches('/').to_owned();
+        }
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
         }
@@ -157,6 +169,8 @@ impl Config {
             seller_address: String::new(),
             allow_private_webhooks: false,
             s3: None,
+            secret_key: None,
+            twilio_api_base: "https://api.twilio.com".into(),
         }
     }
 

@@ -27,8 +27,8 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use crate::{
     AppError, AppState, agents, attachments, audit,
     auth::{self, Permission},
-    billing, canned, chat,
-    config::{CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
+    billing, calls, canned, chat,
+    config::{BODY_LIMIT, CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
     departments, health, kb, live, notifications, profile, reports, rules, settings, signup, sla,
     tags, tickets,
     web::{self, csrf, error_page},
@@ -69,6 +69,12 @@ pub const NAVIGATION: &[NavEntry] = &[
     NavEntry {
         path: "/app/chats",
         label_key: "nav-chats",
+        permission: Permission::Tickets,
+        unless: None,
+    },
+    NavEntry {
+        path: "/app/calls",
+        label_key: "nav-calls",
         permission: Permission::Tickets,
         unless: None,
     },
@@ -129,6 +135,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(&state, Permission::Tickets, live::router()))
         .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(&state, Permission::Tickets, chat::router()))
+        .merge(gated(&state, Permission::Tickets, calls::router()))
         .merge(gated(&state, Permission::Tickets, canned::router()))
         .merge(gated(
             &state,
@@ -150,6 +157,11 @@ pub fn app(state: AppState) -> Router {
             &state,
             Permission::Configuration,
             chat::config_router(),
+        ))
+        .merge(gated(
+            &state,
+            Permission::Configuration,
+            calls::config_router(),
         ))
         .merge(gated(&state, Permission::Configuration, agents::router()))
         .merge(gated(
@@ -204,9 +216,13 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(tickets::INBOUND_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(tickets::INBOUND_BODY_LIMIT));
 
+    // The voice provider's webhooks: form posts, signed instead of a session.
+    let voice = calls::webhook_router().layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .merge(inbound)
+        .merge(voice)
         .nest_service("/static", static_files(&state))
         .merge(pages);
     with_http_stack(router, &state).with_state(state)

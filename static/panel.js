@@ -151,6 +151,17 @@
 
   addSoundButton();
 
+  function showCall(number) {
+    var notice = document.querySelector('[data-live-call]');
+    var link = notice && notice.querySelector('a');
+    if (!link) {
+      return;
+    }
+    link.href = '/app/tickets/' + number;
+    link.textContent = '#' + number;
+    notice.hidden = false;
+  }
+
   function receive(message) {
     var data;
     try {
@@ -173,8 +184,12 @@
       return;
     }
     if (data.kind === 'new_ticket' || data.kind === 'new_message' || data.kind === 'assigned' ||
-        data.kind === 'new_chat') {
+        data.kind === 'new_chat' || data.kind === 'call_ringing') {
       showActivity();
+    }
+    // A call rings this agent's device: the notice leads to its ticket (caller, history).
+    if (data.kind === 'call_ringing') {
+      showCall(data.number);
     }
     sound(data.sound);
   }

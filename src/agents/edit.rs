@@ -20,6 +20,7 @@ use crate::{
     AppError, AppState,
     audit::{self, Action, Entry},
     auth::{CurrentAgent, Role, two_factor},
+    departments,
     error::Found,
     input::FieldErrors,
     web::{PageContext, PathId, client::ClientAddr, extract::Form, flash},
@@ -34,6 +35,8 @@ pub(super) struct EditPage {
     own_role: bool,
     /// The agent has two-factor login on.
     two_factor: bool,
+    /// What the agent receives of each department of theirs (they switch it).
+    departments: Vec<departments::db::Receiving>,
     form: AgentForm,
     errors: FieldErrors,
     choices: FormChoices,
@@ -57,11 +60,13 @@ async fn edit_page(
     let choices =
         FormChoices::load(&mut conn, agent.account_id, ctx.locale, offered, &form).await?;
     let two_factor = two_factor::is_on(&mut conn, agent.account_id, target.id).await?;
+    let departments = departments::db::receiving(&mut conn, agent.account_id, target.id).await?;
     Ok(EditPage {
         ctx,
         target,
         own_role,
         two_factor,
+        departments,
         form,
         errors,
         choices,

@@ -42,6 +42,9 @@ pub enum Action {
     RuleUpdated,
     RuleDeleted,
     RuleFailed,
+    CallsConfigured,
+    CallNumberAdded,
+    CallNumberRemoved,
 }
 
 impl Action {
@@ -72,6 +75,9 @@ impl Action {
             Self::RuleUpdated => "audit-rule-updated",
             Self::RuleDeleted => "audit-rule-deleted",
             Self::RuleFailed => "audit-rule-failed",
+            Self::CallsConfigured => "audit-calls-configured",
+            Self::CallNumberAdded => "audit-call-number-added",
+            Self::CallNumberRemoved => "audit-call-number-removed",
         }
     }
 }

@@ -260,6 +260,7 @@ pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx
         "update messages set department_id = null where account_id = $1 and department_id = $2",
         "update canned_answers set department_id = null
          where account_id = $1 and department_id = $2",
+        "update calls set department_id = null where account_id = $1 and department_id = $2",
     ] {
         sqlx::query(statement)
             .bind(account_id)
@@ -275,4 +276,56 @@ pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx
     .execute(conn)
     .await?;
     Ok(deleted.rows_affected() == 1)
+}
+
+/// A department of an agent, and whether its chats and its calls reach them (its tickets
+/// always do).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Receiving {
+    pub department_id: Uuid,
+    pub name: String,
+    pub chats: bool,
+    pub calls: bool,
+}
+
+pub async fn receiving(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+) -> sqlx::Result<Vec<Receiving>> {
+    sqlx::query_as(
+        "select d.id as department_id, d.name, m.receives_chats as chats,
+                m.receives_calls as calls
+         from department_agents m
+         join departments d on d.account_id = m.account_id and d.id = m.department_id
+         where m.account_id = $1 and m.agent_id = $2
+         order by lower(d.name)",
+    )
+    .bind(account_id)
+    .bind(agent_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The agent receives the chats of the departments in `chats` and the calls of those in
+/// `calls`, of all their departments; ids of others change nothing.
+pub async fn set_receiving(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    agent_id: Uuid,
+    chats: &[Uuid],
+    calls: &[Uuid],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update department_agents
+         set receives_chats = department_id = any($3), receives_calls = department_id = any($4)
+         where account_id = $1 and agent_id = $2",
+    )
+    .bind(account_id)
+    .bind(agent_id)
+    .bind(chats)
+    .bind(calls)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -55,6 +55,9 @@ pub enum EventKind {
     /// The ticket missed an SLA target: its assignee (unassigned: its department's agents)
     /// and the admins are rung.
     SlaBreached,
+    /// A customer calls: the ticket of the call is new, and the online agents of its
+    /// department hear the call's sound while their devices ring.
+    CallRinging,
 }
 
 /// What a stream's `Subscription` hands it.

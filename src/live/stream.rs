@@ -177,20 +177,19 @@ impl Feed {
             return Ok(None);
         }
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
+        // The devices that ring for a call are those of its department's online agents;
+        // to the others who see it, it is a new ticket.
+        let rung = ticket_event.kind == EventKind::CallRinging
+            && self.offered(ticket_event.department_id, true).await?;
+        let kind = match ticket_event.kind {
+            EventKind::CallRinging if !rung => "new_ticket",
+            kind => kind_name(kind),
+        };
         // Read when a sound is asked for: a switch turned off holds from the next event.
         let sound = match self.sound_of(ticket_event) {
+            Some(Sound::NewCall) if !rung => None,
             // Only agents who are online are rung for new chats.
-            Some(Sound::NewChat)
-                if crate::chat::db::availability(
-                    &mut *self.db.acquire().await?,
-                    self.agent.account_id,
-                    self.agent.id,
-                )
-                .await?
-                    != crate::chat::Availability::Online =>
-            {
-                None
-            }
+            Some(Sound::NewChat) if !self.offered(ticket_event.department_id, false).await? => None,
             Some(sound)
                 if notifications::db::preferences(
                     &self.db,
@@ -205,7 +204,7 @@ impl Feed {
             _ => None,
         };
         Ok(Some(Message {
-            kind: kind_name(ticket_event.kind),
+            kind,
             number: Some(ticket_event.number),
             counts: Some(counts.into()),
             presence: None,
@@ -262,6 +261,34 @@ impl Feed {
         .await
     }
 
+    /// Whether this stream's agent is offered a chat or rung for a call (`calls`) of
+    /// `department_id`: they are online, and their switch for that department lets it
+    /// reach them. A call rings only the department's own agents; a chat without a
+    /// department, or of a department the agent is not in, reaches whoever may see it.
+    async fn offered(&self, department_id: Option<Uuid>, calls: bool) -> sqlx::Result<bool> {
+        let mut conn = self.db.acquire().await?;
+        if crate::chat::db::availability(&mut conn, self.agent.account_id, self.agent.id).await?
+            != crate::chat::Availability::Online
+        {
+            return Ok(false);
+        }
+        let Some(department_id) = department_id else {
+            return Ok(!calls);
+        };
+        let switch: Option<bool> = sqlx::query_scalar(
+            "select case when $4 then receives_calls else receives_chats end
+             from department_agents
+             where account_id = $1 and agent_id = $2 and department_id = $3",
+        )
+        .bind(self.agent.account_id)
+        .bind(self.agent.id)
+        .bind(department_id)
+        .bind(calls)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(switch.unwrap_or(!calls))
+    }
+
     /// The sound an event asks of this agent: none for their own doing.
     fn sound_of(&self, ticket_event: &TicketEvent) -> Option<Sound> {
         if ticket_event.actor_id == Some(self.agent.id) {
@@ -274,6 +301,7 @@ impl Feed {
                 Some(Sound::NewSystemMessage)
             }
             EventKind::NewChat => Some(Sound::NewChat),
+            EventKind::CallRinging => Some(Sound::NewCall),
             EventKind::ChatLine => Some(Sound::NewMessage),
             // Whom the breach's email concerns; others who see the ticket only see counts.
             EventKind::SlaBreached
@@ -298,6 +326,7 @@ fn kind_name(kind: EventKind) -> &'static str {
         EventKind::NewChat => "new_chat",
         EventKind::ChatLine => "chat_line",
         EventKind::SlaBreached => "sla_breached",
+        EventKind::CallRinging => "call_ringing",
     }
 }
 

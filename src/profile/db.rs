@@ -61,23 +61,6 @@ pub async fn save(
     Ok(())
 }
 
-/// The names of the departments whose tickets, chats and calls reach the agent.
-pub async fn departments(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    agent_id: Uuid,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        "select d.name from department_agents m
-         join departments d on d.account_id = m.account_id and d.id = m.department_id
-         where m.account_id = $1 and m.agent_id = $2 order by lower(d.name)",
-        account_id,
-        agent_id,
-    )
-    .fetch_all(conn)
-    .await
-}
-
 pub async fn set_photo(
     conn: &mut PgConnection,
     account_id: Uuid,

@@ -1,4 +1,6 @@
 //! `GET,POST /app/profile`: the form of the agent's own profile.
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -8,6 +10,7 @@ use axum::{
 };
 use serde::Deserialize;
 use tower_sessions::Session;
+use uuid::Uuid;
 
 use super::{Avatar, Device, Theme, db};
 use crate::{
@@ -17,6 +20,7 @@ use crate::{
         form::{NAME_MAX, parse_gender},
     },
     auth::{self, CurrentAgent},
+    departments,
     i18n::Locale,
     input::{Choice, FieldErrors, long_text, optional_text, required_text},
     web::{PageContext, extract::Form, flash},
@@ -98,12 +102,15 @@ fn parse_language(raw: &str) -> Result<Option<Locale>, &'static str> {
     }
 }
 
-/// A phone extension: digits, and the `*` and `#` of a keypad; empty for none.
+/// A phone extension: digits, and the `*` and `#` of a keypad; or a mobile app's phone
+/// number, with a leading `+`; empty for none.
 fn extension(raw: &str) -> Result<String, &'static str> {
     let extension = raw.trim();
     if extension.chars().count() > EXTENSION_MAX {
         Err("input-too-long")
     } else if extension
+        .strip_prefix('+')
+        .unwrap_or(extension)
         .chars()
         .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
     {
@@ -122,7 +129,7 @@ pub(super) struct ProfilePage {
     avatar: Avatar,
     /// Why the last photo was refused, as a message key.
     photo_error: Option<&'static str>,
-    departments: Vec<String>,
+    departments: Vec<departments::db::Receiving>,
     genders: Vec<Choice>,
     themes: Vec<Choice>,
     languages: Vec<Choice>,
@@ -145,7 +152,7 @@ pub(super) async fn profile_page(
             .await?
             .into(),
     };
-    let departments = db::departments(&mut conn, agent.account_id, agent.id).await?;
+    let departments = departments::db::receiving(&mut conn, agent.account_id, agent.id).await?;
     let locale = ctx.locale;
     Ok(ProfilePage {
         genders: Gender::choices(locale, &form.gender),
@@ -159,6 +166,32 @@ pub(super) async fn profile_page(
         photo_error,
         departments,
     })
+}
+
+/// `POST /app/profile/receive`: per department of the agent's, whether its chats
+/// (`chats_{id}`) and its calls (`calls_{id}`) reach them; an unticked box is one left out.
+pub(super) async fn save_receiving(
+    State(state): State<AppState>,
+    session: Session,
+    agent: CurrentAgent,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let ticked = |prefix: &str| -> Vec<Uuid> {
+        form.keys()
+            .filter_map(|key| key.strip_prefix(prefix)?.parse().ok())
+            .collect()
+    };
+    let mut conn = state.db.acquire().await?;
+    departments::db::set_receiving(
+        &mut conn,
+        agent.account_id,
+        agent.id,
+        &ticked("chats_"),
+        &ticked("calls_"),
+    )
+    .await?;
+    flash::success(&session, "profile-receives-saved").await?;
+    Ok(Redirect::to("/app/profile").into_response())
 }
 
 pub(super) async fn show_profile(

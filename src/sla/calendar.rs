@@ -134,6 +134,16 @@ impl Calendar {
         Some(zoned.timestamp())
     }
 
+    /// Whether the hours are open at `at`. The intervals come in order of their start, so
+    /// if any holds `at`, the first does.
+    pub fn is_open(&self, at: Timestamp) -> bool {
+        self.is_always()
+            || self
+                .intervals(at)
+                .next()
+                .is_some_and(|(open, close)| open <= at && at < close)
+    }
+
     /// When `seconds` of open time have passed after `start`; `None` when the hours never
     /// open that much within the horizon.
     pub fn add(&self, start: Timestamp, seconds: i64) -> Option<Timestamp> {

@@ -78,6 +78,11 @@ impl ServiceLevels {
         })
     }
 
+    /// Whether the business hours are open at `at` (always, when none are set).
+    pub fn is_open(&self, at: OffsetDateTime) -> bool {
+        self.calendar.is_open(timestamp(at))
+    }
+
     /// The first policy whose conditions hold for a ticket of these properties.
     pub fn policy_for(&self, ticket: &Traits<'_>) -> Option<&Policy> {
         self.policies.iter().find(|policy| {

@@ -7,6 +7,7 @@ text_enum!(
         Form => "form",
         Chat => "chat",
         Agent => "agent",
+        Call => "call",
     }
 );
 

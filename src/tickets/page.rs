@@ -24,7 +24,7 @@ use super::{
 use crate::{
     AppError, AppState, attachments,
     auth::CurrentAgent,
-    canned, chat,
+    calls, canned, chat,
     config::Config,
     error::Found,
     format,
@@ -115,9 +115,20 @@ pub(super) struct TicketPage {
     /// A chat still going on: its live thread, where the visitor came from, their
     /// earlier tickets.
     chat: Option<chat::LiveChat>,
+    /// The calls of a call's ticket, each shown at its entry in the thread.
+    calls: Vec<calls::CallLog>,
 }
 
 impl TicketPage {
+    /// The call whose entry `message` is.
+    pub fn call_of(&self, message: &ThreadMessage) -> Option<&calls::CallLog> {
+        if message.event.as_deref() != Some("call") {
+            return None;
+        }
+        let sid = message.event_value.as_deref()?;
+        self.calls.iter().find(|call| call.call_sid == sid)
+    }
+
     /// The tags field: what was typed, or the ticket's tags.
     pub fn tags_field(&self) -> String {
         self.drafts
@@ -171,6 +182,8 @@ impl TicketPage {
                     .map_or_else(|| value.to_owned(), |day| self.ctx.day(day))),
             ),
             "chat" => ("event-chat", Ok(String::new())),
+            "call" => ("event-call", Ok(String::new())),
+            "voicemail" => ("event-voicemail", Ok(String::new())),
             "accepted" => ("event-chat-accepted", Ok(value.to_owned())),
             "ended" => ("event-chat-ended", Ok(value.to_owned())),
             "missed" => ("event-chat-missed", Ok(value.to_owned())),
@@ -226,8 +239,15 @@ pub(super) async fn ticket_page(
         Channel::Chat => chat::live_chat(&mut *conn, agent.account_id, ticket.id).await?,
         _ => None,
     };
+    let calls = match ticket.channel {
+        Channel::Call => {
+            calls::db::calls_of_ticket(&mut *conn, agent.account_id, ticket.id).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(TicketPage {
         chat,
+        calls,
         clocks,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,

@@ -30,6 +30,8 @@ use tokio::sync::{OnceCell, watch};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
+/// `SECRET_KEY` of the tests' processes: 32 bytes, base64.
+const TEST_SECRET_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 pub struct TestApp {
     pub base_url: String,
@@ -288,6 +290,8 @@ pub async fn serve_with(
     );
     // The tests' webhook servers listen on loopback.
     config.allow_private_webhooks = true;
+    // The same key for every process of a test, as every `serve` of a deployment has.
+    config.secret_key = Some(frontdesk::secrets::SecretKey::from_base64(TEST_SECRET_KEY).unwrap());
     configure(&mut config);
     let directory = Directory::default();
     let state = AppState {

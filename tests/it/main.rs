@@ -15,6 +15,7 @@ mod billing;
 mod browser;
 mod browser_streams;
 mod bulk;
+mod calls;
 mod canned;
 mod chat;
 mod citus;

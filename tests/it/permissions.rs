@@ -109,6 +109,14 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (Method::Get, "/app/chats", Permission::Tickets, &[], Done),
+    (Method::Get, "/app/calls", Permission::Tickets, &[], Done),
+    (
+        Method::Post,
+        "/app/tickets/{number}/call",
+        Permission::Tickets,
+        &[],
+        Status(422),
+    ),
     (
         Method::Post,
         "/app/chats/{number}/accept",
@@ -304,6 +312,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
             ("language", "en"),
             ("device", "mobile_app"),
         ],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/profile/receive",
+        Permission::OwnProfile,
+        &[],
         Done,
     ),
     // A form that is not an upload.
@@ -592,6 +607,26 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
     ),
     (
         Method::Get,
+        "/app/config/calls",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/calls",
+        Permission::Configuration,
+        &[
+            ("account_sid", "AC0123456789abcdef0123456789abcdef"),
+            ("auth_token", ""),
+            ("sip_domain", "acme.sip.example.com"),
+            ("greeting", "Hello"),
+            ("number", ""),
+        ],
+        Done,
+    ),
+    (
+        Method::Get,
         "/app/config/rules",
         Permission::Configuration,
         &[],
@@ -807,6 +842,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/config/calls/numbers/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
         Method::Get,
         "/app/config/departments/{id}/delete",
         Permission::Configuration,
@@ -860,6 +902,7 @@ struct Fixture {
     tag: Uuid,
     sla_policy: Uuid,
     rule: Uuid,
+    voice_number: Uuid,
     /// A file the customer sent with the contact form.
     attachment: Uuid,
     agent: Uuid,
@@ -964,6 +1007,15 @@ impl Fixture {
                     .unwrap()
             }
         };
+        let department = one("select id from departments where account_id = $1").await;
+        let calls = [
+            ("account_sid", "AC0123456789abcdef0123456789abcdef"),
+            ("auth_token", "0123456789abcdef0123456789abcdef"),
+            ("number", "+4930123456"),
+            ("department", &department.to_string()),
+        ];
+        let connected = owner.post("/app/config/calls", &calls).await;
+        assert_eq!(connected.status, StatusCode::SEE_OTHER);
         let article = one("select id from kb_articles where account_id = $1").await;
         let path = format!("/app/tickets/{}/tags", number("form").await);
         let tagged = owner.post(&path, &[("tags", "vip")]).await;
@@ -985,7 +1037,8 @@ impl Fixture {
             )
             .await,
             category: one("select id from kb_categories where account_id = $1").await,
-            department: one("select id from departments where account_id = $1").await,
+            department,
+            voice_number: one("select id from voice_numbers where account_id = $1").await,
             canned: one("select id from canned_answers where account_id = $1").await,
             tag: one("select id from tags where account_id = $1").await,
             sla_policy: one("select id from sla_policies where account_id = $1").await,
@@ -1022,6 +1075,7 @@ impl Fixture {
             ("/app/config/tags/", self.tag),
             ("/app/config/sla/", self.sla_policy),
             ("/app/config/rules/", self.rule),
+            ("/app/config/calls/numbers/", self.voice_number),
             ("/app/attachments/", self.attachment),
         ]
         .into_iter()

@@ -16,6 +16,11 @@ const ALLOWED: &[&str] = &[
     "Markdown",
     "Slack",
     "Webhook",
+    // The voice provider, its account SID (which begins with AC) and SIP.
+    "Twilio",
+    "SID",
+    "AC",
+    "SIP",
     "SMTP",
     "PNG",
     "JPEG",

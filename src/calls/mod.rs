@@ -1,0 +1,250 @@
+//! Calls (DESIGN.md, Calls): customers phone the workspace's numbers through a voice
+//! provider that speaks Twilio's webhook protocol (`twilio`); the online agents of the
+//! number's department ring; every call becomes a ticket of channel `call` with its log
+//! (`webhooks`). Admins connect the provider at `/app/config/calls` (`settings`); agents
+//! see the calls they may see at `/app/calls`.
+pub mod db;
+mod settings;
+pub mod twilio;
+mod webhooks;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::{
+    AppError, AppState,
+    auth::CurrentAgent,
+    tickets::{
+        self,
+        db::{By, Viewer},
+    },
+    web::{PageContext, connection::Db, extract::Query, flash},
+};
+use twilio::Device;
+
+pub use db::CallLog;
+
+/// The provider's webhooks: no session or CSRF token, a signature instead.
+pub fn webhook_router() -> Router<AppState> {
+    Router::new()
+        .route("/voice/{channel_token}/incoming", post(webhooks::incoming))
+        .route("/voice/{channel_token}/status", post(webhooks::status))
+        .route(
+            "/voice/{channel_token}/dial-status",
+            post(webhooks::dial_status),
+        )
+        .route(
+            "/voice/{channel_token}/recording",
+            post(webhooks::recording),
+        )
+}
+
+/// The connection's settings (admins and owners).
+pub fn config_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/app/config/calls",
+            get(settings::show).post(settings::save),
+        )
+        .route(
+            "/app/config/calls/numbers/{id}/delete",
+            post(settings::remove_number),
+        )
+}
+
+/// The calls list and calling a customer back (every role).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/calls", get(show_calls))
+        .route("/app/tickets/{number}/call", post(call_back))
+}
+
+/// The identity of an agent's web phone, as `<Client>` rings it.
+pub fn client_identity(agent_id: Uuid) -> String {
+    format!("agent-{}", agent_id.simple())
+}
+
+/// How an agent's device is reached, as their profile says; `None` when it says too
+/// little (a desk phone without extension or SIP domain).
+fn device_of(agent: &db::Reachable, sip_domain: &str) -> Option<Device> {
+    let extension = agent.extension.trim();
+    match agent.device.as_str() {
+        "desk_phone" if !extension.is_empty() && !sip_domain.is_empty() => {
+            Some(Device::Sip(format!("sip:{extension}@{sip_domain}")))
+        }
+        // The provider dials numbers in E.164: a number without its `+` is taken as one.
+        "mobile_app" => settings::parse_number(&format!("+{}", extension.trim_start_matches('+')))
+            .ok()
+            .map(Device::Number),
+        "web_phone" => Some(Device::Client(client_identity(agent.id))),
+        _ => None,
+    }
+}
+
+/// `POST /app/tickets/{number}/call`: calls the customer of a call's ticket back. The
+/// provider rings the agent's own device first and, once they answer, the customer; the
+/// call is logged on the ticket like any other.
+async fn call_back(
+    State(state): State<AppState>,
+    session: Session,
+    agent: CurrentAgent,
+    Path(number): Path<i64>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let ticket = tickets::db::visible_ticket(&mut conn, &Viewer::of(&agent), number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let settings = db::settings(&mut conn, agent.account_id)
+        .await?
+        .ok_or(AppError::Unprocessable("calls-not-connected"))?;
+    let (customer, from) = db::call_back_numbers(&mut conn, agent.account_id, ticket.id).await?;
+    if customer.is_empty() {
+        return Err(AppError::Unprocessable("calls-no-phone"));
+    }
+    let from = from.ok_or(AppError::Unprocessable("calls-no-number"))?;
+    let reachable = db::agent_device(&mut conn, agent.account_id, agent.id).await?;
+    let device = device_of(&reachable, &settings.sip_domain)
+        .ok_or(AppError::Unprocessable("calls-no-device"))?;
+    let auth_token = state
+        .config
+        .secret_key
+        .as_ref()
+        .and_then(|key| key.open(&settings.auth_token))
+        .ok_or(AppError::Unprocessable("calls-secret-key-missing"))?;
+    // Nothing is held while the provider answers.
+    drop(conn);
+    let status_callback = state.config.link(&format!(
+        "/voice/{}/status?agent={}",
+        settings.channel_token, agent.id
+    ));
+    let call_sid = twilio::start_call(
+        &state.config.twilio_api_base,
+        &settings.account_sid,
+        &auth_token,
+        &twilio::OutgoingCall {
+            to: &device.address(),
+            from: &from,
+            twiml: &twilio::connect(&customer, &from),
+            status_callback: &status_callback,
+        },
+    )
+    .await
+    .map_err(|error| {
+        tracing::warn!(account_id = %agent.account_id, %error, "call back failed");
+        AppError::Unprocessable("calls-call-back-failed")
+    })?;
+    let mut tx = state.db.begin().await?;
+    db::insert_call(
+        &mut tx,
+        agent.account_id,
+        &db::NewCall {
+            direction: "outbound",
+            call_sid: &call_sid,
+            from_number: &from,
+            to_number: &customer,
+            department_id: ticket.department_id,
+            ticket_id: ticket.id,
+            rang_at: state.clock.now(),
+        },
+    )
+    .await?;
+    tickets::db::insert_event(
+        &mut tx,
+        agent.account_id,
+        ticket.id,
+        By::Agent(agent.id),
+        "call",
+        &call_sid,
+    )
+    .await?;
+    tx.commit().await?;
+    flash::success(&session, "calls-calling-you").await?;
+    Ok(Redirect::to(&format!("/app/tickets/{number}")).into_response())
+}
+
+text_enum!(
+    /// A call's state, from its times (migration `calls`).
+    CallState, "call-state-", {
+        Ringing => "ringing",
+        InProgress => "in_progress",
+        Missed => "missed",
+        Completed => "completed",
+    }
+);
+
+impl CallLog {
+    /// The state's catalog key.
+    pub fn state_key(&self) -> &'static str {
+        CallState::parse(&self.state).map_or("call-state-completed", CallState::label_key)
+    }
+
+    /// The customer's number: who called, or who was called back.
+    pub fn customer_number(&self) -> &str {
+        if self.direction == "outbound" {
+            &self.to_number
+        } else {
+            &self.from_number
+        }
+    }
+
+    /// The conversation's length as `m:ss`, once known.
+    pub fn duration(&self) -> Option<String> {
+        self.duration_seconds
+            .map(|seconds| format!("{}:{:02}", seconds / 60, seconds % 60))
+    }
+}
+
+/// Calls shown at most.
+const LIST_LIMIT: i64 = 200;
+
+#[derive(Debug, Default, Deserialize)]
+struct CallsQuery {
+    #[serde(default)]
+    state: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "calls/list.html")]
+struct CallsPage {
+    ctx: PageContext,
+    calls: Vec<CallLog>,
+    state: Option<CallState>,
+    states: Vec<CallState>,
+}
+
+impl CallsPage {
+    fn is_current(&self, shown: &CallState) -> bool {
+        self.state == Some(*shown)
+    }
+}
+
+async fn show_calls(
+    Db(mut conn): Db,
+    ctx: PageContext,
+    agent: CurrentAgent,
+    Query(query): Query<CallsQuery>,
+) -> Result<CallsPage, AppError> {
+    let state = CallState::parse(&query.state).ok();
+    let calls = db::list(
+        &mut conn,
+        &Viewer::of(&agent),
+        state.map(CallState::as_str),
+        LIST_LIMIT,
+    )
+    .await?;
+    Ok(CallsPage {
+        ctx,
+        calls,
+        state,
+        states: CallState::ALL.to_vec(),
+    })
+}

@@ -1,0 +1,413 @@
+//! The provider's webhooks, `/voice/{channel_token}/…`: an incoming call, the status of
+//! the call and of each device that rang, how the `<Dial>` ended, and recordings. Each
+//! request is checked against `X-Twilio-Signature` before anything else; an unsigned or
+//! wrongly signed one is 403 and changes nothing. Each answers TwiML at once: nothing
+//! that can wait (email) happens before the answer.
+use axum::{
+    extract::{FromRequest, FromRequestParts, OriginalUri, Path, Request, State},
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
+};
+use sqlx::PgConnection;
+use time::{OffsetDateTime, format_description::well_known::Rfc2822};
+use uuid::Uuid;
+
+use super::{
+    db::{self, LockedCall, NewCall, VoiceSettings},
+    twilio::{self, Ring},
+};
+use crate::{
+    AppError, AppState, agents,
+    config::{BODY_LIMIT, Config},
+    i18n::Locale,
+    live::{self, EventKind, TicketEvent},
+    tickets::{
+        self, Changer, Channel, IssueType, Status,
+        db::{By, NewTicket, Properties},
+    },
+};
+
+/// A request of the provider whose signature holds: the extractor of every webhook. An
+/// unknown address is 404; a missing or wrong signature 403.
+pub(super) struct Hook {
+    settings: VoiceSettings,
+    params: Vec<(String, String)>,
+    /// The agent whose device reports (`?agent=` of a status callback).
+    agent_id: Option<Uuid>,
+}
+
+impl FromRequest<AppState> for Hook {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let Path(token) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+        let body = axum::body::to_bytes(body, BODY_LIMIT)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        Self::verify(state, &token, &uri, &parts.headers, &body).await
+    }
+}
+
+impl Hook {
+    async fn verify(
+        state: &AppState,
+        token: &str,
+        uri: &axum::http::Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Self, AppError> {
+        let params: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        let settings = db::settings_by_token(&mut *state.db.acquire().await?, token)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Without the key (SECRET_KEY changed or unset) nothing can be checked.
+        let auth_token = state
+            .config
+            .secret_key
+            .as_ref()
+            .and_then(|key| key.open(&settings.auth_token))
+            .ok_or(AppError::Forbidden)?;
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let signature = headers
+            .get("x-twilio-signature")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if !twilio::is_signed(&auth_token, &state.config.link(path), &params, signature) {
+            tracing::warn!(account_id = %settings.account_id, path = uri.path(), "voice webhook: bad signature");
+            return Err(AppError::Forbidden);
+        }
+        let agent_id = uri
+            .query()
+            .and_then(|query| {
+                form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "agent")
+            })
+            .and_then(|(_, value)| value.parse().ok());
+        Ok(Self {
+            settings,
+            params,
+            agent_id,
+        })
+    }
+
+    fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    fn account_id(&self) -> Uuid {
+        self.settings.account_id
+    }
+
+    /// The address of this connection's webhook `hook`.
+    fn address(&self, state: &AppState, hook: &str) -> String {
+        state
+            .config
+            .link(&format!("/voice/{}/{hook}", self.settings.channel_token))
+    }
+
+    /// When the provider says this happened (its `Timestamp`), else now.
+    fn moment(&self, state: &AppState) -> OffsetDateTime {
+        OffsetDateTime::parse(self.param("Timestamp"), &Rfc2822)
+            .unwrap_or_else(|_| state.clock.now())
+    }
+}
+
+fn twiml(xml: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], xml).into_response()
+}
+
+/// `<Say>`'s language for the workspace's.
+fn say_language(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => "en-US",
+        Locale::ZhCn => "zh-CN",
+    }
+}
+
+/// `POST /voice/{channel_token}/incoming`: a customer calls one of the workspace's numbers.
+/// The call becomes a `new` ticket of the number's department at once; the online agents
+/// of that department with a device ring for 30 seconds, or, with nobody to ring or
+/// outside business hours, the caller is offered voicemail.
+pub(super) async fn incoming(
+    State(state): State<AppState>,
+    hook: Hook,
+) -> Result<Response, AppError> {
+    let (call_sid, from, to) = (hook.param("CallSid"), hook.param("From"), hook.param("To"));
+    if call_sid.is_empty() {
+        return Err(AppError::BadRequest("calls-missing-call"));
+    }
+    let account_id = hook.account_id();
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let workspace = tickets::db::workspace_by_id(&mut tx, account_id).await?;
+    let department_id = db::department_of_number(&mut tx, account_id, to).await?;
+    // The provider retries a webhook it got no answer to: the call is taken once.
+    if db::lock_call(&mut tx, account_id, call_sid)
+        .await?
+        .is_none()
+    {
+        open_ticket(
+            &mut tx,
+            account_id,
+            workspace.language,
+            call_sid,
+            from,
+            to,
+            department_id,
+            now,
+        )
+        .await?;
+    }
+    let levels = state
+        .directory
+        .service_levels(&mut tx, account_id, &workspace.time_zone)
+        .await?;
+    let open = levels.is_open(now);
+    let devices = match (open, department_id) {
+        (true, Some(department_id)) => {
+            let agents = db::reachable_agents(&mut tx, account_id, department_id).await?;
+            agents
+                .into_iter()
+                .filter_map(|agent| {
+                    let device = super::device_of(&agent, &hook.settings.sip_domain)?;
+                    let callback = format!("{}?agent={}", hook.address(&state, "status"), agent.id);
+                    Some((device, callback))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    tx.commit().await?;
+    let language = say_language(workspace.language);
+    if devices.is_empty() {
+        let key = if open {
+            "calls-voicemail-prompt"
+        } else {
+            "calls-closed-prompt"
+        };
+        let prompt = format!("{} {}", hook.settings.greeting, workspace.language.t(key));
+        return Ok(twiml(twilio::voicemail(
+            &prompt,
+            language,
+            &hook.address(&state, "recording"),
+        )));
+    }
+    let recording = hook.address(&state, "recording");
+    Ok(twiml(twilio::ring(&Ring {
+        greeting: &hook.settings.greeting,
+        language,
+        devices: &devices,
+        dial_action: &hook.address(&state, "dial-status"),
+        recording_callback: hook.settings.record.then_some(recording.as_str()),
+    })))
+}
+
+/// The ticket of a new call, its log, and the ringing event for the panels.
+#[allow(clippy::too_many_arguments)]
+async fn open_ticket(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    language: Locale,
+    call_sid: &str,
+    from: &str,
+    to: &str,
+    department_id: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    // The caller as they were known from an earlier call.
+    let (name, email) = db::customer_by_phone(conn, account_id, from)
+        .await?
+        .unwrap_or_else(|| (from.to_owned(), String::new()));
+    tickets::db::lock_numbering(conn, account_id).await?;
+    let subject = language.t_args("calls-ticket-subject", &[("caller", from)]);
+    let ticket = tickets::db::insert_ticket(
+        conn,
+        account_id,
+        &NewTicket {
+            subject: &subject,
+            customer_name: &name,
+            customer_email: &email,
+            channel: Channel::Call,
+            status: Status::New,
+            issue_type: IssueType::Other,
+            department_id,
+            assignee_id: None,
+        },
+    )
+    .await?;
+    db::set_customer_phone(conn, account_id, ticket.id, from).await?;
+    db::insert_call(
+        conn,
+        account_id,
+        &NewCall {
+            direction: "inbound",
+            call_sid,
+            from_number: from,
+            to_number: to,
+            department_id,
+            ticket_id: ticket.id,
+            rang_at: now,
+        },
+    )
+    .await?;
+    // The thread's call entry (the log shows beside it) and the reports' record of a call.
+    tickets::db::insert_event(conn, account_id, ticket.id, By::System, "call", call_sid).await?;
+    crate::sla::refresh(conn, account_id, ticket.id).await?;
+    live::publish(
+        conn,
+        &TicketEvent {
+            account_id,
+            kind: EventKind::CallRinging,
+            number: ticket.number,
+            department_id,
+            assignee_id: None,
+            actor_id: None,
+        },
+    )
+    .await?;
+    tracing::info!(%account_id, number = ticket.number, "call ringing");
+    Ok(())
+}
+
+/// `POST /voice/{channel_token}/status`: a status callback, of the whole call or (with
+/// `?agent=`) of one agent's device. A device that answered gives the call, and its
+/// ticket, to its agent; the first report of the end counts. Reports may come twice or
+/// out of order: each time is kept once, and the state follows from the times.
+pub(super) async fn status(
+    State(state): State<AppState>,
+    hook: Hook,
+) -> Result<Response, AppError> {
+    // A device's leg reports under its own sid, with the caller's as its parent.
+    let parent = hook.param("ParentCallSid");
+    let call_sid = if parent.is_empty() {
+        hook.param("CallSid")
+    } else {
+        parent
+    };
+    let agent_id = hook.agent_id;
+    let account_id = hook.account_id();
+    let at = hook.moment(&state);
+    let duration = hook.param("CallDuration").parse::<i32>().ok();
+    let mut tx = state.db.begin().await?;
+    let Some(call) = db::lock_call(&mut tx, account_id, call_sid).await? else {
+        // Not a call of ours (an outgoing call of another application on the account).
+        return Ok(twiml(twilio::nothing()));
+    };
+    match (hook.param("CallStatus"), agent_id) {
+        ("in-progress" | "answered", Some(agent_id)) => {
+            answer(&mut tx, &state.config, account_id, &call, agent_id, at).await?;
+        }
+        ("completed", Some(agent_id)) => {
+            // The device's end is the conversation's end; a completed leg was answered,
+            // whether or not its answer was reported first.
+            answer(&mut tx, &state.config, account_id, &call, agent_id, at).await?;
+            db::ended(&mut tx, account_id, call.id, at, duration).await?;
+        }
+        ("completed" | "busy" | "no-answer" | "failed" | "canceled", None) => {
+            db::ended(&mut tx, account_id, call.id, at, duration).await?;
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(twiml(twilio::nothing()))
+}
+
+/// The first agent to answer takes the call and its ticket; a later report changes nothing.
+async fn answer(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    call: &LockedCall,
+    agent_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    // The id comes back from our own callback address; still, only an agent of the
+    // workspace takes a call.
+    if call.answered_at.is_some()
+        || agents::db::member(conn, account_id, agent_id)
+            .await?
+            .is_none()
+    {
+        return Ok(());
+    }
+    if !db::answered(conn, account_id, call.id, agent_id, at).await? {
+        return Ok(());
+    }
+    if let Some(ticket) = tickets::db::ticket_by_id(conn, account_id, call.ticket_id).await? {
+        let properties = Properties {
+            assignee_id: Some(agent_id),
+            ..tickets::current_properties(&ticket)
+        };
+        tickets::record_changes(
+            conn,
+            config,
+            Changer::Desk(account_id),
+            &ticket,
+            &properties,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// `POST /voice/{channel_token}/dial-status`: how ringing the agents ended. Answered: the
+/// call is over once this comes. Otherwise the caller is offered voicemail.
+pub(super) async fn dial_status(
+    State(state): State<AppState>,
+    hook: Hook,
+) -> Result<Response, AppError> {
+    if matches!(hook.param("DialCallStatus"), "completed" | "answered") {
+        return Ok(twiml(twilio::hang_up()));
+    }
+    let mut conn = state.db.acquire().await?;
+    let language = tickets::db::workspace_by_id(&mut conn, hook.account_id())
+        .await?
+        .language;
+    Ok(twiml(twilio::voicemail(
+        &language.t("calls-voicemail-prompt"),
+        say_language(language),
+        &hook.address(&state, "recording"),
+    )))
+}
+
+/// `POST /voice/{channel_token}/recording`: a recording is ready, of the conversation
+/// (recorded calls) or of a voicemail (a call nobody answered).
+pub(super) async fn recording(
+    State(state): State<AppState>,
+    hook: Hook,
+) -> Result<Response, AppError> {
+    let url = hook.param("RecordingUrl");
+    // Only the provider's own https addresses become links on the ticket.
+    if url::Url::parse(url).is_ok_and(|url| url.scheme() == "https") {
+        let account_id = hook.account_id();
+        let mut tx = state.db.begin().await?;
+        if let Some(call) = db::lock_call(&mut tx, account_id, hook.param("CallSid")).await? {
+            let voicemail = call.answered_at.is_none();
+            db::set_recording(&mut tx, account_id, call.id, url, voicemail).await?;
+            if voicemail && call.voicemail_url.is_none() {
+                // Someone should call back: the ticket waits in the department's queue.
+                tickets::db::insert_event(
+                    &mut tx,
+                    account_id,
+                    call.ticket_id,
+                    By::System,
+                    "voicemail",
+                    "",
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    // The answer to `<Record>`'s action: the call ends.
+    Ok(twiml(twilio::hang_up()))
+}
