@@ -1214,3 +1214,7 @@ calls-no-phone = This ticket has no phone number to call.
 calls-no-number = The workspace has no phone number to call from.
 calls-no-device = Your profile names no device to ring: choose one, with its extension, under Profile.
 calls-call-back-failed = The voice provider did not take the call. Try again in a moment.
+report-calls-received = Calls received
+report-calls-missed = Calls missed
+report-calls-answered = Calls answered
+report-call-answer-median = Time to answer a call (median)

@@ -1161,3 +1161,7 @@ calls-no-phone = 此工单没有可拨打的电话号码。
 calls-no-number = 工作区没有可用于拨出的电话号码。
 calls-no-device = 您的个人资料没有设置响铃设备：请在个人资料中选择设备并填写分机号。
 calls-call-back-failed = 语音服务商没有接受这通电话。请稍后再试。
+report-calls-received = 收到的来电
+report-calls-missed = 未接来电
+report-calls-answered = 接听的来电
+report-call-answer-median = 接听来电用时（中位数）

@@ -97,6 +97,7 @@ pub struct Scope {
     pub department_id: Option<Uuid>,
 }
 
+#[derive(sqlx::FromRow)]
 pub struct ActivityRow {
     pub bucket: OffsetDateTime,
     pub agent_id: Option<Uuid>,
@@ -146,6 +147,7 @@ pub async fn activity(
     .await
 }
 
+#[derive(sqlx::FromRow)]
 pub struct TimingRow {
     pub bucket: OffsetDateTime,
     pub agent_id: Option<Uuid>,
@@ -464,5 +466,67 @@ pub async fn agent(
         id,
     )
     .fetch_optional(conn)
+    .await
+}
+
+/// Calls that rang in the window: each received and each missed for its department, each
+/// answered for the agent who answered. An agent's scope counts only what they answered.
+pub async fn calls(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    window: &Window,
+    scope: Scope,
+) -> sqlx::Result<Vec<ActivityRow>> {
+    sqlx::query_as(
+        "select report_bucket(c.rang_at, $4, $5) as bucket, k.agent_id, c.department_id,
+                k.activity, count(*) as count
+         from calls c
+         cross join lateral (values ('call_received', null::uuid, true),
+                                    ('call_answered', c.agent_id, c.answered_at is not null),
+                                    ('call_missed', null::uuid, c.state = 'missed'))
+                            k(activity, agent_id, applies)
+         where c.account_id = $1 and c.direction = 'inbound'
+           and c.rang_at >= $2 and c.rang_at < $3 and k.applies
+           and ($6::uuid is null or (k.activity = 'call_answered' and k.agent_id = $6))
+           and ($7::uuid is null or c.department_id = $7)
+         group by 1, 2, 3, 4",
+    )
+    .bind(account_id)
+    .bind(window.start)
+    .bind(window.end)
+    .bind(window.period.as_str())
+    .bind(&window.zone)
+    .bind(scope.agent_id)
+    .bind(scope.department_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Calls answered that rang in the window, timed from their ringing to their answer, for
+/// the agent who answered.
+pub async fn call_answers(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    window: &Window,
+    scope: Scope,
+) -> sqlx::Result<Vec<TimingRow>> {
+    sqlx::query_as(
+        "select report_bucket(c.rang_at, $4, $5) as bucket, c.agent_id, c.department_id,
+                'call_answer' as timing,
+                greatest(extract(epoch from c.answered_at - c.rang_at), 0)::bigint as seconds
+         from calls c
+         where c.account_id = $1 and c.direction = 'inbound' and c.answered_at is not null
+           and c.rang_at >= $2 and c.rang_at < $3
+           and ($6::uuid is null or c.agent_id = $6)
+           and ($7::uuid is null or c.department_id = $7)",
+    )
+    .bind(account_id)
+    .bind(window.start)
+    .bind(window.end)
+    .bind(window.period.as_str())
+    .bind(&window.zone)
+    .bind(scope.agent_id)
+    .bind(scope.department_id)
+    .fetch_all(conn)
     .await
 }

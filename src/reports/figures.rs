@@ -23,6 +23,12 @@ pub enum Activity {
     ChatAccepted,
     /// A chat nobody accepted in time, left as a message.
     ChatMissed,
+    /// A call rang, for its department.
+    CallReceived,
+    /// A call answered, by the agent who answered.
+    CallAnswered,
+    /// A call that ended unanswered, for its department.
+    CallMissed,
 }
 
 /// How long something took, in seconds.
@@ -36,6 +42,8 @@ pub enum Timing {
     Resolution,
     /// From a chat's start to its acceptance, for the accepting agent.
     ChatAccept,
+    /// From a call's ringing to its answer, for the agent who answered.
+    CallAnswer,
 }
 
 /// An SLA target the reports count, met or not.
@@ -71,9 +79,13 @@ pub struct Tally {
     pub chats_received: i64,
     pub chats_accepted: i64,
     pub chats_missed: i64,
+    pub calls_received: i64,
+    pub calls_answered: i64,
+    pub calls_missed: i64,
     pub first_responses: Vec<i64>,
     pub resolutions: Vec<i64>,
     pub chat_accepts: Vec<i64>,
+    pub call_answers: Vec<i64>,
     /// First responses and resolutions against an SLA target.
     pub first_responses_in_time: Share,
     pub resolutions_in_time: Share,
@@ -91,6 +103,9 @@ impl Tally {
             Activity::ChatReceived => self.chats_received += count,
             Activity::ChatAccepted => self.chats_accepted += count,
             Activity::ChatMissed => self.chats_missed += count,
+            Activity::CallReceived => self.calls_received += count,
+            Activity::CallAnswered => self.calls_answered += count,
+            Activity::CallMissed => self.calls_missed += count,
         }
     }
 
@@ -99,6 +114,7 @@ impl Tally {
             Timing::FirstResponse => self.first_responses.push(seconds),
             Timing::Resolution => self.resolutions.push(seconds),
             Timing::ChatAccept => self.chat_accepts.push(seconds),
+            Timing::CallAnswer => self.call_answers.push(seconds),
         }
     }
 
@@ -132,6 +148,10 @@ impl Tally {
 
     pub fn chat_accept(&self) -> Spread {
         Spread::of(&self.chat_accepts)
+    }
+
+    pub fn call_answer(&self) -> Spread {
+        Spread::of(&self.call_answers)
     }
 }
 

@@ -280,7 +280,7 @@ struct TeamReport {
     /// The columns of the per-bucket table, and of the agents' and departments' tables.
     bucket_columns: Vec<&'static Column>,
     work_columns: &'static [Column],
-    /// A department's work, and the chats it received and missed.
+    /// A department's work, and the chats and calls it received and missed.
     department_columns: Vec<&'static Column>,
     /// The busiest hour's count, for the shading of the week's grid.
     busiest_hour: i64,
@@ -355,7 +355,7 @@ async fn team_report(
     let bucket_columns: Vec<&'static Column> = table::INCOMING
         .iter()
         .chain(table::WORK)
-        .chain(table::CHATS_INCOMING)
+        .chain(table::LIVE_INCOMING)
         .collect();
 
     if csv {
@@ -377,7 +377,7 @@ async fn team_report(
             csv_query: csv_query(&range, department_id),
             bucket_columns,
             work_columns: table::WORK,
-            department_columns: table::WORK.iter().chain(table::CHATS_INCOMING).collect(),
+            department_columns: table::WORK.iter().chain(table::LIVE_INCOMING).collect(),
             busiest_hour,
         }),
     };

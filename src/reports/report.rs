@@ -54,7 +54,9 @@ pub async fn figures(
     scope: Scope,
 ) -> sqlx::Result<Figures> {
     let mut figures = Figures::default();
-    for row in db::activity(conn, account_id, window, scope).await? {
+    let activity = db::activity(conn, account_id, window, scope).await?;
+    let calls = db::calls(conn, account_id, window, scope).await?;
+    for row in activity.into_iter().chain(calls) {
         let cell = Cell {
             bucket: row.bucket,
             agent_id: row.agent_id,
@@ -65,10 +67,12 @@ pub async fn figures(
     let first_responses = db::first_responses(conn, account_id, window, scope).await?;
     let resolutions = db::resolutions(conn, account_id, window, scope).await?;
     let chat_accepts = db::chat_accepts(conn, account_id, window, scope).await?;
+    let call_answers = db::call_answers(conn, account_id, window, scope).await?;
     for row in first_responses
         .into_iter()
         .chain(resolutions)
         .chain(chat_accepts)
+        .chain(call_answers)
     {
         let cell = Cell {
             bucket: row.bucket,

@@ -83,6 +83,8 @@ pub const WORK: &[Column] = &[
     Column::duration("report-resolution-p90", |t| t.resolution().p90),
     Column::count("report-chats-accepted", |t| t.chats_accepted),
     Column::duration("report-chat-accept-median", |t| t.chat_accept().median),
+    Column::count("report-calls-answered", |t| t.calls_answered),
+    Column::duration("report-call-answer-median", |t| t.call_answer().median),
     Column::percent("report-sla-first-response", |t| {
         t.first_responses_in_time.percent()
     }),
@@ -96,10 +98,13 @@ pub const INCOMING: &[Column] = &[
     Column::count("report-customer-messages", |t| t.customer_messages),
 ];
 
-/// Chats that came in, after the team's work (an agent's own report has no use for them).
-pub const CHATS_INCOMING: &[Column] = &[
+/// Chats and calls that came in, after the team's work (an agent's own report has no use
+/// for them).
+pub const LIVE_INCOMING: &[Column] = &[
     Column::count("report-chats-received", |t| t.chats_received),
     Column::count("report-chats-missed", |t| t.chats_missed),
+    Column::count("report-calls-received", |t| t.calls_received),
+    Column::count("report-calls-missed", |t| t.calls_missed),
 ];
 
 /// A CSV file: a header and rows of cells, each row a section's name, a row's name and the

@@ -831,3 +831,123 @@ async fn an_agent_calls_a_caller_back_through_the_providers_api(db: PgPool) {
     );
     assert_eq!(api.requests.lock().unwrap().len(), 1);
 }
+
+/// The cell of table `id` in the row whose header starts with `row` and the column headed
+/// `column`, with its `data-seconds` when it has them.
+fn report_cell(html: &str, id: &str, row: &str, column: &str) -> (String, Option<String>) {
+    let document = scraper::Html::parse_document(html);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    let text = |element: scraper::ElementRef| element.text().collect::<String>().trim().to_owned();
+    let headers: Vec<String> = document
+        .select(&select(&format!("#{id} thead th")))
+        .map(text)
+        .collect();
+    let index = headers
+        .iter()
+        .position(|header| header == column)
+        .unwrap_or_else(|| panic!("no column {column} in {headers:?}"));
+    let cells: Vec<scraper::ElementRef> = document
+        .select(&select(&format!("#{id} tbody tr, #{id} tfoot tr")))
+        .find(|tr| {
+            tr.select(&select("th"))
+                .next()
+                .is_some_and(|th| text(th).starts_with(row))
+        })
+        .unwrap_or_else(|| panic!("no row {row} in #{id}"))
+        .select(&select("th, td"))
+        .collect();
+    let cell = cells[index];
+    (
+        text(cell),
+        cell.value().attr("data-seconds").map(str::to_owned),
+    )
+}
+
+#[sqlx::test]
+async fn the_reports_count_calls_received_answered_and_missed(db: PgPool) {
+    let app = TestApp::spawn_at(db, time::macros::datetime!(2026-12-07 10:00 UTC)).await;
+    let (acme, _, provider) = connected(&app, "acme").await;
+    let agent = acme.person(Role::Agent).id;
+    set_device(&app, agent, "online", "web_phone", "").await;
+    // Answered 20 seconds after it rang (the provider's time), and one nobody answered.
+    provider.incoming("CA9101", CALLER).await;
+    let answered = [
+        ("CallSid", "CA9102"),
+        ("ParentCallSid", "CA9101"),
+        ("CallStatus", "in-progress"),
+        ("Timestamp", "Mon, 07 Dec 2026 10:00:20 +0000"),
+    ];
+    provider
+        .post(&format!("status?agent={agent}"), &answered)
+        .await;
+    provider.incoming("CA9201", "+4915100000000").await;
+    provider
+        .post(
+            "status",
+            &[("CallSid", "CA9201"), ("CallStatus", "no-answer")],
+        )
+        .await;
+
+    let owner = app.logged_in(&acme, Role::Owner).await;
+    let page = owner.get("/app/reports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cell = |id, row, column| report_cell(&page.body, id, row, column).0;
+    assert_eq!(cell("departments", "Support", "Calls received"), "2");
+    assert_eq!(cell("departments", "Support", "Calls missed"), "1");
+    assert_eq!(cell("departments", "Support", "Calls answered"), "1");
+    assert_eq!(cell("agents", "agent of acme", "Calls answered"), "1");
+    let (_, seconds) = report_cell(
+        &page.body,
+        "agents",
+        "agent of acme",
+        "Time to answer a call (median)",
+    );
+    assert_eq!(seconds.as_deref(), Some("20"));
+    assert_eq!(cell("agents", "admin of acme", "Calls answered"), "0");
+
+    // The agent's own report counts what they answered.
+    let mine = app
+        .logged_in(&acme, Role::Agent)
+        .await
+        .get("/app/reports/me")
+        .await;
+    assert_eq!(
+        report_cell(&mine.body, "buckets", "Total", "Calls answered").0,
+        "1"
+    );
+}
+
+#[sqlx::test]
+async fn outside_business_hours_the_caller_hears_so_and_leaves_a_voicemail(db: PgPool) {
+    // A Saturday morning; the desk is open on Mondays only.
+    let app = TestApp::spawn_at(db, time::macros::datetime!(2026-12-05 10:00 UTC)).await;
+    let workspace = app.workspace("acme").await;
+    let admin = app.logged_in(&workspace, Role::Admin).await;
+    admin
+        .post("/app/config/hours", &[("mon_ranges", "09:00-17:00")])
+        .await
+        .assert_redirects_to("/app/config/hours");
+    let members: Vec<Uuid> = workspace.people.iter().map(|p| p.id).collect();
+    let support = app.department(&workspace, "Support", &members).await;
+    let provider = Provider::connect(&app, &workspace, support).await;
+    set_device(
+        &app,
+        workspace.person(Role::Agent).id,
+        "online",
+        "web_phone",
+        "",
+    )
+    .await;
+
+    let closed = provider.incoming("CA9301", CALLER).await;
+    assert!(texts(&closed, "Response/Dial").is_empty(), "{closed:?}");
+    assert!(texts(&closed, "Response/Say")[0].contains("We are closed right now."));
+    assert_eq!(
+        texts(&closed, "Response/Record@action"),
+        [provider.url("recording")]
+    );
+
+    app.clock.set(time::macros::datetime!(2026-12-07 10:00 UTC));
+    let open = provider.incoming("CA9302", CALLER).await;
+    assert_eq!(texts(&open, "Response/Dial/Client").len(), 1, "{open:?}");
+}

@@ -189,8 +189,9 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
     assert!(page.body.contains("<svg"));
     let rows = table(&page.body, "buckets");
     // Day, replies, notes, assigned, resolved, first response median and p90, resolution
-    // median and p90, chats accepted and their time to accept, the shares within the SLA and
-    // the targets missed (no policy here): an empty day shows zeros and dashes.
+    // median and p90, chats accepted and their time to accept, calls answered and their time
+    // to answer, the shares within the SLA and the targets missed (no policy here): an
+    // empty day shows zeros and dashes.
     assert_eq!(
         rows,
         [
@@ -206,9 +207,11 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "0",
                 "–",
+                "0",
                 "–",
                 "–",
-                "0"
+                "–",
+                "0",
             ],
             [
                 "2026-03-07",
@@ -222,9 +225,11 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "0",
                 "–",
+                "0",
                 "–",
                 "–",
-                "0"
+                "–",
+                "0",
             ],
             [
                 "2026-03-08",
@@ -238,9 +243,11 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "3 h 0 min",
                 "0",
                 "–",
+                "0",
                 "–",
                 "–",
-                "0"
+                "–",
+                "0",
             ],
             [
                 "2026-03-09",
@@ -254,9 +261,11 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "–",
                 "0",
                 "–",
+                "0",
                 "–",
                 "–",
-                "0"
+                "–",
+                "0",
             ],
             [
                 "Total",
@@ -270,9 +279,11 @@ async fn an_agents_days_count_their_own_work_in_the_workspaces_time_zone(db: PgP
                 "3 h 0 min",
                 "0",
                 "–",
+                "0",
                 "–",
                 "–",
-                "0"
+                "–",
+                "0",
             ],
         ]
     );

@@ -546,11 +546,11 @@ async fn round_robin_hands_tickets_to_online_agents_in_turn_across_processes(db:
             .iter()
             .all(|a| a.is_some() && *a != Some(acme.person(Role::Owner).id))
     );
-    for pair in assignees.windows(2) {
-        assert_ne!(
-            pair[0], pair[1],
-            "two tickets in a row to one agent: {assignees:?}"
-        );
+    // In turn: each online agent got half. (The events' times cannot tell the order of
+    // two transactions that ran at once: each event keeps its transaction's start.)
+    for agent in [acme.person(Role::Agent).id, acme.person(Role::Admin).id] {
+        let given = assignees.iter().filter(|a| **a == Some(agent)).count();
+        assert_eq!(given, 4, "{assignees:?}");
     }
 
     // A cap of one open ticket each: nobody is free, the next stays with the department.
