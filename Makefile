@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-tickets bench-time-rules bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
+.PHONY: run test check bench bench-calls bench-tickets bench-time-rules bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -35,6 +35,11 @@ bench-tickets:
 # database frontdesk_load, which the first run fills (about 3 minutes).
 bench-time-rules:
 	bench/time_rules.sh
+
+# 1,000 calls ringing at once across 20 workspaces of one release `serve`, each with its
+# four signed webhooks (CALLS, WORKSPACES, RAMP), in the database frontdesk_calls_load.
+bench-calls:
+	bench/calls.sh
 
 # The reports over one workspace's 1,000,000 ticket log rows, in the database
 # frontdesk_reports, which the first run fills (about a minute).

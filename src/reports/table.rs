@@ -211,8 +211,9 @@ mod tests {
              First response (median),First response (90th percentile),\
              Resolution (median),Resolution (90th percentile),\
              Chats accepted,Time to accept a chat (median),\
+             Calls answered,Time to answer a call (median),\
              First responses within the SLA,Resolutions within the SLA,SLA targets missed"
         );
-        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,,0,,,,0");
+        assert_eq!(lines[1], "2026-11-26,3,0,0,0,120,168,,,0,,0,,,,0");
     }
 }

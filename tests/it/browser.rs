@@ -15,7 +15,7 @@ use fantoccini::Locator;
 use serde_json::json;
 use sqlx::PgPool;
 
-use frontdesk::i18n::Locale;
+use frontdesk::{auth::Role, i18n::Locale};
 
 pub use self::driver::{Browser, Driver};
 use crate::harness::{PASSWORD, TestApp};
@@ -201,6 +201,48 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
 }
 
 #[sqlx::test]
+async fn a_call_rings_on_the_open_panel_of_an_online_agent(db: PgPool) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    let (acme, _, provider) = crate::calls::connected(&app, "acme").await;
+    let agent_id = acme.person(Role::Agent).id;
+    crate::calls::set_device(&app, agent_id, "online", "web_phone", "").await;
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    click(&agent, Locator::Css("[data-sound-toggle]")).await;
+    wait_for_value(
+        &agent,
+        "return document.body.dataset.sounds !== undefined;",
+        json!(true),
+    )
+    .await;
+    let notice = "return document.querySelector('[data-live-call]').hidden;";
+    assert_eq!(evaluate(&agent, notice).await, json!(true));
+
+    provider.incoming("CA0B01", crate::calls::CALLER).await;
+    wait_for_value(&agent, notice, json!(false)).await;
+    let link = "return document.querySelector('[data-live-call] a').getAttribute('href');";
+    assert_eq!(evaluate(&agent, link).await, json!("/app/tickets/1"));
+    assert_eq!(
+        evaluate(&agent, "return document.body.dataset.lastSound;").await,
+        json!("new_call")
+    );
+    // The notice leads to the ticket, where the call is logged.
+    click(&agent, Locator::Css("[data-live-call] a")).await;
+    let entry = agent
+        .find(Locator::Css(".call-log"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(entry.contains(crate::calls::CALLER), "{entry}");
+    agent.close().await.unwrap();
+}
+
+#[sqlx::test]
 async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
     let Some(mut driver) = Driver::start() else {
         return;
@@ -299,11 +341,12 @@ async fn an_agent_switches_the_panel_to_chinese_and_back_to_english(db: PgPool) 
     app.workspace("acme").await;
     let browser = driver.browser().await;
     log_in(&app, &browser, "acme", "agent@acme.test").await;
-    // An agent's links: queue, tickets, chats, own report, knowledge base.
+    // An agent's links: queue, tickets, chats, calls, own report, knowledge base.
     let nav_keys = [
         "nav-queue",
         "nav-tickets",
         "nav-chats",
+        "nav-calls",
         "nav-my-report",
         "nav-kb",
     ];

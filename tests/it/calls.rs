@@ -21,10 +21,10 @@ use crate::harness::{self, Client, PASSWORD, SseStream, TestApp, Workspace, inpu
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN: &str = "f00dfeedc0ffee11f00dfeedc0ffee11";
 const NUMBER: &str = "+4930123456";
-const CALLER: &str = "+4915112345678";
+pub(crate) const CALLER: &str = "+4915112345678";
 
 /// The voice provider, as it calls a connected workspace's webhooks.
-struct Provider {
+pub(crate) struct Provider {
     base_url: String,
     channel_token: String,
     auth_token: String,
@@ -103,7 +103,7 @@ impl Provider {
         (status, response.text().await.unwrap())
     }
 
-    async fn incoming(&self, call_sid: &str, from: &str) -> Vec<(String, String)> {
+    pub(crate) async fn incoming(&self, call_sid: &str, from: &str) -> Vec<(String, String)> {
         let (status, xml) = self
             .post(
                 "incoming",
@@ -174,7 +174,13 @@ fn texts<'a>(elements: &'a [(String, String)], path: &str) -> Vec<&'a str> {
         .collect()
 }
 
-async fn set_device(app: &TestApp, agent: Uuid, availability: &str, device: &str, extension: &str) {
+pub(crate) async fn set_device(
+    app: &TestApp,
+    agent: Uuid,
+    availability: &str,
+    device: &str,
+    extension: &str,
+) {
     sqlx::query("update agents set availability = $2, device = $3, extension = $4 where id = $1")
         .bind(agent)
         .bind(availability)
@@ -186,7 +192,7 @@ async fn set_device(app: &TestApp, agent: Uuid, availability: &str, device: &str
 }
 
 /// The workspace's Support department with all three people, connected to the provider.
-async fn connected(app: &TestApp, slug: &str) -> (Workspace, Uuid, Provider) {
+pub(crate) async fn connected(app: &TestApp, slug: &str) -> (Workspace, Uuid, Provider) {
     let workspace = app.workspace(slug).await;
     let members: Vec<Uuid> = workspace.people.iter().map(|p| p.id).collect();
     let support = app.department(&workspace, "Support", &members).await;
