@@ -1,12 +1,15 @@
 //! Provider tokens and secrets at rest (a voice provider's auth token, say): sealed with
 //! AES-256-GCM under `SECRET_KEY` (32 random bytes, base64), a fresh 96-bit nonce for
 //! every value, stored as the nonce followed by the ciphertext. A stolen database dump
-//! then holds no usable token; pages never show one again once saved.
+//! then holds no usable token; pages never show one again once saved. Each value is bound
+//! to its workspace (its id is the associated data): moved to another workspace's row, it
+//! does not open.
 use aes_gcm::{
     Aes256Gcm, KeyInit,
-    aead::{Aead, array::Array},
+    aead::{Aead, Payload, array::Array},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
+use uuid::Uuid;
 
 const NONCE_LEN: usize = 12;
 
@@ -36,25 +39,33 @@ impl SecretKey {
         STANDARD.encode(rand::random::<[u8; 32]>())
     }
 
-    pub fn seal(&self, plain: &str) -> Vec<u8> {
+    pub fn seal(&self, plain: &str, account_id: Uuid) -> Vec<u8> {
         let nonce: [u8; NONCE_LEN] = rand::random();
+        let payload = Payload {
+            msg: plain.as_bytes(),
+            aad: account_id.as_bytes(),
+        };
         let sealed = self
             .0
-            .encrypt(&Array::from(nonce), plain.as_bytes())
+            .encrypt(&Array::from(nonce), payload)
             // Encryption fails only for inputs of more than 64 GiB.
             .unwrap_or_default();
         [nonce.as_slice(), &sealed].concat()
     }
 
-    /// The value sealed in `sealed`; `None` when it was sealed under another key or
-    /// changed since.
-    pub fn open(&self, sealed: &[u8]) -> Option<String> {
+    /// The value sealed in `sealed` for `account_id`; `None` when it was sealed under
+    /// another key or for another workspace, or changed since.
+    pub fn open(&self, sealed: &[u8], account_id: Uuid) -> Option<String> {
         if sealed.len() < NONCE_LEN {
             return None;
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
-        let plain = self.0.decrypt(&Array::from(nonce), ciphertext).ok()?;
+        let payload = Payload {
+            msg: ciphertext,
+            aad: account_id.as_bytes(),
+        };
+        let plain = self.0.decrypt(&Array::from(nonce), payload).ok()?;
         String::from_utf8(plain).ok()
     }
 }
@@ -67,16 +78,21 @@ mod tests {
     fn a_sealed_value_opens_with_its_key_only() {
         let key = SecretKey::from_base64(&SecretKey::generate_base64()).unwrap();
         let other = SecretKey::from_base64(&SecretKey::generate_base64()).unwrap();
-        let sealed = key.seal("auth-token-1234");
+        let (workspace, another) = (Uuid::now_v7(), Uuid::now_v7());
+        let sealed = key.seal("auth-token-1234", workspace);
         assert!(!sealed.windows(4).any(|w| w == b"1234"));
-        assert_eq!(key.open(&sealed).as_deref(), Some("auth-token-1234"));
-        assert_eq!(other.open(&sealed), None);
+        assert_eq!(
+            key.open(&sealed, workspace).as_deref(),
+            Some("auth-token-1234")
+        );
+        assert_eq!(other.open(&sealed, workspace), None);
+        assert_eq!(key.open(&sealed, another), None);
         // A fresh nonce each time: the same value seals differently.
-        assert_ne!(key.seal("auth-token-1234"), sealed);
+        assert_ne!(key.seal("auth-token-1234", workspace), sealed);
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
-        assert_eq!(key.open(&tampered), None);
-        assert_eq!(key.open(b"short"), None);
+        assert_eq!(key.open(&tampered, workspace), None);
+        assert_eq!(key.open(b"short", workspace), None);
     }
 
     #[test]

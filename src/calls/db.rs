@@ -52,51 +52,42 @@ pub struct SavedSettings<'a> {
     pub record: bool,
 }
 
-/// Saves the connection; the first save gives it its webhook token. `false` when there is
-/// no stored connection and no auth token to start one with.
+/// Saves the connection: with an auth token, made or replaced (the first save gives it its
+/// webhook token); without, the stored one's other settings changed.
 pub async fn save_settings(
     conn: &mut PgConnection,
     account_id: Uuid,
     saved: &SavedSettings<'_>,
-) -> sqlx::Result<bool> {
-    let changed = sqlx::query(
-        "insert into voice_settings (account_id, channel_token, account_sid, auth_token,
-                                     sip_domain, greeting, record)
-         select $1, $2, $3, $4, $5, $6, $7 where $4::bytea is not null
-         on conflict (account_id) do update
-         set account_sid = excluded.account_sid,
-             auth_token = coalesce($4, voice_settings.auth_token),
-             sip_domain = excluded.sip_domain, greeting = excluded.greeting,
-             record = excluded.record, updated_at = now()",
-    )
-    .bind(account_id)
-    .bind(crypto::random_token())
-    .bind(saved.account_sid)
-    .bind(saved.auth_token.as_deref())
-    .bind(saved.sip_domain)
-    .bind(saved.greeting)
-    .bind(saved.record)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if changed > 0 || saved.auth_token.is_some() {
-        return Ok(changed > 0);
+) -> sqlx::Result<()> {
+    let query = match saved.auth_token {
+        Some(_) => sqlx::query(
+            "insert into voice_settings (account_id, channel_token, account_sid, auth_token,
+                                         sip_domain, greeting, record)
+             values ($1, $6, $2, $7, $3, $4, $5)
+             on conflict (account_id) do update
+             set account_sid = excluded.account_sid, auth_token = excluded.auth_token,
+                 sip_domain = excluded.sip_domain, greeting = excluded.greeting,
+                 record = excluded.record, updated_at = now()",
+        ),
+        None => sqlx::query(
+            "update voice_settings set account_sid = $2, sip_domain = $3, greeting = $4,
+                    record = $5, updated_at = now()
+             where account_id = $1",
+        ),
     }
-    // No new token: the update above only ran if a connection existed.
-    let updated = sqlx::query(
-        "update voice_settings set account_sid = $2, sip_domain = $3, greeting = $4,
-                record = $5, updated_at = now()
-         where account_id = $1",
-    )
     .bind(account_id)
     .bind(saved.account_sid)
     .bind(saved.sip_domain)
     .bind(saved.greeting)
-    .bind(saved.record)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(updated > 0)
+    .bind(saved.record);
+    let query = match &saved.auth_token {
+        Some(auth_token) => query
+            .bind(crypto::random_token())
+            .bind(auth_token.as_slice()),
+        None => query,
+    };
+    query.execute(conn).await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -267,27 +258,55 @@ pub struct NewCall<'a> {
     pub rang_at: OffsetDateTime,
 }
 
+/// Logs a call; its id.
 pub async fn insert_call(
     conn: &mut PgConnection,
     account_id: Uuid,
     call: &NewCall<'_>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
     sqlx::query(
         "insert into calls (account_id, id, call_sid, direction, from_number, to_number,
                             department_id, ticket_id, rang_at)
-         values ($1, $2, $3, $9, $4, $5, $6, $7, $8)",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(account_id)
-    .bind(Uuid::now_v7())
+    .bind(id)
     .bind(call.call_sid)
+    .bind(call.direction)
     .bind(call.from_number)
     .bind(call.to_number)
     .bind(call.department_id)
     .bind(call.ticket_id)
     .bind(call.rang_at)
-    .bind(call.direction)
     .execute(conn)
     .await?;
+    Ok(id)
+}
+
+/// The provider's SID of a call back, once it gave one.
+pub async fn set_call_sid(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+    call_sid: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update calls set call_sid = $3 where account_id = $1 and id = $2")
+        .bind(account_id)
+        .bind(id)
+        .bind(call_sid)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A call back the provider refused: it never happened.
+pub async fn delete_call(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("delete from calls where account_id = $1 and id = $2")
+        .bind(account_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -319,6 +338,24 @@ pub async fn lock_call(
     .await
 }
 
+/// A call back by its own id, locked (its status callbacks may come before its SID is
+/// stored).
+pub async fn lock_call_by_id(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<LockedCall>> {
+    sqlx::query_as(
+        "select id, ticket_id, agent_id, answered_at, ended_at, voicemail_url from calls
+         where account_id = $1 and id = $2
+         for update",
+    )
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// `agent_id` answered at `at`; `false` when someone had answered already.
 pub async fn answered(
     conn: &mut PgConnection,
@@ -341,23 +378,37 @@ pub async fn answered(
     Ok(changed > 0)
 }
 
-/// The call ended at `at` after `duration` seconds; the first report of each counts.
+/// Whose report of a call's end this is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The whole call's (it includes the greeting and the ringing).
+    Call,
+    /// The answered device's: the conversation. It wins over the call's, whichever came
+    /// first, so that the log does not depend on the order of the callbacks.
+    Conversation,
+}
+
+/// The call ended at `at` after `duration` seconds.
 pub async fn ended(
     conn: &mut PgConnection,
     account_id: Uuid,
     call_id: Uuid,
     at: OffsetDateTime,
     duration: Option<i32>,
+    end: End,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update calls set ended_at = coalesce(ended_at, $3),
-                          duration_seconds = coalesce(duration_seconds, $4)
+        "update calls
+         set ended_at = case when $5 then $3 else coalesce(ended_at, $3) end,
+             duration_seconds = case when $5 then coalesce($4, duration_seconds)
+                                     else coalesce(duration_seconds, $4) end
          where account_id = $1 and id = $2",
     )
     .bind(account_id)
     .bind(call_id)
     .bind(at)
     .bind(duration)
+    .bind(end == End::Conversation)
     .execute(conn)
     .await?;
     Ok(())

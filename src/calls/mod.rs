@@ -107,9 +107,9 @@ async fn call_back(
         .await?
         .ok_or(AppError::Unprocessable("calls-not-connected"))?;
     let (customer, from) = db::call_back_numbers(&mut conn, agent.account_id, ticket.id).await?;
-    if customer.is_empty() {
-        return Err(AppError::Unprocessable("calls-no-phone"));
-    }
+    // Only a number can be called: not a withheld caller ("anonymous") nor an address.
+    let customer =
+        settings::parse_number(&customer).map_err(|_| AppError::Unprocessable("calls-no-phone"))?;
     let from = from.ok_or(AppError::Unprocessable("calls-no-number"))?;
     let reachable = db::agent_device(&mut conn, agent.account_id, agent.id).await?;
     let device = device_of(&reachable, &settings.sip_domain)
@@ -118,15 +118,31 @@ async fn call_back(
         .config
         .secret_key
         .as_ref()
-        .and_then(|key| key.open(&settings.auth_token))
+        .and_then(|key| key.open(&settings.auth_token, agent.account_id))
         .ok_or(AppError::Unprocessable("calls-secret-key-missing"))?;
+    // The call is logged before the provider is asked: its status callbacks, which may
+    // come before the provider's answer does, find it by its own id.
+    let call_id = db::insert_call(
+        &mut conn,
+        agent.account_id,
+        &db::NewCall {
+            direction: "outbound",
+            call_sid: &format!("pending-{}", Uuid::now_v7()),
+            from_number: &from,
+            to_number: &customer,
+            department_id: ticket.department_id,
+            ticket_id: ticket.id,
+            rang_at: state.clock.now(),
+        },
+    )
+    .await?;
     // Nothing is held while the provider answers.
     drop(conn);
     let status_callback = state.config.link(&format!(
-        "/voice/{}/status?agent={}",
+        "/voice/{}/status?agent={}&call={call_id}",
         settings.channel_token, agent.id
     ));
-    let call_sid = twilio::start_call(
+    let started = twilio::start_call(
         &state.config.twilio_api_base,
         &settings.account_sid,
         &auth_token,
@@ -137,26 +153,18 @@ async fn call_back(
             status_callback: &status_callback,
         },
     )
-    .await
-    .map_err(|error| {
-        tracing::warn!(account_id = %agent.account_id, %error, "call back failed");
-        AppError::Unprocessable("calls-call-back-failed")
-    })?;
+    .await;
     let mut tx = state.db.begin().await?;
-    db::insert_call(
-        &mut tx,
-        agent.account_id,
-        &db::NewCall {
-            direction: "outbound",
-            call_sid: &call_sid,
-            from_number: &from,
-            to_number: &customer,
-            department_id: ticket.department_id,
-            ticket_id: ticket.id,
-            rang_at: state.clock.now(),
-        },
-    )
-    .await?;
+    let call_sid = match started {
+        Ok(call_sid) => call_sid,
+        Err(error) => {
+            tracing::warn!(account_id = %agent.account_id, %error, "call back failed");
+            db::delete_call(&mut tx, agent.account_id, call_id).await?;
+            tx.commit().await?;
+            return Err(AppError::Unprocessable("calls-call-back-failed"));
+        }
+    };
+    db::set_call_sid(&mut tx, agent.account_id, call_id, &call_sid).await?;
     tickets::db::insert_event(
         &mut tx,
         agent.account_id,

@@ -194,7 +194,7 @@ pub(super) async fn save(
         });
     // Without the key no token can be stored.
     let sealed = match (auth_token, &state.config.secret_key) {
-        (Some(Some(token)), Some(key)) => Some(Some(key.seal(&token))),
+        (Some(Some(token)), Some(key)) => Some(Some(key.seal(&token, agent.account_id))),
         (Some(Some(_)), None) => {
             errors.add("auth_token", "calls-secret-key-missing");
             None

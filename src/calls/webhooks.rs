@@ -13,7 +13,7 @@ use time::{OffsetDateTime, format_description::well_known::Rfc2822};
 use uuid::Uuid;
 
 use super::{
-    db::{self, LockedCall, NewCall, VoiceSettings},
+    db::{self, End, LockedCall, NewCall, VoiceSettings},
     twilio::{self, Ring},
 };
 use crate::{
@@ -32,8 +32,9 @@ use crate::{
 pub(super) struct Hook {
     settings: VoiceSettings,
     params: Vec<(String, String)>,
-    /// The agent whose device reports (`?agent=` of a status callback).
-    agent_id: Option<Uuid>,
+    /// What our own callback addresses carry after `?`: `agent` (whose device reports),
+    /// `call` (a call back's own id), `kind=voicemail`.
+    query: Vec<(String, String)>,
 }
 
 impl FromRequest<AppState> for Hook {
@@ -72,7 +73,7 @@ impl Hook {
             .config
             .secret_key
             .as_ref()
-            .and_then(|key| key.open(&settings.auth_token))
+            .and_then(|key| key.open(&settings.auth_token, settings.account_id))
             .ok_or(AppError::Forbidden)?;
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
         let signature = headers
@@ -83,16 +84,18 @@ impl Hook {
             tracing::warn!(account_id = %settings.account_id, path = uri.path(), "voice webhook: bad signature");
             return Err(AppError::Forbidden);
         }
-        let agent_id = uri
+        let query = uri
             .query()
-            .and_then(|query| {
-                form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "agent")
+            .map(|query| {
+                form_urlencoded::parse(query.as_bytes())
+                    .into_owned()
+                    .collect()
             })
-            .and_then(|(_, value)| value.parse().ok());
+            .unwrap_or_default();
         Ok(Self {
             settings,
             params,
-            agent_id,
+            query,
         })
     }
 
@@ -103,8 +106,31 @@ impl Hook {
             .map_or("", |(_, value)| value.as_str())
     }
 
+    fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The agent whose device this status callback reports.
+    fn agent_id(&self) -> Option<Uuid> {
+        self.query_param("agent")?.parse().ok()
+    }
+
+    /// The call back this status callback reports (its row exists before its SID).
+    fn call_id(&self) -> Option<Uuid> {
+        self.query_param("call")?.parse().ok()
+    }
+
     fn account_id(&self) -> Uuid {
         self.settings.account_id
+    }
+
+    /// Where `<Record>` posts a voicemail: the recordings' address, marked, so that a
+    /// conversation's recording is never taken for one whatever the order of callbacks.
+    fn voicemail_address(&self, state: &AppState) -> String {
+        format!("{}?kind=voicemail", self.address(state, "recording"))
     }
 
     /// The address of this connection's webhook `hook`.
@@ -141,7 +167,7 @@ pub(super) async fn incoming(
     State(state): State<AppState>,
     hook: Hook,
 ) -> Result<Response, AppError> {
-    let (call_sid, from, to) = (hook.param("CallSid"), hook.param("From"), hook.param("To"));
+    let call_sid = hook.param("CallSid");
     if call_sid.is_empty() {
         return Err(AppError::BadRequest("calls-missing-call"));
     }
@@ -149,24 +175,7 @@ pub(super) async fn incoming(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let workspace = tickets::db::workspace_by_id(&mut tx, account_id).await?;
-    let department_id = db::department_of_number(&mut tx, account_id, to).await?;
-    // The provider retries a webhook it got no answer to: the call is taken once.
-    if db::lock_call(&mut tx, account_id, call_sid)
-        .await?
-        .is_none()
-    {
-        open_ticket(
-            &mut tx,
-            account_id,
-            workspace.language,
-            call_sid,
-            from,
-            to,
-            department_id,
-            now,
-        )
-        .await?;
-    }
+    let department_id = db::department_of_number(&mut tx, account_id, hook.param("To")).await?;
     let levels = state
         .directory
         .service_levels(&mut tx, account_id, &workspace.time_zone)
@@ -186,6 +195,22 @@ pub(super) async fn incoming(
         }
         _ => Vec::new(),
     };
+    // The workspace's numbering first: two deliveries of one call at once (the provider
+    // retries) wait for each other here, and the second finds the call.
+    tickets::db::lock_numbering(&mut tx, account_id).await?;
+    if db::lock_call(&mut tx, account_id, call_sid)
+        .await?
+        .is_none()
+    {
+        let call = Incoming {
+            call_sid,
+            from: hook.param("From"),
+            to: hook.param("To"),
+            department_id,
+            rings: !devices.is_empty(),
+        };
+        open_ticket(&mut tx, account_id, workspace.language, &call, now).await?;
+    }
     tx.commit().await?;
     let language = say_language(workspace.language);
     if devices.is_empty() {
@@ -198,7 +223,7 @@ pub(super) async fn incoming(
         return Ok(twiml(twilio::voicemail(
             &prompt,
             language,
-            &hook.address(&state, "recording"),
+            &hook.voicemail_address(&state),
         )));
     }
     let recording = hook.address(&state, "recording");
@@ -211,24 +236,33 @@ pub(super) async fn incoming(
     })))
 }
 
-/// The ticket of a new call, its log, and the ringing event for the panels.
-#[allow(clippy::too_many_arguments)]
+/// An incoming call as the provider announced it.
+struct Incoming<'a> {
+    call_sid: &'a str,
+    from: &'a str,
+    to: &'a str,
+    department_id: Option<Uuid>,
+    /// Some device rings for it: the panels of those agents ring too.
+    rings: bool,
+}
+
+/// The ticket of a new call, its log, and the event for the panels. Run under the
+/// workspace's numbering lock.
 async fn open_ticket(
     conn: &mut PgConnection,
     account_id: Uuid,
     language: Locale,
-    call_sid: &str,
-    from: &str,
-    to: &str,
-    department_id: Option<Uuid>,
+    call: &Incoming<'_>,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    // The caller as they were known from an earlier call.
-    let (name, email) = db::customer_by_phone(conn, account_id, from)
-        .await?
-        .unwrap_or_else(|| (from.to_owned(), String::new()));
-    tickets::db::lock_numbering(conn, account_id).await?;
-    let subject = language.t_args("calls-ticket-subject", &[("caller", from)]);
+    // The caller as they were known from an earlier call; a withheld number ("anonymous")
+    // is nobody's.
+    let known = match super::settings::parse_number(call.from) {
+        Ok(_) => db::customer_by_phone(conn, account_id, call.from).await?,
+        Err(_) => None,
+    };
+    let (name, email) = known.unwrap_or_else(|| (call.from.to_owned(), String::new()));
+    let subject = language.t_args("calls-ticket-subject", &[("caller", call.from)]);
     let ticket = tickets::db::insert_ticket(
         conn,
         account_id,
@@ -239,42 +273,58 @@ async fn open_ticket(
             channel: Channel::Call,
             status: Status::New,
             issue_type: IssueType::Other,
-            department_id,
+            department_id: call.department_id,
             assignee_id: None,
         },
     )
     .await?;
-    db::set_customer_phone(conn, account_id, ticket.id, from).await?;
+    if super::settings::parse_number(call.from).is_ok() {
+        db::set_customer_phone(conn, account_id, ticket.id, call.from).await?;
+    }
     db::insert_call(
         conn,
         account_id,
         &NewCall {
             direction: "inbound",
-            call_sid,
-            from_number: from,
-            to_number: to,
-            department_id,
+            call_sid: call.call_sid,
+            from_number: call.from,
+            to_number: call.to,
+            department_id: call.department_id,
             ticket_id: ticket.id,
             rang_at: now,
         },
     )
     .await?;
     // The thread's call entry (the log shows beside it) and the reports' record of a call.
-    tickets::db::insert_event(conn, account_id, ticket.id, By::System, "call", call_sid).await?;
+    tickets::db::insert_event(
+        conn,
+        account_id,
+        ticket.id,
+        By::System,
+        "call",
+        call.call_sid,
+    )
+    .await?;
     crate::sla::refresh(conn, account_id, ticket.id).await?;
+    // A call that rings nobody (closed, nobody online) is a new ticket to the panels.
+    let kind = if call.rings {
+        EventKind::CallRinging
+    } else {
+        EventKind::NewTicket
+    };
     live::publish(
         conn,
         &TicketEvent {
             account_id,
-            kind: EventKind::CallRinging,
+            kind,
             number: ticket.number,
-            department_id,
+            department_id: call.department_id,
             assignee_id: None,
             actor_id: None,
         },
     )
     .await?;
-    tracing::info!(%account_id, number = ticket.number, "call ringing");
+    tracing::info!(%account_id, number = ticket.number, rings = call.rings, "call came in");
     Ok(())
 }
 
@@ -286,34 +336,47 @@ pub(super) async fn status(
     State(state): State<AppState>,
     hook: Hook,
 ) -> Result<Response, AppError> {
-    // A device's leg reports under its own sid, with the caller's as its parent.
+    // A device's leg reports under its own SID, with the caller's as its parent.
     let parent = hook.param("ParentCallSid");
-    let call_sid = if parent.is_empty() {
-        hook.param("CallSid")
-    } else {
-        parent
-    };
-    let agent_id = hook.agent_id;
+    let leg = !parent.is_empty();
+    let call_sid = if leg { parent } else { hook.param("CallSid") };
     let account_id = hook.account_id();
     let at = hook.moment(&state);
     let duration = hook.param("CallDuration").parse::<i32>().ok();
     let mut tx = state.db.begin().await?;
-    let Some(call) = db::lock_call(&mut tx, account_id, call_sid).await? else {
+    let call = match hook.call_id() {
+        Some(id) => db::lock_call_by_id(&mut tx, account_id, id).await?,
+        None => db::lock_call(&mut tx, account_id, call_sid).await?,
+    };
+    let Some(call) = call else {
         // Not a call of ours (an outgoing call of another application on the account).
         return Ok(twiml(twilio::nothing()));
     };
-    match (hook.param("CallStatus"), agent_id) {
+    match (hook.param("CallStatus"), hook.agent_id()) {
         ("in-progress" | "answered", Some(agent_id)) => {
             answer(&mut tx, &state.config, account_id, &call, agent_id, at).await?;
         }
         ("completed", Some(agent_id)) => {
-            // The device's end is the conversation's end; a completed leg was answered,
-            // whether or not its answer was reported first.
+            // A completed device was answered, whether or not its answer came first; its
+            // end is the conversation's, which wins over the whole call's.
             answer(&mut tx, &state.config, account_id, &call, agent_id, at).await?;
-            db::ended(&mut tx, account_id, call.id, at, duration).await?;
+            db::ended(
+                &mut tx,
+                account_id,
+                call.id,
+                at,
+                duration,
+                End::Conversation,
+            )
+            .await?;
         }
-        ("completed" | "busy" | "no-answer" | "failed" | "canceled", None) => {
-            db::ended(&mut tx, account_id, call.id, at, duration).await?;
+        ("completed", None) => {
+            db::ended(&mut tx, account_id, call.id, at, duration, End::Call).await?;
+        }
+        // A device that did not answer ends nothing (another may have); the call itself
+        // (or a call back to the agent's device) ends unanswered.
+        ("busy" | "no-answer" | "failed" | "canceled", _) if !leg => {
+            db::ended(&mut tx, account_id, call.id, at, duration, End::Call).await?;
         }
         _ => {}
     }
@@ -375,23 +438,24 @@ pub(super) async fn dial_status(
     Ok(twiml(twilio::voicemail(
         &language.t("calls-voicemail-prompt"),
         say_language(language),
-        &hook.address(&state, "recording"),
+        &hook.voicemail_address(&state),
     )))
 }
 
 /// `POST /voice/{channel_token}/recording`: a recording is ready, of the conversation
-/// (recorded calls) or of a voicemail (a call nobody answered).
+/// (recorded calls: `<Dial>`'s callback) or of a voicemail (`<Record>`'s action, marked
+/// `kind=voicemail`).
 pub(super) async fn recording(
     State(state): State<AppState>,
     hook: Hook,
 ) -> Result<Response, AppError> {
     let url = hook.param("RecordingUrl");
-    // Only the provider's own https addresses become links on the ticket.
+    // Only an https address becomes a link on the ticket.
     if url::Url::parse(url).is_ok_and(|url| url.scheme() == "https") {
         let account_id = hook.account_id();
+        let voicemail = hook.query_param("kind") == Some("voicemail");
         let mut tx = state.db.begin().await?;
         if let Some(call) = db::lock_call(&mut tx, account_id, hook.param("CallSid")).await? {
-            let voicemail = call.answered_at.is_none();
             db::set_recording(&mut tx, account_id, call.id, url, voicemail).await?;
             if voicemail && call.voicemail_url.is_none() {
                 // Someone should call back: the ticket waits in the department's queue.

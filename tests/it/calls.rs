@@ -68,6 +68,11 @@ impl Provider {
         format!("{}/voice/{}/{hook}", self.base_url, self.channel_token)
     }
 
+    /// Where `<Record>` posts a voicemail.
+    fn voicemail(&self) -> String {
+        self.url("recording?kind=voicemail")
+    }
+
     /// Posts `params` to `hook` (which may carry a query), signed as the provider signs.
     async fn post(&self, hook: &str, params: &[(&str, &str)]) -> (StatusCode, String) {
         let url = self.url(hook);
@@ -498,7 +503,7 @@ async fn a_call_nobody_answers_leaves_a_voicemail_on_a_new_ticket(db: PgPool) {
     let voicemail = elements(&xml);
     assert_eq!(
         texts(&voicemail, "Response/Record@action"),
-        [provider.url("recording")]
+        [provider.voicemail()]
     );
     assert!(texts(&voicemail, "Response/Say")[0].contains("leave a message"));
     let message = [
@@ -509,7 +514,7 @@ async fn a_call_nobody_answers_leaves_a_voicemail_on_a_new_ticket(db: PgPool) {
         ),
         ("RecordingDuration", "12"),
     ];
-    provider.post("recording", &message).await;
+    provider.post("recording?kind=voicemail", &message).await;
     provider
         .post(
             "status",
@@ -548,7 +553,7 @@ async fn a_call_nobody_answers_leaves_a_voicemail_on_a_new_ticket(db: PgPool) {
     assert!(texts(&twiml, "Response/Dial").is_empty(), "{twiml:?}");
     assert_eq!(
         texts(&twiml, "Response/Record@action"),
-        [provider.url("recording")]
+        [provider.voicemail()]
     );
 }
 
@@ -612,6 +617,22 @@ async fn unsigned_or_forged_webhooks_are_refused_and_change_nothing(db: PgPool) 
         let (status, _) = provider.send(&provider.url(hook), &params, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{hook}");
     }
+    // A signed status callback with another agent put in its address.
+    let status = provider.url(&format!("status?agent={}", Uuid::now_v7()));
+    let signed = twilio::signature(AUTH_TOKEN, &status, &owned).unwrap();
+    let tampered = status.replace("agent=", "agent=0");
+    assert_eq!(
+        provider.send(&tampered, &params, Some(&signed)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Another workspace's request, replayed to this one's address.
+    let (_, _, other) = connected(&app, "other").await;
+    let theirs = other.url("incoming");
+    let signed = twilio::signature(AUTH_TOKEN, &theirs, &owned).unwrap();
+    assert_eq!(
+        provider.send(&url, &params, Some(&signed)).await.0,
+        StatusCode::FORBIDDEN
+    );
     // An address of no workspace.
     let unknown = format!("{}/voice/no-such-token/incoming", app.base_url);
     let signed = twilio::signature(AUTH_TOKEN, &unknown, &owned).unwrap();
@@ -724,13 +745,13 @@ impl FakeApi {
                 .into_owned()
                 .collect();
             let authorization = headers["authorization"].to_str().unwrap().to_owned();
-            api.requests
-                .lock()
-                .unwrap()
-                .push((uri.path().to_owned(), authorization, form));
+            let mut requests = api.requests.lock().unwrap();
+            requests.push((uri.path().to_owned(), authorization, form));
+            // CA9001, CA9002, ...: a SID of its own for each call.
+            let sid = format!("CA900{}", requests.len());
             (
                 AxumStatus::CREATED,
-                Json(serde_json::json!({"sid": "CA9001", "status": "queued"})),
+                Json(serde_json::json!({"sid": sid, "status": "queued"})),
             )
         }
         let router = Router::new()
@@ -795,16 +816,8 @@ async fn an_agent_calls_a_caller_back_through_the_providers_api(db: PgPool) {
     let twiml = elements(field("Twiml")[0]);
     assert_eq!(texts(&twiml, "Response/Dial/Number"), [CALLER]);
     assert_eq!(texts(&twiml, "Response/Dial@callerId"), [NUMBER]);
-    let callback = format!(
-        "{second}/voice/{}/status?agent={}",
-        provider.channel_token, agent.id
-    );
-    assert_eq!(field("StatusCallback"), [callback.as_str()]);
-    assert_eq!(field("StatusCallbackEvent"), ["answered", "completed"]);
-
-    // Logged on the ticket; the provider's report of the answer comes to its webhook.
-    let (direction, from, to): (String, String, String) = sqlx::query_as(
-        "select direction, from_number, to_number from calls where call_sid = 'CA9001'",
+    let (call_id, direction, from, to): (Uuid, String, String, String) = sqlx::query_as(
+        "select id, direction, from_number, to_number from calls where call_sid = 'CA9001'",
     )
     .fetch_one(&app.db)
     .await
@@ -813,8 +826,12 @@ async fn an_agent_calls_a_caller_back_through_the_providers_api(db: PgPool) {
         (direction.as_str(), from.as_str(), to.as_str()),
         ("outbound", NUMBER, CALLER)
     );
+    // Its status comes to the webhook under the call's own id, known before its SID.
+    let hook = format!("status?agent={}&call={call_id}", agent.id);
+    let callback = format!("{second}/voice/{}/{hook}", provider.channel_token);
+    assert_eq!(field("StatusCallback"), [callback.as_str()]);
+    assert_eq!(field("StatusCallbackEvent"), ["answered", "completed"]);
     let answered = [("CallSid", "CA9001"), ("CallStatus", "in-progress")];
-    let hook = format!("status?agent={}", agent.id);
     assert_eq!(provider.post(&hook, &answered).await.0, StatusCode::OK);
     let state: String = sqlx::query_scalar("select state from calls where call_sid = 'CA9001'")
         .fetch_one(&app.db)
@@ -827,6 +844,25 @@ async fn an_agent_calls_a_caller_back_through_the_providers_api(db: PgPool) {
         ["Phone call", "Call back"]
     );
 
+    // A call back the customer never answered: over, missed.
+    let second_call = panel.post("/app/tickets/1/call", &[]).await;
+    second_call.assert_redirects_to("/app/tickets/1");
+    let pending: Uuid =
+        sqlx::query_scalar("select id from calls where direction = 'outbound' and id <> $1")
+            .bind(call_id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let unanswered = [("CallSid", "CA9002"), ("CallStatus", "no-answer")];
+    let hook = format!("status?agent={}&call={pending}", agent.id);
+    provider.post(&hook, &unanswered).await;
+    let state: String = sqlx::query_scalar("select state from calls where id = $1")
+        .bind(pending)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(state, "missed");
+
     // A ticket without a phone number cannot be called back.
     let refused = panel.post("/app/tickets/2/call", &[]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -835,7 +871,7 @@ async fn an_agent_calls_a_caller_back_through_the_providers_api(db: PgPool) {
             .body
             .contains("This ticket has no phone number to call.")
     );
-    assert_eq!(api.requests.lock().unwrap().len(), 1);
+    assert_eq!(api.requests.lock().unwrap().len(), 2);
 }
 
 /// The cell of table `id` in the row whose header starts with `row` and the column headed
@@ -950,10 +986,116 @@ async fn outside_business_hours_the_caller_hears_so_and_leaves_a_voicemail(db: P
     assert!(texts(&closed, "Response/Say")[0].contains("We are closed right now."));
     assert_eq!(
         texts(&closed, "Response/Record@action"),
-        [provider.url("recording")]
+        [provider.voicemail()]
     );
 
     app.clock.set(time::macros::datetime!(2026-12-07 10:00 UTC));
     let open = provider.incoming("CA9302", CALLER).await;
     assert_eq!(texts(&open, "Response/Dial/Client").len(), 1, "{open:?}");
+}
+
+#[sqlx::test]
+async fn callbacks_twice_at_once_or_in_any_order_give_the_same_log(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (acme, _, provider) = connected(&app, "acme").await;
+    let agent = acme.person(Role::Agent).id;
+    set_device(&app, agent, "online", "web_phone", "").await;
+    // The same call delivered twice at once: one ticket, both answered.
+    let (first, second) = tokio::join!(
+        provider.post(
+            "incoming",
+            &[("CallSid", "CAdup"), ("From", CALLER), ("To", NUMBER)]
+        ),
+        provider.post(
+            "incoming",
+            &[("CallSid", "CAdup"), ("From", CALLER), ("To", NUMBER)]
+        ),
+    );
+    assert_eq!((first.0, second.0), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(app.count("calls").await, 1);
+    assert_eq!(app.count("tickets").await, 1);
+
+    // Two calls whose ends come in opposite orders: the conversation's length wins.
+    let leg = format!("status?agent={agent}");
+    for sid in ["CAone", "CAtwo"] {
+        provider.incoming(sid, CALLER).await;
+        let answered = [
+            ("CallSid", "CAleg"),
+            ("ParentCallSid", sid),
+            ("CallStatus", "in-progress"),
+        ];
+        provider.post(&leg, &answered).await;
+        // A recording of the conversation, before its end: never a voicemail.
+        let recording = [
+            ("CallSid", sid),
+            (
+                "RecordingUrl",
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/REc",
+            ),
+        ];
+        provider.post("recording", &recording).await;
+    }
+    let leg_end = |sid: &'static str| {
+        [
+            ("CallSid", "CAleg"),
+            ("ParentCallSid", sid),
+            ("CallStatus", "completed"),
+            ("CallDuration", "60"),
+        ]
+    };
+    let call_end = |sid: &'static str| {
+        [
+            ("CallSid", sid),
+            ("CallStatus", "completed"),
+            ("CallDuration", "95"),
+        ]
+    };
+    provider.post(&leg, &leg_end("CAone")).await;
+    provider.post("status", &call_end("CAone")).await;
+    provider.post("status", &call_end("CAtwo")).await;
+    provider.post(&leg, &leg_end("CAtwo")).await;
+    #[derive(sqlx::FromRow)]
+    struct Logged {
+        state: String,
+        duration_seconds: Option<i32>,
+        recording_url: Option<String>,
+        voicemail_url: Option<String>,
+    }
+    let logs: Vec<Logged> = sqlx::query_as(
+        "select state, duration_seconds, recording_url, voicemail_url from calls
+         where call_sid in ('CAone', 'CAtwo')",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(logs.len(), 2);
+    for log in logs {
+        assert_eq!(
+            (log.state.as_str(), log.duration_seconds),
+            ("completed", Some(60))
+        );
+        assert!(log.recording_url.is_some());
+        assert_eq!(log.voicemail_url, None);
+    }
+    assert_eq!(app.count("messages where event = 'voicemail'").await, 0);
+}
+
+#[sqlx::test]
+async fn a_withheld_number_is_nobody_known(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (_, _, provider) = connected(&app, "acme").await;
+    app.client()
+        .contact("acme", "carla@example.com", "By mail", "Hello")
+        .await;
+    provider.incoming("CAanon", "anonymous").await;
+    let (name, email, phone): (String, String, String) = sqlx::query_as(
+        "select customer_name, customer_email, customer_phone from tickets where channel = 'call'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (name.as_str(), email.as_str(), phone.as_str()),
+        ("anonymous", "", "")
+    );
 }
