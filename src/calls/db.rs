@@ -327,15 +327,11 @@ pub async fn lock_call(
     account_id: Uuid,
     call_sid: &str,
 ) -> sqlx::Result<Option<LockedCall>> {
-    sqlx::query_as(
-        "select id, ticket_id, agent_id, answered_at, ended_at, voicemail_url from calls
-         where account_id = $1 and call_sid = $2
-         for update",
-    )
-    .bind(account_id)
-    .bind(call_sid)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_as(&format!("{LOCKED_CALL} and call_sid = $2 for update"))
+        .bind(account_id)
+        .bind(call_sid)
+        .fetch_optional(conn)
+        .await
 }
 
 /// A call back by its own id, locked (its status callbacks may come before its SID is
@@ -345,16 +341,15 @@ pub async fn lock_call_by_id(
     account_id: Uuid,
     id: Uuid,
 ) -> sqlx::Result<Option<LockedCall>> {
-    sqlx::query_as(
-        "select id, ticket_id, agent_id, answered_at, ended_at, voicemail_url from calls
-         where account_id = $1 and id = $2
-         for update",
-    )
-    .bind(account_id)
-    .bind(id)
-    .fetch_optional(conn)
-    .await
+    sqlx::query_as(&format!("{LOCKED_CALL} and id = $2 for update"))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
+
+const LOCKED_CALL: &str = "select id, ticket_id, agent_id, answered_at, ended_at, voicemail_url
+                           from calls where account_id = $1";
 
 /// `agent_id` answered at `at`; `false` when someone had answered already.
 pub async fn answered(

@@ -477,7 +477,7 @@ pub async fn calls(
     window: &Window,
     scope: Scope,
 ) -> sqlx::Result<Vec<ActivityRow>> {
-    sqlx::query_as(
+    let query = sqlx::query_as(
         "select report_bucket(c.rang_at, $4, $5) as bucket, k.agent_id, c.department_id,
                 k.activity, count(*) as count
          from calls c
@@ -490,16 +490,10 @@ pub async fn calls(
            and ($6::uuid is null or (k.activity = 'call_answered' and k.agent_id = $6))
            and ($7::uuid is null or c.department_id = $7)
          group by 1, 2, 3, 4",
-    )
-    .bind(account_id)
-    .bind(window.start)
-    .bind(window.end)
-    .bind(window.period.as_str())
-    .bind(&window.zone)
-    .bind(scope.agent_id)
-    .bind(scope.department_id)
-    .fetch_all(conn)
-    .await
+    );
+    bind_range(query, account_id, window, scope)
+        .fetch_all(conn)
+        .await
 }
 
 /// Calls answered that rang in the window, timed from their ringing to their answer, for
@@ -510,7 +504,7 @@ pub async fn call_answers(
     window: &Window,
     scope: Scope,
 ) -> sqlx::Result<Vec<TimingRow>> {
-    sqlx::query_as(
+    let query = sqlx::query_as(
         "select report_bucket(c.rang_at, $4, $5) as bucket, c.agent_id, c.department_id,
                 'call_answer' as timing,
                 greatest(extract(epoch from c.answered_at - c.rang_at), 0)::bigint as seconds
@@ -519,14 +513,8 @@ pub async fn call_answers(
            and c.rang_at >= $2 and c.rang_at < $3
            and ($6::uuid is null or c.agent_id = $6)
            and ($7::uuid is null or c.department_id = $7)",
-    )
-    .bind(account_id)
-    .bind(window.start)
-    .bind(window.end)
-    .bind(window.period.as_str())
-    .bind(&window.zone)
-    .bind(scope.agent_id)
-    .bind(scope.department_id)
-    .fetch_all(conn)
-    .await
+    );
+    bind_range(query, account_id, window, scope)
+        .fetch_all(conn)
+        .await
 }
