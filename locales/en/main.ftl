@@ -1218,3 +1218,4 @@ report-calls-received = Calls received
 report-calls-missed = Calls missed
 report-calls-answered = Calls answered
 report-call-answer-median = Time to answer a call (median)
+calls-earlier-tickets = Earlier tickets of this caller:

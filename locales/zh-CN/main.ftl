@@ -1165,3 +1165,4 @@ report-calls-received = 收到的来电
 report-calls-missed = 未接来电
 report-calls-answered = 接听的来电
 report-call-answer-median = 接听来电用时（中位数）
+calls-earlier-tickets = 此来电者之前的工单：

@@ -520,3 +520,24 @@ pub async fn set_customer_phone(
         .await?;
     Ok(())
 }
+
+/// The caller's other tickets (by the number on `ticket_id`), newest first, at most 10: the
+/// agent who picks up sees who is calling.
+pub async fn caller_history(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ticket_id: Uuid,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "select o.number, o.subject
+         from tickets t
+         join tickets o on o.account_id = t.account_id and o.customer_phone = t.customer_phone
+         where t.account_id = $1 and t.id = $2 and t.customer_phone <> '' and o.id <> t.id
+         order by o.created_at desc
+         limit 10",
+    )
+    .bind(account_id)
+    .bind(ticket_id)
+    .fetch_all(conn)
+    .await
+}

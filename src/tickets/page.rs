@@ -117,6 +117,8 @@ pub(super) struct TicketPage {
     chat: Option<chat::LiveChat>,
     /// The calls of a call's ticket, each shown at its entry in the thread.
     calls: Vec<calls::CallLog>,
+    /// A caller's other tickets, by their number: `(number, subject)`.
+    caller_history: Vec<(i64, String)>,
 }
 
 impl TicketPage {
@@ -239,15 +241,17 @@ pub(super) async fn ticket_page(
         Channel::Chat => chat::live_chat(&mut *conn, agent.account_id, ticket.id).await?,
         _ => None,
     };
-    let calls = match ticket.channel {
-        Channel::Call => {
-            calls::db::calls_of_ticket(&mut *conn, agent.account_id, ticket.id).await?
-        }
-        _ => Vec::new(),
+    let (calls, caller_history) = match ticket.channel {
+        Channel::Call => (
+            calls::db::calls_of_ticket(&mut *conn, agent.account_id, ticket.id).await?,
+            calls::db::caller_history(&mut *conn, agent.account_id, ticket.id).await?,
+        ),
+        _ => (Vec::new(), Vec::new()),
     };
     Ok(TicketPage {
         chat,
         calls,
+        caller_history,
         clocks,
         last_seen: thread.last().map(|m| m.id.to_string()).unwrap_or_default(),
         ctx,

@@ -560,7 +560,7 @@ async fn a_call_nobody_answers_leaves_a_voicemail_on_a_new_ticket(db: PgPool) {
 #[sqlx::test]
 async fn a_caller_is_known_again_by_their_number(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let (_, _, provider) = connected(&app, "acme").await;
+    let (workspace, _, provider) = connected(&app, "acme").await;
     provider.incoming("CA4001", CALLER).await;
     sqlx::query(
         "update tickets set customer_name = 'Carla Caller', customer_email = 'carla@example.com'",
@@ -577,6 +577,13 @@ async fn a_caller_is_known_again_by_their_number(db: PgPool) {
     assert_eq!(
         (name.as_str(), email.as_str()),
         ("Carla Caller", "carla@example.com")
+    );
+    // The agent who picks up sees the caller's history.
+    let acme = app.logged_in(&workspace, Role::Agent).await;
+    let page = acme.get("/app/tickets/2").await;
+    assert_eq!(
+        page.texts(".caller-history a"),
+        ["#1 Call from +4915112345678"]
     );
     // Another number is a stranger, known by the number alone.
     provider.incoming("CA4003", "+4915199999999").await;
