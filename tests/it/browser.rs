@@ -31,6 +31,18 @@ pub async fn fill(browser: &Browser, name: &str, value: &str) {
 }
 
 /// Logs in through the login page, as a person does, and waits for the queue.
+/// Turns the panel's sounds on and waits for its live stream: it is open once its greeting
+/// has told the page which sounds are on.
+async fn enable_sound(browser: &Browser) {
+    click(browser, Locator::Css("[data-sound-toggle]")).await;
+    wait_for_value(
+        browser,
+        "return document.body.dataset.sounds !== undefined;",
+        json!(true),
+    )
+    .await;
+}
+
 pub async fn log_in(app: &TestApp, browser: &Browser, workspace: &str, email: &str) {
     browser
         .goto(&format!("{}/login", app.base_url))
@@ -151,14 +163,7 @@ async fn a_customers_new_ticket_updates_an_open_queue_and_sounds_without_a_reloa
     app.workspace("acme").await;
     let agent = driver.browser().await;
     log_in(&app, &agent, "acme", "agent@acme.test").await;
-    click(&agent, Locator::Css("[data-sound-toggle]")).await;
-    // The stream is open once its greeting has told the page which sounds are on.
-    wait_for_value(
-        &agent,
-        "return document.body.dataset.sounds !== undefined;",
-        json!(true),
-    )
-    .await;
+    enable_sound(&agent).await;
     let new_count = "return document.querySelector('[data-count=new]').textContent.trim();";
     assert_eq!(evaluate(&agent, new_count).await, json!("0"));
     // Anything set now is lost if the page reloads.
@@ -211,13 +216,7 @@ async fn a_call_rings_on_the_open_panel_of_an_online_agent(db: PgPool) {
     crate::calls::set_device(&app, agent_id, "online", "web_phone", "").await;
     let agent = driver.browser().await;
     log_in(&app, &agent, "acme", "agent@acme.test").await;
-    click(&agent, Locator::Css("[data-sound-toggle]")).await;
-    wait_for_value(
-        &agent,
-        "return document.body.dataset.sounds !== undefined;",
-        json!(true),
-    )
-    .await;
+    enable_sound(&agent).await;
     let notice = "return document.querySelector('[data-live-call]').hidden;";
     assert_eq!(evaluate(&agent, notice).await, json!(true));
 
