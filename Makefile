@@ -7,6 +7,7 @@ export SQLX_OFFLINE := true
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
 	SECRET_KEY="$$(scripts/secret-key.sh)" && export SECRET_KEY && \
+	scripts/voice-sdk.sh && \
 	cargo build --bin frontdesk && \
 	target/debug/frontdesk seed && \
 	exec target/debug/frontdesk serve

@@ -55,6 +55,8 @@ pub struct CurrentAgent {
     pub must_set_up_two_factor: bool,
     /// Whether they are rung for new chats (set in the panel's header).
     pub availability: Availability,
+    /// Their device is the web phone: the panel offers its window (`calls::phone`).
+    pub web_phone: bool,
 }
 
 impl CurrentAgent {

@@ -15,7 +15,7 @@ pub const CURRENT_AGENT: &str = "select a.id, a.account_id, a.name, a.email, a.r
         a.temporary_password_expires_at is not null as must_change_password,
         a.theme, a.photo_updated_at,
         w.require_2fa and a.totp_secret is null as must_set_up_two_factor,
-        a.availability
+        a.availability, a.device = 'web_phone' as web_phone
     from logins l
     join agents a on a.account_id = l.account_id and a.id = l.agent_id
     join accounts w on w.id = l.account_id

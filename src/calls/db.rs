@@ -16,10 +16,21 @@ pub struct VoiceSettings {
     pub sip_domain: String,
     pub greeting: String,
     pub record: bool,
+    /// The API key that signs the web phones' access tokens; empty without web phones.
+    pub api_key_sid: String,
+    /// Its secret, sealed like the auth token.
+    pub api_key_secret: Option<Vec<u8>>,
+}
+
+impl VoiceSettings {
+    /// Whether agents may take calls in the browser: an API key signs their tokens.
+    pub fn has_web_phones(&self) -> bool {
+        self.api_key_secret.is_some()
+    }
 }
 
 const SETTINGS: &str = "select account_id, channel_token, account_sid, auth_token, sip_domain,
-                               greeting, record
+                               greeting, record, api_key_sid, api_key_secret
                         from voice_settings";
 
 pub async fn settings(
@@ -87,6 +98,28 @@ pub async fn save_settings(
         None => query,
     };
     query.execute(conn).await?;
+    Ok(())
+}
+
+/// The web phones' API key: a new one with its sealed secret, the stored one's secret kept
+/// (`secret: None`), or none (`sid` empty: no web phones).
+pub async fn set_api_key(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    sid: &str,
+    secret: Option<&[u8]>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update voice_settings
+         set api_key_sid = $2,
+             api_key_secret = case when $2 = '' then null else coalesce($3, api_key_secret) end
+         where account_id = $1",
+    )
+    .bind(account_id)
+    .bind(sid)
+    .bind(secret)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -407,6 +440,28 @@ pub async fn ended(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Marks an unanswered call as gone to the queue; `false` when it was answered or had gone
+/// there already.
+pub async fn queue_unanswered(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    call_id: Uuid,
+    at: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let marked = sqlx::query(
+        "update calls set queued_at = $3
+         where account_id = $1 and id = $2 and direction = 'inbound'
+           and answered_at is null and queued_at is null",
+    )
+    .bind(account_id)
+    .bind(call_id)
+    .bind(at)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(marked == 1)
 }
 
 /// Keeps the link of the conversation's recording, or of the caller's voicemail.

@@ -2,8 +2,10 @@
 //! provider that speaks Twilio's webhook protocol (`twilio`); the online agents of the
 //! number's department ring; every call becomes a ticket of channel `call` with its log
 //! (`webhooks`). Admins connect the provider at `/app/config/calls` (`settings`); agents
-//! see the calls they may see at `/app/calls`.
+//! see the calls they may see at `/app/calls`, and take them on a desk phone, a mobile app
+//! or the web phone's window (`phone`).
 pub mod db;
+mod phone;
 mod settings;
 pub mod twilio;
 mod webhooks;
@@ -32,6 +34,7 @@ use crate::{
 use twilio::Device;
 
 pub use db::CallLog;
+pub use phone::SDK_PATH;
 
 /// The provider's webhooks: no session or CSRF token, a signature instead.
 pub fn webhook_router() -> Router<AppState> {
@@ -66,6 +69,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/app/calls", get(show_calls))
         .route("/app/tickets/{number}/call", post(call_back))
+        .route("/app/phone", get(phone::show))
+        .route("/app/phone/token", post(phone::token))
 }
 
 /// The identity of an agent's web phone, as `<Client>` rings it.
@@ -73,19 +78,26 @@ pub fn client_identity(agent_id: Uuid) -> String {
     format!("agent-{}", agent_id.simple())
 }
 
-/// How an agent's device is reached, as their profile says; `None` when it says too
-/// little (a desk phone without extension or SIP domain).
-fn device_of(agent: &db::Reachable, sip_domain: &str) -> Option<Device> {
+/// How an agent's device is reached, as their profile says; `None` when it cannot be: a
+/// desk phone without extension or SIP domain, a web phone without the workspace's API key
+/// or the SDK.
+fn device_of(
+    agent: &db::Reachable,
+    settings: &db::VoiceSettings,
+    config: &crate::config::Config,
+) -> Option<Device> {
     let extension = agent.extension.trim();
     match agent.device.as_str() {
-        "desk_phone" if !extension.is_empty() && !sip_domain.is_empty() => {
-            Some(Device::Sip(format!("sip:{extension}@{sip_domain}")))
-        }
+        "desk_phone" if !extension.is_empty() && !settings.sip_domain.is_empty() => Some(
+            Device::Sip(format!("sip:{extension}@{}", settings.sip_domain)),
+        ),
         // The provider dials numbers in E.164: a number without its `+` is taken as one.
         "mobile_app" => settings::parse_number(&format!("+{}", extension.trim_start_matches('+')))
             .ok()
             .map(Device::Number),
-        "web_phone" => Some(Device::Client(client_identity(agent.id))),
+        "web_phone" if settings.has_web_phones() && phone::sdk_installed(config) => {
+            Some(Device::Client(client_identity(agent.id)))
+        }
         _ => None,
     }
 }
@@ -112,7 +124,7 @@ async fn call_back(
         settings::parse_number(&customer).map_err(|_| AppError::Unprocessable("calls-no-phone"))?;
     let from = from.ok_or(AppError::Unprocessable("calls-no-number"))?;
     let reachable = db::agent_device(&mut conn, agent.account_id, agent.id).await?;
-    let device = device_of(&reachable, &settings.sip_domain)
+    let device = device_of(&reachable, &settings, &state.config)
         .ok_or(AppError::Unprocessable("calls-no-device"))?;
     let auth_token = state
         .config

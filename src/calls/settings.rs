@@ -1,7 +1,8 @@
 //! `/app/config/calls`: the workspace's connection to its voice provider (account SID,
 //! auth token, SIP domain, greeting, recording) and its numbers, each routed to a
 //! department; the page shows the webhook addresses to paste into the provider's console.
-//! The auth token is write-only: sealed with SECRET_KEY, never shown again.
+//! The auth token is write-only: sealed with SECRET_KEY, never shown again. So is the
+//! secret of the API key that signs the web phones' access tokens (`phone`).
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -39,6 +40,10 @@ pub(super) struct CallSettingsForm {
     #[serde(default)]
     record: Option<String>,
     #[serde(default)]
+    api_key_sid: String,
+    #[serde(default)]
+    api_key_secret: String,
+    #[serde(default)]
     number: String,
     #[serde(default)]
     department: String,
@@ -54,6 +59,10 @@ pub(super) struct CallSettingsPage {
     errors: FieldErrors,
     numbers: Vec<VoiceNumber>,
     departments: Vec<Choice>,
+    /// Whether an API key's secret is stored (the field may stay empty to keep it).
+    has_web_phones: bool,
+    /// Whether the provider's browser SDK is installed (`scripts/voice-sdk.sh`).
+    sdk_installed: bool,
 }
 
 async fn page(
@@ -80,6 +89,7 @@ async fn page(
             sip_domain: settings.sip_domain.clone(),
             greeting: settings.greeting.clone(),
             record: settings.record.then(|| "on".to_owned()),
+            api_key_sid: settings.api_key_sid.clone(),
             ..CallSettingsForm::default()
         },
         None => CallSettingsForm::default(),
@@ -94,10 +104,15 @@ async fn page(
         numbers: db::numbers(conn, agent.account_id).await?,
         form: CallSettingsForm {
             auth_token: String::new(),
+            api_key_secret: String::new(),
             ..form
         },
         errors,
         departments,
+        has_web_phones: stored
+            .as_ref()
+            .is_some_and(db::VoiceSettings::has_web_phones),
+        sdk_installed: super::phone::sdk_installed(&state.config),
     })
 }
 
@@ -121,15 +136,53 @@ fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-/// A new auth token, or `None` to keep the stored one (a blank field).
-fn parse_auth_token(raw: &str) -> Result<Option<String>, &'static str> {
-    let token = raw.trim();
-    if token.is_empty() {
-        Ok(None)
-    } else if (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_graphic()) {
-        Ok(Some(token.to_owned()))
+/// An API key's SID (`SK` and 32 hexadecimal digits), or none for a workspace without
+/// web phones.
+fn parse_api_key_sid(raw: &str) -> Result<String, &'static str> {
+    let sid = raw.trim();
+    let hex = sid.strip_prefix("SK").unwrap_or_default();
+    if sid.is_empty() || (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Ok(sid.to_owned())
     } else {
-        Err("calls-auth-token-invalid")
+        Err("calls-api-key-sid-invalid")
+    }
+}
+
+/// A new secret (auth token, API key secret), or `None` to keep the stored one (a blank
+/// field); `invalid` names the mistake.
+fn parse_secret(raw: &str, invalid: &'static str) -> Result<Option<String>, &'static str> {
+    let secret = raw.trim();
+    if secret.is_empty() {
+        Ok(None)
+    } else if (16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(Some(secret.to_owned()))
+    } else {
+        Err(invalid)
+    }
+}
+
+/// A secret field sealed for storage: `Some(None)` keeps the stored one; `None` when it
+/// failed (the mistake is in `errors`). A blank field is a mistake when `required`.
+fn sealed_secret(
+    state: &AppState,
+    account_id: Uuid,
+    errors: &mut FieldErrors,
+    field: &'static str,
+    secret: Result<Option<String>, &'static str>,
+    required: bool,
+) -> Option<Option<Vec<u8>>> {
+    match (errors.check(field, secret)?, &state.config.secret_key) {
+        (None, _) if required => {
+            errors.add(field, "input-required");
+            None
+        }
+        (None, _) => Some(None),
+        (Some(secret), Some(key)) => Some(Some(key.seal(&secret, account_id))),
+        // Without the key no secret can be stored.
+        (Some(_), None) => {
+            errors.add(field, "calls-secret-key-missing");
+            None
+        }
     }
 }
 
@@ -181,27 +234,31 @@ pub(super) async fn save(
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let mut tx = state.db.begin().await?;
-    let connected = db::settings(&mut tx, agent.account_id).await?.is_some();
+    let stored = db::settings(&mut tx, agent.account_id).await?;
     let account_sid = errors.check("account_sid", parse_account_sid(&form.account_sid));
-    let auth_token = errors
-        .check("auth_token", parse_auth_token(&form.auth_token))
-        .and_then(|token| match (token, connected) {
-            (None, false) => {
-                errors.add("auth_token", "input-required");
-                None
-            }
-            (token, _) => Some(token),
-        });
-    // Without the key no token can be stored.
-    let sealed = match (auth_token, &state.config.secret_key) {
-        (Some(Some(token)), Some(key)) => Some(Some(key.seal(&token, agent.account_id))),
-        (Some(Some(_)), None) => {
-            errors.add("auth_token", "calls-secret-key-missing");
-            None
-        }
-        (Some(None), _) => Some(None),
-        (None, _) => None,
-    };
+    let sealed = sealed_secret(
+        &state,
+        agent.account_id,
+        &mut errors,
+        "auth_token",
+        parse_secret(&form.auth_token, "calls-auth-token-invalid"),
+        stored.is_none(),
+    );
+    let api_key_sid = errors.check("api_key_sid", parse_api_key_sid(&form.api_key_sid));
+    // A key's secret is kept only for the same key.
+    let api_key_secret = sealed_secret(
+        &state,
+        agent.account_id,
+        &mut errors,
+        "api_key_secret",
+        parse_secret(&form.api_key_secret, "calls-api-key-secret-invalid"),
+        api_key_sid.as_ref().is_some_and(|sid| {
+            !sid.is_empty()
+                && stored
+                    .as_ref()
+                    .is_none_or(|stored| stored.api_key_sid != *sid || !stored.has_web_phones())
+        }),
+    );
     let sip_domain = errors.check("sip_domain", parse_sip_domain(&form.sip_domain));
     let greeting = errors.check("greeting", long_text(&form.greeting, GREETING_LIMIT));
     // A number to add, with its department, when one is typed.
@@ -224,8 +281,23 @@ pub(super) async fn save(
         };
         number.zip(department).map(Some)
     };
-    let (Some(account_sid), Some(auth_token), Some(sip_domain), Some(greeting), Some(number)) =
-        (account_sid, sealed, sip_domain, greeting, number)
+    let (
+        Some(account_sid),
+        Some(auth_token),
+        Some(api_key_sid),
+        Some(api_key_secret),
+        Some(sip_domain),
+        Some(greeting),
+        Some(number),
+    ) = (
+        account_sid,
+        sealed,
+        api_key_sid,
+        api_key_secret,
+        sip_domain,
+        greeting,
+        number,
+    )
     else {
         drop(tx);
         return refused(&state, ctx, &agent, form, errors).await;
@@ -240,6 +312,13 @@ pub(super) async fn save(
             greeting: &greeting,
             record: form.record.is_some(),
         },
+    )
+    .await?;
+    db::set_api_key(
+        &mut tx,
+        agent.account_id,
+        &api_key_sid,
+        api_key_secret.as_deref(),
     )
     .await?;
     let entry = Entry::new(&agent, Action::CallsConfigured, client).subject(&account_sid);
@@ -330,8 +409,13 @@ mod tests {
         for bad in ["localhost", "acme..com", "-a.com", "a b.com", "x.com/evil"] {
             assert!(parse_sip_domain(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_auth_token(""), Ok(None));
-        assert!(parse_auth_token("short").is_err());
-        assert!(parse_auth_token("has a space in it 1234").is_err());
+        let key = format!("SK{}", "0123456789abcdef".repeat(2));
+        assert_eq!(parse_api_key_sid(&key), Ok(key.clone()));
+        assert_eq!(parse_api_key_sid(" "), Ok(String::new()));
+        assert!(parse_api_key_sid(&sid).is_err());
+        let invalid = "calls-auth-token-invalid";
+        assert_eq!(parse_secret("", invalid), Ok(None));
+        assert_eq!(parse_secret("short", invalid), Err(invalid));
+        assert!(parse_secret("has a space in it 1234", invalid).is_err());
     }
 }

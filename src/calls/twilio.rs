@@ -3,15 +3,24 @@
 //! written with quick-xml's writer, which escapes every text and attribute.
 use std::io;
 
-use base64::{Engine, engine::general_purpose::STANDARD};
+use base64::{
+    Engine,
+    engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+};
 use hmac::{Hmac, Mac};
 use quick_xml::{Writer, events::BytesText};
+use serde_json::json;
 use sha1::Sha1;
+use sha2::Sha256;
+use time::{Duration, OffsetDateTime};
 
 use crate::crypto;
 
 /// How long the agents' devices ring before the caller is offered voicemail.
 pub const RING_SECONDS: &str = "30";
+/// The most devices one `<Dial>` rings at once (the provider's limit); an agent beyond
+/// them is not rung for that call.
+pub const MAX_DEVICES: usize = 10;
 /// The longest voicemail.
 const VOICEMAIL_SECONDS: &str = "120";
 
@@ -217,6 +226,51 @@ pub async fn start_call(
         .map_err(|error| CallError::Unreachable(error.to_string()))
 }
 
+/// What a web phone's access token grants: to be rung as `identity` (a `<Client>`).
+pub struct AccessToken<'a> {
+    pub account_sid: &'a str,
+    pub api_key_sid: &'a str,
+    pub api_key_secret: &'a str,
+    pub identity: &'a str,
+    pub issued_at: OffsetDateTime,
+    pub lifetime: Duration,
+}
+
+impl AccessToken<'_> {
+    /// The token as the provider's browser SDK takes it: a JWT (HS256, keyed with the API
+    /// key's secret) issued by the key for the account, with a voice grant that lets the
+    /// identity receive calls. (It grants no outgoing calls: a call back rings the agent
+    /// through the REST API.) `None` only if HMAC refused the key, which it takes of any
+    /// length.
+    pub fn to_jwt(&self) -> Option<String> {
+        let issued_at = self.issued_at.unix_timestamp();
+        let header = json!({"alg": "HS256", "typ": "JWT", "cty": "twilio-fpa;v=1"});
+        let claims = json!({
+            "jti": format!("{}-{issued_at}", self.api_key_sid),
+            "iss": self.api_key_sid,
+            "sub": self.account_sid,
+            "iat": issued_at,
+            "nbf": issued_at,
+            "exp": issued_at + self.lifetime.whole_seconds(),
+            "grants": {
+                "identity": self.identity,
+                "voice": {"incoming": {"allow": true}},
+            },
+        });
+        let signed = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.api_key_secret.as_bytes()).ok()?;
+        mac.update(signed.as_bytes());
+        Some(format!(
+            "{signed}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        ))
+    }
+}
+
 /// Ends the call.
 pub fn hang_up() -> String {
     respond(|w| {
@@ -273,6 +327,42 @@ mod tests {
         let mut changed = params.clone();
         changed[2].1 = "9999".into();
         assert!(!is_signed(token, url, &changed, expected));
+    }
+
+    #[test]
+    fn an_access_token_is_a_jwt_signed_by_the_api_key() {
+        let token = AccessToken {
+            account_sid: "AC00000000000000000000000000000001",
+            api_key_sid: "SK00000000000000000000000000000002",
+            api_key_secret: "the-secret",
+            identity: "agent-1",
+            issued_at: OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap(),
+            lifetime: Duration::hours(1),
+        }
+        .to_jwt()
+        .unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let decode = |part: &str| -> serde_json::Value {
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+        };
+        let header = decode(parts[0]);
+        assert_eq!(header["alg"], "HS256");
+        assert_eq!(header["cty"], "twilio-fpa;v=1");
+        let claims = decode(parts[1]);
+        assert_eq!(claims["iss"], "SK00000000000000000000000000000002");
+        assert_eq!(claims["sub"], "AC00000000000000000000000000000001");
+        assert_eq!(
+            claims["jti"],
+            "SK00000000000000000000000000000002-1700000000"
+        );
+        assert_eq!(claims["exp"], 1_700_003_600);
+        assert_eq!(claims["grants"]["identity"], "agent-1");
+        assert_eq!(claims["grants"]["voice"]["incoming"]["allow"], true);
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"the-secret").unwrap();
+        mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
+        mac.verify_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap())
+            .expect("signed with the API key's secret");
     }
 
     #[test]

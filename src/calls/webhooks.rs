@@ -14,13 +14,14 @@ use uuid::Uuid;
 
 use super::{
     db::{self, End, LockedCall, NewCall, VoiceSettings},
-    twilio::{self, Ring},
+    twilio::{self, Device, Ring},
 };
 use crate::{
     AppError, AppState, agents,
     config::{BODY_LIMIT, Config},
     i18n::Locale,
     live::{self, EventKind, TicketEvent},
+    rules,
     tickets::{
         self, Changer, Channel, IssueType, Status,
         db::{By, NewTicket, Properties},
@@ -181,19 +182,21 @@ pub(super) async fn incoming(
         .service_levels(&mut tx, account_id, &workspace.time_zone)
         .await?;
     let open = levels.is_open(now);
-    let devices = match (open, department_id) {
+    // The agents who ring, and each one's device with the address of its status callbacks.
+    let (rung, devices): (Vec<Uuid>, Vec<(Device, String)>) = match (open, department_id) {
         (true, Some(department_id)) => {
             let agents = db::reachable_agents(&mut tx, account_id, department_id).await?;
             agents
                 .into_iter()
                 .filter_map(|agent| {
-                    let device = super::device_of(&agent, &hook.settings.sip_domain)?;
+                    let device = super::device_of(&agent, &hook.settings, &state.config)?;
                     let callback = format!("{}?agent={}", hook.address(&state, "status"), agent.id);
-                    Some((device, callback))
+                    Some((agent.id, (device, callback)))
                 })
-                .collect()
+                .take(twilio::MAX_DEVICES)
+                .unzip()
         }
-        _ => Vec::new(),
+        _ => (Vec::new(), Vec::new()),
     };
     // The workspace's numbering first: two deliveries of one call at once (the provider
     // retries) wait for each other here, and the second finds the call.
@@ -207,9 +210,17 @@ pub(super) async fn incoming(
             from: hook.param("From"),
             to: hook.param("To"),
             department_id,
-            rings: !devices.is_empty(),
+            rung,
         };
-        open_ticket(&mut tx, account_id, workspace.language, &call, now).await?;
+        open_ticket(
+            &mut tx,
+            &state.config,
+            account_id,
+            workspace.language,
+            &call,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     let language = say_language(workspace.language);
@@ -242,14 +253,15 @@ struct Incoming<'a> {
     from: &'a str,
     to: &'a str,
     department_id: Option<Uuid>,
-    /// Some device rings for it: the panels of those agents ring too.
-    rings: bool,
+    /// The agents whose devices ring for it: their panels ring too.
+    rung: Vec<Uuid>,
 }
 
 /// The ticket of a new call, its log, and the event for the panels. Run under the
 /// workspace's numbering lock.
 async fn open_ticket(
     conn: &mut PgConnection,
+    config: &Config,
     account_id: Uuid,
     language: Locale,
     call: &Incoming<'_>,
@@ -281,7 +293,7 @@ async fn open_ticket(
     if super::settings::parse_number(call.from).is_ok() {
         db::set_customer_phone(conn, account_id, ticket.id, call.from).await?;
     }
-    db::insert_call(
+    let call_id = db::insert_call(
         conn,
         account_id,
         &NewCall {
@@ -307,10 +319,10 @@ async fn open_ticket(
     .await?;
     crate::sla::refresh(conn, account_id, ticket.id).await?;
     // A call that rings nobody (closed, nobody online) is a new ticket to the panels.
-    let kind = if call.rings {
-        EventKind::CallRinging
-    } else {
+    let kind = if call.rung.is_empty() {
         EventKind::NewTicket
+    } else {
+        EventKind::CallRinging
     };
     live::publish(
         conn,
@@ -321,10 +333,15 @@ async fn open_ticket(
             department_id: call.department_id,
             assignee_id: None,
             actor_id: None,
+            rung: call.rung.clone(),
         },
     )
     .await?;
-    tracing::info!(%account_id, number = ticket.number, rings = call.rings, "call came in");
+    let rung = call.rung.len();
+    tracing::info!(%account_id, number = ticket.number, rung, "call came in");
+    if call.rung.is_empty() {
+        queue_unanswered(conn, config, account_id, call_id, ticket.id, now).await?;
+    }
     Ok(())
 }
 
@@ -371,17 +388,48 @@ pub(super) async fn status(
             .await?;
         }
         ("completed", None) => {
-            db::ended(&mut tx, account_id, call.id, at, duration, End::Call).await?;
+            call_ended(&mut tx, &state.config, account_id, &call, at, duration).await?;
         }
         // A device that did not answer ends nothing (another may have); the call itself
         // (or a call back to the agent's device) ends unanswered.
         ("busy" | "no-answer" | "failed" | "canceled", _) if !leg => {
-            db::ended(&mut tx, account_id, call.id, at, duration, End::Call).await?;
+            call_ended(&mut tx, &state.config, account_id, &call, at, duration).await?;
         }
         _ => {}
     }
     tx.commit().await?;
     Ok(twiml(twilio::nothing()))
+}
+
+/// The whole call ended; its first report counts. Unanswered, its ticket goes to the queue.
+async fn call_ended(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    call: &LockedCall,
+    at: OffsetDateTime,
+    duration: Option<i32>,
+) -> Result<(), AppError> {
+    db::ended(conn, account_id, call.id, at, duration, End::Call).await?;
+    queue_unanswered(conn, config, account_id, call.id, call.ticket_id, at).await
+}
+
+/// An incoming call that nobody answered (nobody to ring, the ringing ended, or the caller
+/// hung up) leaves a ticket to call back: it goes through the new-ticket rules and the
+/// department's round-robin as an email's does, once. While it rang, nobody was to be
+/// given it; an answered call is its answerer's.
+async fn queue_unanswered(
+    conn: &mut PgConnection,
+    config: &Config,
+    account_id: Uuid,
+    call_id: Uuid,
+    ticket_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    if db::queue_unanswered(conn, account_id, call_id, at).await? {
+        rules::ticket_created(conn, config, account_id, ticket_id, "").await?;
+    }
+    Ok(())
 }
 
 /// The first agent to answer takes the call and its ticket; a later report changes nothing.
@@ -431,10 +479,24 @@ pub(super) async fn dial_status(
     if matches!(hook.param("DialCallStatus"), "completed" | "answered") {
         return Ok(twiml(twilio::hang_up()));
     }
-    let mut conn = state.db.acquire().await?;
-    let language = tickets::db::workspace_by_id(&mut conn, hook.account_id())
+    let account_id = hook.account_id();
+    let mut tx = state.db.begin().await?;
+    if let Some(call) = db::lock_call(&mut tx, account_id, hook.param("CallSid")).await? {
+        let now = state.clock.now();
+        queue_unanswered(
+            &mut tx,
+            &state.config,
+            account_id,
+            call.id,
+            call.ticket_id,
+            now,
+        )
+        .await?;
+    }
+    let language = tickets::db::workspace_by_id(&mut tx, account_id)
         .await?
         .language;
+    tx.commit().await?;
     Ok(twiml(twilio::voicemail(
         &language.t("calls-voicemail-prompt"),
         say_language(language),

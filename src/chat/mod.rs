@@ -143,6 +143,7 @@ async fn announce(
         department_id: ticket.department_id,
         assignee_id: ticket.assignee_id,
         actor_id: actor.map(|a| a.id),
+        rung: Vec::new(),
     };
     live::publish(conn, &event).await
 }

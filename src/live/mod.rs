@@ -102,6 +102,9 @@ pub struct TicketEvent {
     pub assignee_id: Option<Uuid>,
     /// The agent who made the change: their own pages do not ring for it.
     pub actor_id: Option<Uuid>,
+    /// The agents whose devices ring for a call (`CallRinging`): their panels show it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rung: Vec<Uuid>,
 }
 
 /// What an agent does on a ticket's page.
@@ -282,6 +285,7 @@ mod tests {
             department_id: None,
             assignee_id: None,
             actor_id: None,
+            rung: Vec::new(),
         };
         let json = serde_json::to_string(&event).unwrap_or_default();
         assert!(json.contains(r#""kind":"new_ticket""#), "{json}");

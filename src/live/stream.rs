@@ -177,10 +177,10 @@ impl Feed {
             return Ok(None);
         }
         let counts = queue_counts(&self.db, &Viewer::of(&self.agent)).await?;
-        // The devices that ring for a call are those of its department's online agents;
-        // to the others who see it, it is a new ticket.
+        // A call rings the devices the webhook chose (`calls`); to the others who see it,
+        // it is a new ticket.
         let rung = ticket_event.kind == EventKind::CallRinging
-            && self.offered(ticket_event.department_id, true).await?;
+            && ticket_event.rung.contains(&self.agent.id);
         let kind = match ticket_event.kind {
             EventKind::CallRinging if !rung => "new_ticket",
             kind => kind_name(kind),
@@ -189,7 +189,7 @@ impl Feed {
         let sound = match self.sound_of(ticket_event) {
             Some(Sound::NewCall) if !rung => None,
             // Only agents who are online are rung for new chats.
-            Some(Sound::NewChat) if !self.offered(ticket_event.department_id, false).await? => None,
+            Some(Sound::NewChat) if !self.offered(ticket_event.department_id).await? => None,
             Some(sound)
                 if notifications::db::preferences(
                     &self.db,
@@ -261,11 +261,10 @@ impl Feed {
         .await
     }
 
-    /// Whether this stream's agent is offered a chat or rung for a call (`calls`) of
-    /// `department_id`: they are online, and their switch for that department lets it
-    /// reach them. A call rings only the department's own agents; a chat without a
+    /// Whether this stream's agent is offered a chat of `department_id`: they are online,
+    /// and their switch for that department lets its chats reach them. A chat without a
     /// department, or of a department the agent is not in, reaches whoever may see it.
-    async fn offered(&self, department_id: Option<Uuid>, calls: bool) -> sqlx::Result<bool> {
+    async fn offered(&self, department_id: Option<Uuid>) -> sqlx::Result<bool> {
         let mut conn = self.db.acquire().await?;
         if crate::chat::db::availability(&mut conn, self.agent.account_id, self.agent.id).await?
             != crate::chat::Availability::Online
@@ -273,20 +272,18 @@ impl Feed {
             return Ok(false);
         }
         let Some(department_id) = department_id else {
-            return Ok(!calls);
+            return Ok(true);
         };
         let switch: Option<bool> = sqlx::query_scalar(
-            "select case when $4 then receives_calls else receives_chats end
-             from department_agents
+            "select receives_chats from department_agents
              where account_id = $1 and agent_id = $2 and department_id = $3",
         )
         .bind(self.agent.account_id)
         .bind(self.agent.id)
         .bind(department_id)
-        .bind(calls)
         .fetch_optional(&mut *conn)
         .await?;
-        Ok(switch.unwrap_or(!calls))
+        Ok(switch.unwrap_or(true))
     }
 
     /// The sound an event asks of this agent: none for their own doing.

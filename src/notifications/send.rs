@@ -54,6 +54,7 @@ pub async fn ticket_changed(
         department_id: ticket.department_id,
         assignee_id: ticket.assignee_id,
         actor_id: actor.map(|a| a.id),
+        rung: Vec::new(),
     };
     live::publish(conn, &event).await?;
 
@@ -100,6 +101,7 @@ pub async fn sla_breached(
         department_id: ticket.department_id,
         assignee_id: ticket.assignee_id,
         actor_id: None,
+        rung: Vec::new(),
     };
     live::publish(conn, &event).await?;
     let recipients = db::recipients(conn, account_id, audience, true, None).await?;

@@ -457,6 +457,7 @@ pub async fn record_changes(
             department_id: before.department_id,
             assignee_id: before.assignee_id,
             actor_id: actor.map(|a| a.id),
+            rung: Vec::new(),
         };
         live::publish(conn, &left).await?;
     }

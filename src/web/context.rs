@@ -40,6 +40,8 @@ pub struct AgentBadge {
     pub theme: Theme,
     /// The header's availability form (online, away, offline), the current one selected.
     pub availability: Vec<Choice>,
+    /// Their device is the web phone: the menu opens its window.
+    pub web_phone: bool,
 }
 
 pub struct NavItem {
@@ -200,6 +202,7 @@ impl FromRequestParts<AppState> for PageContext {
                 avatar: Avatar::new(agent.id, &agent.name, agent.photo_updated_at),
                 theme: agent.theme,
                 availability: Availability::choices(agent.language, Some(agent.availability)),
+                web_phone: agent.web_phone,
             }),
             nav,
             flashes,

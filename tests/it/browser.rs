@@ -241,6 +241,97 @@ async fn a_call_rings_on_the_open_panel_of_an_online_agent(db: PgPool) {
     agent.close().await.unwrap();
 }
 
+/// The web phone's window, with the tests' stand-in for the provider's SDK
+/// (`tests/fixtures/fake-voice-sdk.js`), as an agent takes a call in it.
+#[sqlx::test]
+async fn an_agent_takes_a_call_in_the_web_phone_window_and_it_survives_back_and_forward(
+    db: PgPool,
+) {
+    let Some(mut driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(db).await;
+    let (acme, _, _) = crate::calls::connected(&app, "acme").await;
+    let agent_id = acme.person(Role::Agent).id;
+    crate::calls::set_device(&app, agent_id, "online", "web_phone", "").await;
+    let agent = driver.browser().await;
+    log_in(&app, &agent, "acme", "agent@acme.test").await;
+    click(&agent, Locator::Css(".who summary")).await;
+    let link = agent
+        .find(Locator::LinkText("Web phone"))
+        .await
+        .unwrap()
+        .attr("target")
+        .await
+        .unwrap();
+    assert_eq!(link.as_deref(), Some("frontdesk-phone"));
+    agent
+        .goto(&format!("{}/app/phone", app.base_url))
+        .await
+        .unwrap();
+    let state = "return document.querySelector('[data-phone-state]').textContent;";
+    let ready = json!("Ready: calls for you ring here.");
+    wait_for_value(&agent, state, ready.clone()).await;
+    // The device logged in with the token of the agent's identity.
+    let identity = evaluate(
+        &agent,
+        "var claims = window.fakeVoice.devices[0].token.split('.')[1];
+         return JSON.parse(atob(claims.replace(/-/g, '+').replace(/_/g, '/'))).grants.identity;",
+    )
+    .await;
+    assert_eq!(identity, json!(format!("agent-{}", agent_id.simple())));
+
+    let shown = "return Array.from(document.querySelectorAll('[data-web-phone] button'))
+                 .filter(function (b) { return !b.hidden; }).map(function (b) { return b.textContent; });";
+    evaluate(&agent, "return window.fakeVoice.ring('+4915112345678');").await;
+    wait_for_value(&agent, state, json!("Incoming call")).await;
+    assert_eq!(
+        evaluate(
+            &agent,
+            "return document.querySelector('[data-phone-caller]').textContent;"
+        )
+        .await,
+        json!("+4915112345678")
+    );
+    assert_eq!(evaluate(&agent, shown).await, json!(["Answer", "Decline"]));
+    click(&agent, Locator::Css("[data-phone-answer]")).await;
+    wait_for_value(&agent, state, json!("On a call")).await;
+    assert_eq!(evaluate(&agent, shown).await, json!(["Mute", "Hang up"]));
+    click(&agent, Locator::Css("[data-phone-mute]")).await;
+    assert_eq!(
+        evaluate(&agent, "return window.fakeVoice.call.isMuted();").await,
+        json!(true)
+    );
+    click(&agent, Locator::Css("[data-phone-hang-up]")).await;
+    wait_for_value(&agent, state, ready.clone()).await;
+    assert_eq!(
+        evaluate(&agent, "return window.fakeVoice.call.status;").await,
+        json!("closed")
+    );
+    // The caller gives up before anyone answers: the window waits again.
+    evaluate(&agent, "return window.fakeVoice.ring('+4930999999');").await;
+    wait_for_value(&agent, state, json!("Incoming call")).await;
+    evaluate(&agent, "return window.fakeVoice.hangUp();").await;
+    wait_for_value(&agent, state, ready.clone()).await;
+
+    // Away and back: the phone registers again, whether the page was kept or loaded anew.
+    agent
+        .goto(&format!("{}/app/calls", app.base_url))
+        .await
+        .unwrap();
+    agent.back().await.unwrap();
+    wait_for_value(&agent, state, ready).await;
+    assert_eq!(
+        evaluate(
+            &agent,
+            "var devices = window.fakeVoice.devices; return devices[devices.length - 1].state;"
+        )
+        .await,
+        json!("registered")
+    );
+    agent.close().await.unwrap();
+}
+
 #[sqlx::test]
 async fn an_owner_sees_what_a_plan_costs_and_switches_to_it(db: PgPool) {
     let Some(mut driver) = Driver::start() else {

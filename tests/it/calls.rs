@@ -18,8 +18,11 @@ use uuid::Uuid;
 
 use crate::harness::{self, Client, PASSWORD, SseStream, TestApp, Workspace, input_value};
 
-const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+pub(crate) const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN: &str = "f00dfeedc0ffee11f00dfeedc0ffee11";
+/// The API key that signs the web phones' access tokens.
+pub(crate) const API_KEY_SID: &str = "SKfedcba9876543210fedcba9876543210";
+pub(crate) const API_KEY_SECRET: &str = "5ecre7a9i6ey5ecre7a9i6ey5ecre7a9";
 const NUMBER: &str = "+4930123456";
 pub(crate) const CALLER: &str = "+4915112345678";
 
@@ -44,6 +47,8 @@ impl Provider {
                     ("sip_domain", "acme.sip.example.com"),
                     ("greeting", "Thanks for calling Acme."),
                     ("record", "on"),
+                    ("api_key_sid", API_KEY_SID),
+                    ("api_key_secret", API_KEY_SECRET),
                     ("number", NUMBER),
                     ("department", &department.to_string()),
                 ],
@@ -61,6 +66,16 @@ impl Provider {
             channel_token,
             auth_token: AUTH_TOKEN.to_owned(),
             http: reqwest::Client::new(),
+        }
+    }
+
+    /// The same provider, calling the webhooks of another `serve` process.
+    pub(crate) fn at(&self, base_url: &str) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            channel_token: self.channel_token.clone(),
+            auth_token: self.auth_token.clone(),
+            http: self.http.clone(),
         }
     }
 
@@ -129,7 +144,7 @@ impl Provider {
 
 /// Every element of a TwiML document in document order, as its path and text
 /// (`("Response/Dial/Sip", "sip:…")`), and each attribute as `("Response/Dial@timeout", "30")`.
-fn elements(xml: &str) -> Vec<(String, String)> {
+pub(crate) fn elements(xml: &str) -> Vec<(String, String)> {
     let mut reader = Reader::from_str(xml);
     let mut path: Vec<String> = Vec::new();
     let mut found: Vec<(String, String)> = Vec::new();
@@ -171,7 +186,7 @@ fn elements(xml: &str) -> Vec<(String, String)> {
 }
 
 /// The texts of the elements at `path`.
-fn texts<'a>(elements: &'a [(String, String)], path: &str) -> Vec<&'a str> {
+pub(crate) fn texts<'a>(elements: &'a [(String, String)], path: &str) -> Vec<&'a str> {
     elements
         .iter()
         .filter(|(key, _)| key == path)
@@ -1105,4 +1120,72 @@ async fn a_withheld_number_is_nobody_known(db: PgPool) {
         (name.as_str(), email.as_str(), phone.as_str()),
         ("anonymous", "", "")
     );
+}
+
+#[sqlx::test]
+async fn a_call_nobody_answers_goes_to_the_departments_round_robin_once(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let (acme, support, provider) = connected(&app, "acme").await;
+    sqlx::query("update departments set round_robin = true where id = $1")
+        .bind(support)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let agent = acme.person(Role::Agent).id;
+    let admin = acme.person(Role::Admin).id;
+    set_device(&app, agent, "online", "mobile_app", "+4917012345").await;
+    let assignee = |number: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<Uuid>>(
+                "select assignee_id from tickets where number = $1",
+            )
+            .bind(number)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+
+    // While it rings, the call is nobody's; when the ringing ends unanswered (reported
+    // twice, then the call's end), round-robin gives it to the one online agent, once.
+    provider.incoming("CA9001", CALLER).await;
+    assert_eq!(assignee(1).await, None);
+    let unanswered = [("CallSid", "CA9001"), ("DialCallStatus", "no-answer")];
+    for _ in 0..2 {
+        let (status, xml) = provider.post("dial-status", &unanswered).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!texts(&elements(&xml), "Response/Record@action").is_empty());
+    }
+    let ended = [("CallSid", "CA9001"), ("CallStatus", "completed")];
+    assert_eq!(provider.post("status", &ended).await.0, StatusCode::OK);
+    assert_eq!(assignee(1).await, Some(agent));
+    assert_eq!(app.count("messages where event = 'assigned'").await, 1);
+
+    // A caller who hangs up while it rings: the call's end queues it.
+    provider.incoming("CA9002", CALLER).await;
+    let gave_up = [("CallSid", "CA9002"), ("CallStatus", "no-answer")];
+    assert_eq!(provider.post("status", &gave_up).await.0, StatusCode::OK);
+    assert_eq!(assignee(2).await, Some(agent));
+
+    // Nobody to ring (the only online agent has no device): queued at once.
+    set_device(&app, agent, "online", "desk_phone", "").await;
+    let twiml = provider.incoming("CA9003", CALLER).await;
+    assert!(texts(&twiml, "Response/Dial").is_empty(), "{twiml:?}");
+    assert_eq!(assignee(3).await, Some(agent));
+
+    // An answered call is its answerer's: its end queues nothing.
+    set_device(&app, admin, "online", "mobile_app", "+4917099999").await;
+    provider.incoming("CA9004", CALLER).await;
+    let answered = [
+        ("CallSid", "CA9005"),
+        ("ParentCallSid", "CA9004"),
+        ("CallStatus", "in-progress"),
+    ];
+    let leg = format!("status?agent={admin}");
+    assert_eq!(provider.post(&leg, &answered).await.0, StatusCode::OK);
+    let ended = [("CallSid", "CA9004"), ("CallStatus", "completed")];
+    assert_eq!(provider.post("status", &ended).await.0, StatusCode::OK);
+    assert_eq!(assignee(4).await, Some(admin));
+    assert_eq!(app.count("calls where queued_at is not null").await, 3);
 }

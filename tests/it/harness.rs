@@ -4,6 +4,7 @@
 
 use std::{
     net::SocketAddr,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -292,6 +293,7 @@ pub async fn serve_with(
     config.allow_private_webhooks = true;
     // The same key for every process of a test, as every `serve` of a deployment has.
     config.secret_key = Some(frontdesk::secrets::SecretKey::from_base64(TEST_SECRET_KEY).unwrap());
+    config.static_dir = static_with_fake_voice_sdk();
     configure(&mut config);
     let directory = Directory::default();
     let state = AppState {
@@ -304,6 +306,29 @@ pub async fn serve_with(
     let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (config, address)
+}
+
+/// The app's static files, with `tests/fixtures/fake-voice-sdk.js` where the provider's
+/// browser SDK goes (`scripts/voice-sdk.sh` installs the real one, which would reach the
+/// provider): a folder of links under the target's temporary folder, which several test
+/// processes may make at once.
+pub fn static_with_fake_voice_sdk() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("static-with-fake-voice-sdk");
+    let sdk = dir.join(frontdesk::calls::SDK_PATH);
+    std::fs::create_dir_all(sdk.parent().unwrap()).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let link = |target: PathBuf, at: PathBuf| match std::os::unix::fs::symlink(target, at) {
+        Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => panic!("{error}"),
+        _ => {}
+    };
+    for entry in std::fs::read_dir(source.join("static")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "vendor" {
+            link(entry.path(), dir.join(entry.file_name()));
+        }
+    }
+    link(source.join("tests/fixtures/fake-voice-sdk.js"), sdk);
+    dir
 }
 
 /// The address of the test's own database, for a `frontdesk` command run by a test.

@@ -50,4 +50,5 @@ mod tags;
 mod throttle;
 mod tickets;
 mod two_factor;
+mod web_phone;
 mod wording;

@@ -29,7 +29,12 @@ use crate::harness::{self, Client, PASSWORD, SseStream, TestApp, Workspace};
 const SETTINGS: &str = "/app/profile/notifications";
 
 /// An agent who never logs in (no usable password), in `language`.
-async fn colleague(app: &TestApp, workspace: &Workspace, email: &str, language: Locale) -> Uuid {
+pub(crate) async fn colleague(
+    app: &TestApp,
+    workspace: &Workspace,
+    email: &str,
+    language: Locale,
+) -> Uuid {
     let mut tx = app.db.begin().await.unwrap();
     let agent = NewAgent {
         email,

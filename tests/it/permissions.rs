@@ -117,6 +117,15 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         &[],
         Status(422),
     ),
+    (Method::Get, "/app/phone", Permission::Tickets, &[], Done),
+    // The fixture's people ring on no web phone: no token, whoever asks.
+    (
+        Method::Post,
+        "/app/phone/token",
+        Permission::Tickets,
+        &[],
+        Status(422),
+    ),
     (
         Method::Post,
         "/app/chats/{number}/accept",

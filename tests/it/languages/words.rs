@@ -16,10 +16,13 @@ const ALLOWED: &[&str] = &[
     "Markdown",
     "Slack",
     "Webhook",
-    // The voice provider, its account SID (which begins with AC) and SIP.
+    // The voice provider, its account SID (which begins with AC), its API keys (whose SIDs
+    // begin with SK) and SIP.
     "Twilio",
     "SID",
     "AC",
+    "API",
+    "SK",
     "SIP",
     "SMTP",
     "PNG",
