@@ -273,7 +273,7 @@ async fn take(
             // The department as the rule's earlier actions may have set it.
             let ticket = ticket(conn, account_id, ticket_id).await?;
             let department = ticket.department_id.ok_or(Failure::NoDepartment)?;
-            match round_robin::next_agent(conn, account_id, department).await? {
+            match round_robin::next_agent(conn, account_id, department, ticket.channel).await? {
                 Some(agent) => {
                     let mut properties = tickets::current_properties(&ticket);
                     properties.assignee_id = Some(agent);

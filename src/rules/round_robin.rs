@@ -7,16 +7,19 @@ use uuid::Uuid;
 use crate::{
     AppError,
     config::Config,
-    tickets::{self, Changer},
+    tickets::{self, Changer, Channel},
 };
 
 /// The department's next agent after the last one given a ticket: agents of it who are
-/// `online` (away and offline are skipped) and, with a cap, hold fewer tickets still to
-/// do than it. `None` when nobody is: the ticket stays with the department.
+/// `online` (away and offline are skipped), receive the ticket's channel from it (chats
+/// and calls can be switched off per department, tickets cannot) and, with a cap, hold
+/// fewer tickets still to do than it. `None` when nobody is: the ticket stays with the
+/// department.
 pub async fn next_agent(
     conn: &mut PgConnection,
     account_id: Uuid,
     department_id: Uuid,
+    channel: Channel,
 ) -> sqlx::Result<Option<Uuid>> {
     sqlx::query(
         "insert into round_robin_turns (account_id, department_id) values ($1, $2)
@@ -40,6 +43,8 @@ pub async fn next_agent(
          join agents a on a.account_id = da.account_id and a.id = da.agent_id
          where da.account_id = $1 and da.department_id = $2
            and a.deleted_at is null and a.availability = 'online'
+           and case $3 when 'chat' then da.receives_chats
+                       when 'call' then da.receives_calls else true end
            and (d.max_open is null or d.max_open > (
                  select count(*) from tickets t
                  where t.account_id = a.account_id and t.assignee_id = a.id
@@ -48,6 +53,7 @@ pub async fn next_agent(
     )
     .bind(account_id)
     .bind(department_id)
+    .bind(channel.as_str())
     .fetch_all(&mut *conn)
     .await?;
     let next = last
@@ -76,8 +82,8 @@ pub async fn assign_new(
     account_id: Uuid,
     ticket_id: Uuid,
 ) -> Result<(), AppError> {
-    let department: Option<Uuid> = sqlx::query_scalar(
-        "select t.department_id from tickets t
+    let department: Option<(Uuid, Channel)> = sqlx::query_as(
+        "select t.department_id, t.channel from tickets t
          join departments d on d.account_id = t.account_id and d.id = t.department_id
          where t.account_id = $1 and t.id = $2 and t.assignee_id is null and d.round_robin",
     )
@@ -85,10 +91,10 @@ pub async fn assign_new(
     .bind(ticket_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(department) = department else {
+    let Some((department, channel)) = department else {
         return Ok(());
     };
-    let Some(agent) = next_agent(conn, account_id, department).await? else {
+    let Some(agent) = next_agent(conn, account_id, department, channel).await? else {
         return Ok(());
     };
     let ticket = tickets::db::ticket_by_id(conn, account_id, ticket_id)

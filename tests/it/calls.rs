@@ -1188,4 +1188,24 @@ async fn a_call_nobody_answers_goes_to_the_departments_round_robin_once(db: PgPo
     assert_eq!(provider.post("status", &ended).await.0, StatusCode::OK);
     assert_eq!(assignee(4).await, Some(admin));
     assert_eq!(app.count("calls where queued_at is not null").await, 3);
+
+    // Round-robin hands a missed call only to those who receive the department's calls.
+    sqlx::query("update department_agents set receives_calls = false where agent_id = $1")
+        .bind(agent)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    set_device(&app, admin, "online", "desk_phone", "").await;
+    set_device(
+        &app,
+        acme.person(Role::Owner).id,
+        "offline",
+        "desk_phone",
+        "",
+    )
+    .await;
+    for (call, number) in [("CA9006", 5), ("CA9007", 6)] {
+        provider.incoming(call, CALLER).await;
+        assert_eq!(assignee(number).await, Some(admin));
+    }
 }
