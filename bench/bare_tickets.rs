@@ -1,8 +1,9 @@
 //! The yardstick of `make bench-tickets`: the agent's ticket list as bare as axum, sqlx
 //! and askama make it. It runs the list's own query (`tickets::db::list`, the same SQL
-//! and the same pool settings and allocator as `serve`) for one agent fixed at start and
-//! renders a plain table: no session, no login, no permission check, no layers. The real pages are
-//! measured against it in the same run.
+//! and the same pool settings and allocator as `serve`) for one agent fixed at start,
+//! names departments and assignees from the workspace's names read at start (as `serve`
+//! does from its directory), and renders a plain table: no session, no login, no permission
+//! check, no layers. The real pages are measured against it in the same run.
 //! Usage: bare-tickets LISTEN_ADDR WORKSPACE_SLUG AGENT_EMAIL (DATABASE_URL in the
 //! environment).
 use std::net::SocketAddr;
@@ -11,7 +12,11 @@ use anyhow::Context;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{Router, extract::State, routing::get};
-use frontdesk::tickets::db::{self, ListFilter, ListedTicket, Viewer};
+use frontdesk::{
+    agents, departments,
+    directory::Names,
+    tickets::db::{self, ListFilter, ListedTicket, Viewer},
+};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -37,12 +42,14 @@ struct BareList {
 struct Bare {
     db: PgPool,
     viewer: std::sync::Arc<Viewer>,
+    names: std::sync::Arc<Names>,
 }
 
 async fn list(State(bare): State<Bare>) -> Result<BareList, String> {
-    let tickets = db::list(&bare.db, &bare.viewer, &ListFilter::default(), 51)
+    let mut tickets = db::list(&bare.db, &bare.viewer, &ListFilter::default(), 51)
         .await
         .map_err(|error| error.to_string())?;
+    db::name_rows(&mut tickets, &bare.names);
     Ok(BareList { tickets })
 }
 
@@ -70,9 +77,16 @@ async fn main() -> anyhow::Result<()> {
         sees_all: role != "agent",
         listed_days: (plan == "free").then_some(7),
     };
+    let mut conn = db.acquire().await?;
+    let names = Names {
+        departments: departments::db::names(&mut conn, account_id).await?,
+        agents: agents::db::names(&mut conn, account_id).await?,
+    };
+    drop(conn);
     let app = Router::new().route("/tickets", get(list)).with_state(Bare {
         db,
         viewer: std::sync::Arc::new(viewer),
+        names: std::sync::Arc::new(names),
     });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     axum::serve(listener, app).await?;

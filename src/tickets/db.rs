@@ -1,11 +1,16 @@
 //! Queries of tickets, their threads and attachments. Every one is bounded by the workspace
 //! (`account_id`) and, for agents, by what their departments let them see.
+use std::collections::HashMap;
+
 use sqlx::{FromRow, PgConnection, PgExecutor, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{crypto, i18n::Locale, input::EmailAddress, profile::Avatar, text_search::TextQuery};
+use crate::{
+    crypto, directory::Names, i18n::Locale, input::EmailAddress, profile::Avatar,
+    text_search::TextQuery,
+};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -749,15 +754,50 @@ pub struct ListedTicket {
     pub priority: Priority,
     pub issue_type: IssueType,
     pub channel: Channel,
-    pub department: Option<String>,
-    pub assignee: Option<String>,
+    pub department_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
     pub last_activity_at: OffsetDateTime,
     /// The next SLA due time and its target (`sla::refresh`).
     pub sla_due_at: Option<OffsetDateTime>,
     pub sla_target: Option<String>,
+    /// The names of its department and assignee, from the workspace's directory
+    /// (`name_rows`).
+    #[sqlx(skip)]
+    pub department: Option<String>,
+    #[sqlx(skip)]
+    pub assignee: Option<String>,
     /// That due time in words and its state, for the row (`sla::label_due`).
     #[sqlx(skip)]
     pub due: Option<(&'static str, String)>,
+}
+
+/// Names each ticket's department and assignee from `names` (the workspace's directory):
+/// cheaper than a lookup per row in the list's statement. `false` when a name was missing
+/// (the directory was read before a department or agent came), and the caller reads it
+/// again.
+pub fn name_rows(tickets: &mut [ListedTicket], names: &Names) -> bool {
+    let departments: HashMap<Uuid, &str> = names
+        .departments
+        .iter()
+        .map(|(id, name)| (*id, name.as_str()))
+        .collect();
+    let agents: HashMap<Uuid, &str> = names
+        .agents
+        .iter()
+        .map(|(id, name)| (*id, name.as_str()))
+        .collect();
+    let mut complete = true;
+    let mut name = |id: Option<Uuid>, known: &HashMap<Uuid, &str>| {
+        let id = id?;
+        let found = known.get(&id).map(|name| (*name).to_owned());
+        complete &= found.is_some();
+        found
+    };
+    for ticket in tickets {
+        ticket.department = name(ticket.department_id, &departments);
+        ticket.assignee = name(ticket.assignee_id, &agents);
+    }
+    complete
 }
 
 impl ListedTicket {
@@ -928,14 +968,10 @@ fn push_page(
     queue: Option<QueuePart>,
     order: &str,
 ) {
-    // Names by subselect: cheaper than joins for the one page the limit keeps.
+    // Names come from the directory (`name_rows`), not from a lookup per row here.
     query.push(
         "select t.id, t.number, t.subject, t.customer_name, t.customer_email, t.status,
-                t.priority, t.issue_type, t.channel,
-                (select d.name from departments d
-                 where d.account_id = t.account_id and d.id = t.department_id) as department,
-                (select a.name from agents a
-                 where a.account_id = t.account_id and a.id = t.assignee_id) as assignee,
+                t.priority, t.issue_type, t.channel, t.department_id, t.assignee_id,
                 t.last_activity_at, t.sla_due_at, t.sla_target
          from tickets t",
     );

@@ -1,10 +1,14 @@
 //! `/app`, the agent's queue (assigned to them, or unassigned in their departments, still
 //! to do), and `/app/tickets`, every ticket they may see with filters, search and keyset
 //! pagination.
+use std::sync::Arc;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use super::{
     Channel, IssueType, Status,
@@ -14,6 +18,7 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::CurrentAgent,
+    directory::Names,
     input::Choice,
     sla, tags,
     web::{PageContext, connection::Db, extract::Query},
@@ -73,7 +78,7 @@ pub(super) async fn show_queue(
     let more = tickets.len() > PAGE_SIZE as usize;
     tickets.truncate(PAGE_SIZE as usize);
     sla::label_due(&ctx, &mut tickets, state.clock.now());
-    let names = state.directory.names(&mut conn, agent.account_id).await?;
+    let names = named(&state, &mut conn, agent.account_id, &mut tickets).await?;
     let bulk = BulkBar::new(&ctx, &names, "/app".to_owned(), query.select == "all");
     Ok(QueuePage {
         free_plan_window: viewer.listed_days.is_some(),
@@ -85,6 +90,25 @@ pub(super) async fn show_queue(
         bulk,
         query,
     })
+}
+
+/// The workspace's names (the directory's), with each ticket's department and assignee
+/// named from them; read again when one is missing (a department or agent newer than the
+/// names kept).
+async fn named(
+    state: &AppState,
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    tickets: &mut [ListedTicket],
+) -> Result<Arc<Names>, AppError> {
+    let names = state.directory.names(conn, account_id).await?;
+    if db::name_rows(tickets, &names) {
+        return Ok(names);
+    }
+    state.directory.forget(account_id);
+    let names = state.directory.names(conn, account_id).await?;
+    db::name_rows(tickets, &names);
+    Ok(names)
 }
 
 /// The list's filters as typed; what is not a valid value filters nothing.
@@ -192,7 +216,7 @@ pub(super) async fn show_list(
             .map(|last| query.address(&last.cursor(filter.due_first)))
             .unwrap_or_default()
     });
-    let names = state.directory.names(&mut conn, agent.account_id).await?;
+    let names = named(&state, &mut conn, agent.account_id, &mut tickets).await?;
     sla::label_due(&ctx, &mut tickets, state.clock.now());
     let departments = Choice::rows(names.departments.clone(), |id| {
         filter.department == Some(id)
