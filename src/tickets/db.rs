@@ -1338,3 +1338,51 @@ pub async fn move_messages(
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(department_id: Option<Uuid>, assignee_id: Option<Uuid>) -> ListedTicket {
+        ListedTicket {
+            id: Uuid::now_v7(),
+            number: 1,
+            subject: String::new(),
+            customer_name: String::new(),
+            customer_email: String::new(),
+            status: Status::New,
+            priority: Priority::Normal,
+            issue_type: IssueType::Other,
+            channel: Channel::Email,
+            department_id,
+            assignee_id,
+            last_activity_at: OffsetDateTime::UNIX_EPOCH,
+            sla_due_at: None,
+            sla_target: None,
+            department: None,
+            assignee: None,
+            due: None,
+        }
+    }
+
+    #[test]
+    fn rows_are_named_from_the_directory_and_a_missing_name_is_told() {
+        let (support, ada, newcomer) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let names = Names {
+            departments: vec![(support, "Support".to_owned())],
+            agents: vec![(ada, "Ada".to_owned())],
+        };
+        let mut rows = [listed(Some(support), Some(ada)), listed(None, None)];
+        assert!(name_rows(&mut rows, &names));
+        assert_eq!(rows[0].department.as_deref(), Some("Support"));
+        assert_eq!(rows[0].assignee.as_deref(), Some("Ada"));
+        assert_eq!(
+            (rows[1].department.clone(), rows[1].assignee.clone()),
+            (None, None)
+        );
+        // An agent newer than the names kept: the caller reads them again.
+        let mut rows = [listed(Some(support), Some(newcomer))];
+        assert!(!name_rows(&mut rows, &names));
+        assert_eq!(rows[0].assignee, None);
+    }
+}
