@@ -49,7 +49,7 @@ async fn list(State(bare): State<Bare>) -> Result<BareList, String> {
     let mut tickets = db::list(&bare.db, &bare.viewer, &ListFilter::default(), 51)
         .await
         .map_err(|error| error.to_string())?;
-    db::name_rows(&mut tickets, &bare.names);
+    db::name_rows(&mut tickets, &bare.names.departments, &bare.names.agents);
     Ok(BareList { tickets })
 }
 

@@ -7,6 +7,7 @@ alter table voice_settings
     add column api_key_secret bytea,
     add constraint voice_settings_api_key check ((api_key_sid = '') = (api_key_secret is null));
 
--- When a call that nobody answered went through the new-ticket rules and the department's
--- round-robin (once, however often the provider reports its end).
-alter table calls add column queued_at timestamptz;
+-- When it was settled what becomes of an incoming call's ticket, once however often and in
+-- whatever order the provider reports: the ringing ended answered (its answerer has it),
+-- or nobody answered and the ticket went through the new-ticket rules and round-robin.
+alter table calls add column settled_at timestamptz;

@@ -24,12 +24,17 @@
   var current = null;
 
   function show(message, from, visible) {
+    // Focus on a button about to hide goes to the phone itself, not to the page's start.
+    var focused = document.activeElement;
     state.textContent = message;
     caller.textContent = from || '';
     caller.hidden = !from;
     Object.keys(buttons).forEach(function (name) {
       buttons[name].hidden = visible.indexOf(name) < 0;
     });
+    if (focused && focused.hidden && box.contains(focused)) {
+      box.focus();
+    }
   }
 
   function token() {
@@ -50,6 +55,14 @@
     show(device && device.state === 'registered' ? text.textReady : text.textOffline, '', []);
   }
 
+  // The device's own state changes (its signalling lost and found again) leave a call
+  // going on as it is.
+  function deviceChanged() {
+    if (!current) {
+      idle();
+    }
+  }
+
   function follow(call) {
     var from = (call.parameters && call.parameters.From) || '';
     current = call;
@@ -57,6 +70,7 @@
     call.on('accept', function () {
       buttons.mute.setAttribute('aria-pressed', 'false');
       show(text.textOnCall, from, ['mute', 'hangUp']);
+      buttons.hangUp.focus();
     });
     // Answered elsewhere, hung up by the caller, or ended here: back to waiting.
     ['cancel', 'disconnect', 'reject', 'error'].forEach(function (event) {
@@ -93,36 +107,53 @@
     }
   });
 
+  // Each start of the window's phone; a page hidden meanwhile ends it, so that a token
+  // that comes late makes no device.
+  var started = 0;
+
+  function renew() {
+    var at = started;
+    token().then(function (renewed) {
+      if (device && at === started) {
+        device.updateToken(renewed.token);
+      }
+    }).catch(function () {
+      // Tried again in a minute, while the token still lasts.
+      setTimeout(function () {
+        if (device && at === started) {
+          renew();
+        }
+      }, 60000);
+    });
+  }
+
   function start() {
+    var at = ++started;
     show(text.textConnecting, '', []);
     token().then(function (granted) {
+      if (at !== started) {
+        return;
+      }
       device = new window.Twilio.Device(granted.token, {
         closeProtection: text.textLeave,
         codecPreferences: ['opus', 'pcmu']
       });
-      device.on('registered', idle);
-      device.on('unregistered', idle);
-      device.on('error', function () {
-        if (!current) {
-          idle();
-        }
-      });
+      device.on('registered', deviceChanged);
+      device.on('unregistered', deviceChanged);
+      device.on('error', deviceChanged);
       device.on('incoming', follow);
-      device.on('tokenWillExpire', function () {
-        token().then(function (renewed) {
-          if (device) {
-            device.updateToken(renewed.token);
-          }
-        });
-      });
+      device.on('tokenWillExpire', renew);
       return device.register();
     }).catch(function () {
-      show(text.textOffline, '', []);
+      if (at === started && !current) {
+        show(text.textOffline, '', []);
+      }
     });
   }
 
   start();
   window.addEventListener('pagehide', function () {
+    started += 1;
     if (device) {
       device.destroy();
       device = null;

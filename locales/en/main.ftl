@@ -1235,6 +1235,7 @@ phone-keep-open = Keep this window open while you take calls: the panel's pages 
 calls-web-phone-not-chosen = Your profile does not name the web phone as your device: choose it under Profile to take calls here.
 calls-web-phone-not-connected = Web phones are not connected: an admin adds the provider's API key under Settings, Phone calls.
 calls-web-phone-sdk-missing = The web phone's software is not installed on this server: run scripts/voice-sdk.sh (make run does) and reload.
+calls-web-phone-secret-unreadable = The API key's secret cannot be read: SECRET_KEY is missing or changed on the server. An admin enters the secret again under Settings, Phone calls.
 calls-web-phones = Web phones
 calls-web-phones-intro = Agents whose device is the web phone take calls in a window of the panel. Their access tokens are signed with an API key of your provider's account (Standard type); leave both fields empty without web phones.
 calls-api-key-sid = API key SID

@@ -1182,6 +1182,7 @@ phone-keep-open = 接听电话时请保持此窗口打开：面板的页面可�
 calls-web-phone-not-chosen = 您的个人资料未将网页电话设为设备：请在“个人资料”中选择它，以便在这里接听电话。
 calls-web-phone-not-connected = 网页电话尚未连接：请管理员在“设置”的“电话”中添加服务商的 API 密钥。
 calls-web-phone-sdk-missing = 此服务器未安装网页电话的软件：请运行 scripts/voice-sdk.sh 后重新加载。
+calls-web-phone-secret-unreadable = 无法读取 API 密钥的密码：服务器的加密密钥缺失或已更改。请管理员在“设置”的“电话”中重新输入该密码。
 calls-web-phones = 网页电话
 calls-web-phones-intro = 设备为网页电话的客服在面板的一个窗口中接听电话。其访问令牌由您服务商账户的 API 密钥（标准类型）签名；不使用网页电话时两项都留空。
 calls-api-key-sid = API 密钥 SID

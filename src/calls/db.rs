@@ -442,26 +442,30 @@ pub async fn ended(
     Ok(())
 }
 
-/// Marks an unanswered call as gone to the queue; `false` when it was answered or had gone
-/// there already.
-pub async fn queue_unanswered(
+/// Settles, once, what becomes of an incoming call's ticket: `answered` (the ringing
+/// ended answered, whether or not the device's own report came) leaves it to its answerer;
+/// otherwise an unanswered call is settled for the queue, and `true` says to send it there
+/// now.
+pub async fn settle(
     conn: &mut PgConnection,
     account_id: Uuid,
     call_id: Uuid,
     at: OffsetDateTime,
+    answered: bool,
 ) -> sqlx::Result<bool> {
-    let marked = sqlx::query(
-        "update calls set queued_at = $3
-         where account_id = $1 and id = $2 and direction = 'inbound'
-           and answered_at is null and queued_at is null",
+    let queued: Option<bool> = sqlx::query_scalar(
+        "update calls set settled_at = $3
+         where account_id = $1 and id = $2 and direction = 'inbound' and settled_at is null
+           and ($4 or answered_at is null)
+         returning not $4",
     )
     .bind(account_id)
     .bind(call_id)
     .bind(at)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(marked == 1)
+    .bind(answered)
+    .fetch_optional(conn)
+    .await?;
+    Ok(queued == Some(true))
 }
 
 /// Keeps the link of the conversation's recording, or of the caller's voicemail.

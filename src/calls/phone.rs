@@ -66,7 +66,7 @@ async fn credentials(
         .as_ref()
         .and_then(|key| key.open(sealed, agent.account_id))
     else {
-        return Ok(Err("calls-secret-key-missing"));
+        return Ok(Err("calls-web-phone-secret-unreadable"));
     };
     Ok(Ok(Credentials {
         account_sid: settings.account_sid,

@@ -244,7 +244,16 @@ pub(super) async fn save(
         parse_secret(&form.auth_token, "calls-auth-token-invalid"),
         stored.is_none(),
     );
-    let api_key_sid = errors.check("api_key_sid", parse_api_key_sid(&form.api_key_sid));
+    let api_key_sid = errors
+        .check("api_key_sid", parse_api_key_sid(&form.api_key_sid))
+        .filter(|sid| {
+            // A secret is never dropped silently: it needs its key's SID.
+            let orphan = sid.is_empty() && !form.api_key_secret.trim().is_empty();
+            if orphan {
+                errors.add("api_key_sid", "input-required");
+            }
+            !orphan
+        });
     // A key's secret is kept only for the same key.
     let api_key_secret = sealed_secret(
         &state,

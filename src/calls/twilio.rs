@@ -250,7 +250,6 @@ impl AccessToken<'_> {
             "iss": self.api_key_sid,
             "sub": self.account_sid,
             "iat": issued_at,
-            "nbf": issued_at,
             "exp": issued_at + self.lifetime.whole_seconds(),
             "grants": {
                 "identity": self.identity,

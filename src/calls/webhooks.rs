@@ -414,10 +414,11 @@ async fn call_ended(
     queue_unanswered(conn, config, account_id, call.id, call.ticket_id, at).await
 }
 
-/// An incoming call that nobody answered (nobody to ring, the ringing ended, or the caller
-/// hung up) leaves a ticket to call back: it goes through the new-ticket rules and the
-/// department's round-robin as an email's does, once. While it rang, nobody was to be
-/// given it; an answered call is its answerer's.
+/// An incoming call that nobody answered (nobody to ring, the ringing ended unanswered,
+/// or the caller hung up) leaves a ticket to call back: it goes through the new-ticket
+/// rules and the department's round-robin as an email's does, once. While it rang, nobody
+/// was to be given it; an answered call is its answerer's, even when the whole call's end
+/// is reported before the device's answer (the ringing's own end settled it).
 async fn queue_unanswered(
     conn: &mut PgConnection,
     config: &Config,
@@ -426,7 +427,7 @@ async fn queue_unanswered(
     ticket_id: Uuid,
     at: OffsetDateTime,
 ) -> Result<(), AppError> {
-    if db::queue_unanswered(conn, account_id, call_id, at).await? {
+    if db::settle(conn, account_id, call_id, at, false).await? {
         rules::ticket_created(conn, config, account_id, ticket_id, "").await?;
     }
     Ok(())
@@ -476,13 +477,19 @@ pub(super) async fn dial_status(
     State(state): State<AppState>,
     hook: Hook,
 ) -> Result<Response, AppError> {
-    if matches!(hook.param("DialCallStatus"), "completed" | "answered") {
+    let answered = matches!(hook.param("DialCallStatus"), "completed" | "answered");
+    let account_id = hook.account_id();
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let call = db::lock_call(&mut tx, account_id, hook.param("CallSid")).await?;
+    if answered {
+        if let Some(call) = call {
+            db::settle(&mut tx, account_id, call.id, now, true).await?;
+        }
+        tx.commit().await?;
         return Ok(twiml(twilio::hang_up()));
     }
-    let account_id = hook.account_id();
-    let mut tx = state.db.begin().await?;
-    if let Some(call) = db::lock_call(&mut tx, account_id, hook.param("CallSid")).await? {
-        let now = state.clock.now();
+    if let Some(call) = call {
         queue_unanswered(
             &mut tx,
             &state.config,

@@ -7,10 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, IssueType, MessageKind, Priority, Status};
-use crate::{
-    crypto, directory::Names, i18n::Locale, input::EmailAddress, profile::Avatar,
-    text_search::TextQuery,
-};
+use crate::{crypto, i18n::Locale, input::EmailAddress, profile::Avatar, text_search::TextQuery};
 
 /// Who is looking, and so which tickets they see (DESIGN.md, Tickets: departments).
 #[derive(Clone, Copy, Debug)]
@@ -771,33 +768,49 @@ pub struct ListedTicket {
     pub due: Option<(&'static str, String)>,
 }
 
-/// Names each ticket's department and assignee from `names` (the workspace's directory):
-/// cheaper than a lookup per row in the list's statement. `false` when a name was missing
-/// (the directory was read before a department or agent came), and the caller reads it
-/// again.
-pub fn name_rows(tickets: &mut [ListedTicket], names: &Names) -> bool {
-    let departments: HashMap<Uuid, &str> = names
-        .departments
-        .iter()
-        .map(|(id, name)| (*id, name.as_str()))
-        .collect();
-    let agents: HashMap<Uuid, &str> = names
-        .agents
-        .iter()
-        .map(|(id, name)| (*id, name.as_str()))
-        .collect();
-    let mut complete = true;
-    let mut name = |id: Option<Uuid>, known: &HashMap<Uuid, &str>| {
-        let id = id?;
-        let found = known.get(&id).map(|name| (*name).to_owned());
-        complete &= found.is_some();
-        found
+/// Names each ticket's department and assignee not named yet from `departments` and
+/// `agents` (`(id, name)`, the workspace's directory): cheaper than a lookup per row in the
+/// list's statement. The ids left without a name: an agent deleted since (closed tickets
+/// keep their assignee) or one newer than the directory kept, for `names_by_id`.
+pub fn name_rows(
+    tickets: &mut [ListedTicket],
+    departments: &[(Uuid, String)],
+    agents: &[(Uuid, String)],
+) -> Vec<Uuid> {
+    let lookup =
+        |pairs: &[(Uuid, String)]| -> HashMap<Uuid, String> { pairs.iter().cloned().collect() };
+    let (departments, agents) = (lookup(departments), lookup(agents));
+    let mut missing = Vec::new();
+    let mut name = |shown: &mut Option<String>, id: Option<Uuid>, known: &HashMap<Uuid, String>| {
+        if let (None, Some(id)) = (&shown, id) {
+            *shown = known.get(&id).cloned();
+            if shown.is_none() {
+                missing.push(id);
+            }
+        }
     };
     for ticket in tickets {
-        ticket.department = name(ticket.department_id, &departments);
-        ticket.assignee = name(ticket.assignee_id, &agents);
+        name(&mut ticket.department, ticket.department_id, &departments);
+        name(&mut ticket.assignee, ticket.assignee_id, &agents);
     }
-    complete
+    missing
+}
+
+/// The names of these agents and departments of the workspace, deleted agents included.
+pub async fn names_by_id(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, String)>> {
+    sqlx::query_as(
+        "select id, name from agents where account_id = $1 and id = any($2)
+         union all
+         select id, name from departments where account_id = $1 and id = any($2)",
+    )
+    .bind(account_id)
+    .bind(ids)
+    .fetch_all(conn)
+    .await
 }
 
 impl ListedTicket {
@@ -1366,23 +1379,25 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_named_from_the_directory_and_a_missing_name_is_told() {
-        let (support, ada, newcomer) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let names = Names {
-            departments: vec![(support, "Support".to_owned())],
-            agents: vec![(ada, "Ada".to_owned())],
-        };
+    fn rows_are_named_from_the_directory_and_the_rest_are_told() {
+        let (support, ada, gone) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let departments = [(support, "Support".to_owned())];
+        let agents = [(ada, "Ada".to_owned())];
         let mut rows = [listed(Some(support), Some(ada)), listed(None, None)];
-        assert!(name_rows(&mut rows, &names));
+        assert!(name_rows(&mut rows, &departments, &agents).is_empty());
         assert_eq!(rows[0].department.as_deref(), Some("Support"));
         assert_eq!(rows[0].assignee.as_deref(), Some("Ada"));
         assert_eq!(
             (rows[1].department.clone(), rows[1].assignee.clone()),
             (None, None)
         );
-        // An agent newer than the names kept: the caller reads them again.
-        let mut rows = [listed(Some(support), Some(newcomer))];
-        assert!(!name_rows(&mut rows, &names));
-        assert_eq!(rows[0].assignee, None);
+        // An agent the directory does not list (deleted, or newer): told, then named from
+        // what is read by id, the names found before kept.
+        let mut rows = [listed(Some(support), Some(gone))];
+        assert_eq!(name_rows(&mut rows, &departments, &agents), [gone]);
+        let found = [(gone, "Former agent".to_owned())];
+        assert!(name_rows(&mut rows, &found, &found).is_empty());
+        assert_eq!(rows[0].assignee.as_deref(), Some("Former agent"));
+        assert_eq!(rows[0].department.as_deref(), Some("Support"));
     }
 }

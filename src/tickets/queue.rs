@@ -93,8 +93,8 @@ pub(super) async fn show_queue(
 }
 
 /// The workspace's names (the directory's), with each ticket's department and assignee
-/// named from them; read again when one is missing (a department or agent newer than the
-/// names kept).
+/// named from them, and the few they do not list (a deleted agent of a closed ticket, an
+/// agent newer than the names kept) read by id.
 async fn named(
     state: &AppState,
     conn: &mut PgConnection,
@@ -102,12 +102,11 @@ async fn named(
     tickets: &mut [ListedTicket],
 ) -> Result<Arc<Names>, AppError> {
     let names = state.directory.names(conn, account_id).await?;
-    if db::name_rows(tickets, &names) {
-        return Ok(names);
+    let missing = db::name_rows(tickets, &names.departments, &names.agents);
+    if !missing.is_empty() {
+        let found = db::names_by_id(conn, account_id, &missing).await?;
+        db::name_rows(tickets, &found, &found);
     }
-    state.directory.forget(account_id);
-    let names = state.directory.names(conn, account_id).await?;
-    db::name_rows(tickets, &names);
     Ok(names)
 }
 

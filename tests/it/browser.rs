@@ -272,6 +272,11 @@ async fn an_agent_takes_a_call_in_the_web_phone_window_and_it_survives_back_and_
     let state = "return document.querySelector('[data-phone-state]').textContent;";
     let ready = json!("Ready: calls for you ring here.");
     wait_for_value(&agent, state, ready.clone()).await;
+    let shown = "return Array.from(document.querySelectorAll('[data-web-phone] button'))
+                 .filter(function (b) { return getComputedStyle(b).display !== 'none'; })
+                 .map(function (b) { return b.textContent; });";
+    // Waiting, no button shows.
+    assert_eq!(evaluate(&agent, shown).await, json!([]));
     // The device logged in with the token of the agent's identity.
     let identity = evaluate(
         &agent,
@@ -281,8 +286,6 @@ async fn an_agent_takes_a_call_in_the_web_phone_window_and_it_survives_back_and_
     .await;
     assert_eq!(identity, json!(format!("agent-{}", agent_id.simple())));
 
-    let shown = "return Array.from(document.querySelectorAll('[data-web-phone] button'))
-                 .filter(function (b) { return !b.hidden; }).map(function (b) { return b.textContent; });";
     evaluate(&agent, "return window.fakeVoice.ring('+4915112345678');").await;
     wait_for_value(&agent, state, json!("Incoming call")).await;
     assert_eq!(
@@ -296,6 +299,15 @@ async fn an_agent_takes_a_call_in_the_web_phone_window_and_it_survives_back_and_
     assert_eq!(evaluate(&agent, shown).await, json!(["Answer", "Decline"]));
     click(&agent, Locator::Css("[data-phone-answer]")).await;
     wait_for_value(&agent, state, json!("On a call")).await;
+    assert_eq!(evaluate(&agent, shown).await, json!(["Mute", "Hang up"]));
+    // The device's signalling drops and comes back: the call goes on as it was.
+    evaluate(
+        &agent,
+        "var device = window.fakeVoice.devices[0]; device.emit('unregistered'); \
+         device.emit('registered'); return true;",
+    )
+    .await;
+    assert_eq!(evaluate(&agent, state).await, json!("On a call"));
     assert_eq!(evaluate(&agent, shown).await, json!(["Mute", "Hang up"]));
     click(&agent, Locator::Css("[data-phone-mute]")).await;
     assert_eq!(

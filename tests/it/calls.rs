@@ -1187,7 +1187,7 @@ async fn a_call_nobody_answers_goes_to_the_departments_round_robin_once(db: PgPo
     let ended = [("CallSid", "CA9004"), ("CallStatus", "completed")];
     assert_eq!(provider.post("status", &ended).await.0, StatusCode::OK);
     assert_eq!(assignee(4).await, Some(admin));
-    assert_eq!(app.count("calls where queued_at is not null").await, 3);
+    assert_eq!(app.count("calls where settled_at is not null").await, 3);
 
     // Round-robin hands a missed call only to those who receive the department's calls.
     sqlx::query("update department_agents set receives_calls = false where agent_id = $1")
@@ -1208,4 +1208,16 @@ async fn a_call_nobody_answers_goes_to_the_departments_round_robin_once(db: PgPo
         provider.incoming(call, CALLER).await;
         assert_eq!(assignee(number).await, Some(admin));
     }
+
+    // The ringing ended answered but the device's own report was lost: the whole call's
+    // end sends nothing to the queue.
+    set_device(&app, admin, "online", "mobile_app", "+4917099999").await;
+    provider.incoming("CA9008", CALLER).await;
+    let answered = [("CallSid", "CA9008"), ("DialCallStatus", "completed")];
+    let (status, xml) = provider.post("dial-status", &answered).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(elements(&xml).last().unwrap().0, "Response/Hangup");
+    let ended = [("CallSid", "CA9008"), ("CallStatus", "completed")];
+    assert_eq!(provider.post("status", &ended).await.0, StatusCode::OK);
+    assert_eq!(assignee(7).await, None);
 }

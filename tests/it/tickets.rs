@@ -936,3 +936,35 @@ async fn a_message_without_a_message_id_delivered_twice_opens_one_ticket(db: PgP
     );
     assert_eq!(app.count("tickets").await, 1);
 }
+
+#[sqlx::test]
+async fn the_list_names_departments_and_assignees_even_those_the_directory_lists_no_more(
+    db: PgPool,
+) {
+    let app = TestApp::spawn(db).await;
+    let acme = app.workspace("acme").await;
+    let agent = acme.person(Role::Agent).id;
+    let support = app.department(&acme, "Support", &[agent]).await;
+    app.client()
+        .contact("acme", "carla@example.com", "Refund", "Where is it?")
+        .await;
+    sqlx::query("update tickets set department_id = $1, assignee_id = $2, status = 'resolved'")
+        .bind(support)
+        .bind(agent)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let names = |page: &Page| page.rows("table.tickets tbody tr")[0][5..7].to_vec();
+    let page = admin.get("/app/tickets?status=resolved").await;
+    assert_eq!(names(&page), ["Support", "agent of acme"]);
+    // Deleted, the agent leaves the directory (and the filters); their closed ticket keeps
+    // their name.
+    sqlx::query("update agents set deleted_at = now() where id = $1")
+        .bind(agent)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let page = admin.get("/app/tickets?status=resolved").await;
+    assert_eq!(names(&page), ["Support", "agent of acme"]);
+}

@@ -209,6 +209,11 @@ async fn the_api_key_is_write_only_and_without_it_web_phones_do_not_ring(db: PgP
         1
     );
 
+    // A secret without its key's SID is refused, not dropped.
+    let orphan = save(vec![("api_key_secret", "longenoughsecret1234".to_owned())]).await;
+    assert_eq!(orphan.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(orphan.texts(".field-error"), ["This field is required."]);
+
     // Emptied: no web phones. The agent's device does not ring and their panel is not
     // told of the call; the call goes to voicemail.
     let cleared = save(vec![]).await;
