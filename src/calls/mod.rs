@@ -78,27 +78,38 @@ pub fn client_identity(agent_id: Uuid) -> String {
     format!("agent-{}", agent_id.simple())
 }
 
-/// How an agent's device is reached, as their profile says; `None` when it cannot be: a
-/// desk phone without extension or SIP domain, a web phone without the workspace's API key
-/// or the SDK.
-fn device_of(
-    agent: &db::Reachable,
-    settings: &db::VoiceSettings,
-    config: &crate::config::Config,
-) -> Option<Device> {
-    let extension = agent.extension.trim();
-    match agent.device.as_str() {
-        "desk_phone" if !extension.is_empty() && !settings.sip_domain.is_empty() => Some(
-            Device::Sip(format!("sip:{extension}@{}", settings.sip_domain)),
-        ),
-        // The provider dials numbers in E.164: a number without its `+` is taken as one.
-        "mobile_app" => settings::parse_number(&format!("+{}", extension.trim_start_matches('+')))
-            .ok()
-            .map(Device::Number),
-        "web_phone" if settings.has_web_phones() && phone::sdk_installed(config) => {
-            Some(Device::Client(client_identity(agent.id)))
+/// How the workspace's devices are reached, found once per call: desk phones by its SIP
+/// domain, web phones only with its API key and the SDK installed.
+struct Reach<'a> {
+    sip_domain: &'a str,
+    web_phones: bool,
+}
+
+impl<'a> Reach<'a> {
+    fn of(settings: &'a db::VoiceSettings, config: &crate::config::Config) -> Self {
+        Self {
+            sip_domain: &settings.sip_domain,
+            web_phones: settings.has_web_phones() && phone::sdk_installed(config),
         }
-        _ => None,
+    }
+
+    /// The agent's device as their profile says; `None` when it cannot be reached: a desk
+    /// phone without extension or SIP domain, a web phone without key or SDK.
+    fn device(&self, agent: &db::Reachable) -> Option<Device> {
+        let extension = agent.extension.trim();
+        match agent.device.as_str() {
+            "desk_phone" if !extension.is_empty() && !self.sip_domain.is_empty() => {
+                Some(Device::Sip(format!("sip:{extension}@{}", self.sip_domain)))
+            }
+            // The provider dials numbers in E.164: a number without its `+` is taken as one.
+            "mobile_app" => {
+                settings::parse_number(&format!("+{}", extension.trim_start_matches('+')))
+                    .ok()
+                    .map(Device::Number)
+            }
+            "web_phone" if self.web_phones => Some(Device::Client(client_identity(agent.id))),
+            _ => None,
+        }
     }
 }
 
@@ -124,7 +135,8 @@ async fn call_back(
         settings::parse_number(&customer).map_err(|_| AppError::Unprocessable("calls-no-phone"))?;
     let from = from.ok_or(AppError::Unprocessable("calls-no-number"))?;
     let reachable = db::agent_device(&mut conn, agent.account_id, agent.id).await?;
-    let device = device_of(&reachable, &settings, &state.config)
+    let device = Reach::of(&settings, &state.config)
+        .device(&reachable)
         .ok_or(AppError::Unprocessable("calls-no-device"))?;
     let auth_token = state
         .config

@@ -17,7 +17,12 @@ use sqlx::PgConnection;
 use time::Duration;
 
 use super::{client_identity, db, twilio::AccessToken};
-use crate::{AppError, AppState, auth::CurrentAgent, config::Config, web::PageContext};
+use crate::{
+    AppError, AppState,
+    auth::CurrentAgent,
+    config::Config,
+    web::{PageContext, connection::Db},
+};
 
 /// Where the SDK's browser bundle lies under the static files.
 pub const SDK_PATH: &str = "vendor/twilio.min.js";
@@ -87,10 +92,10 @@ struct PhonePage {
 /// `GET /app/phone`: the web phone's window.
 pub(super) async fn show(
     State(state): State<AppState>,
+    Db(mut conn): Db,
     ctx: PageContext,
     agent: CurrentAgent,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
     let problem = credentials(&state, &mut conn, &agent).await?.err();
     let page = PhonePage {
         ctx,
@@ -118,9 +123,9 @@ struct Token {
 /// as the agent's `<Client>` identity; 422 when their web phone cannot start.
 pub(super) async fn token(
     State(state): State<AppState>,
+    Db(mut conn): Db,
     agent: CurrentAgent,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
     let credentials = credentials(&state, &mut conn, &agent)
         .await?
         .map_err(AppError::Unprocessable)?;

@@ -186,10 +186,11 @@ pub(super) async fn incoming(
     let (rung, devices): (Vec<Uuid>, Vec<(Device, String)>) = match (open, department_id) {
         (true, Some(department_id)) => {
             let agents = db::reachable_agents(&mut tx, account_id, department_id).await?;
+            let reach = super::Reach::of(&hook.settings, &state.config);
             agents
                 .into_iter()
                 .filter_map(|agent| {
-                    let device = super::device_of(&agent, &hook.settings, &state.config)?;
+                    let device = reach.device(&agent)?;
                     let callback = format!("{}?agent={}", hook.address(&state, "status"), agent.id);
                     Some((agent.id, (device, callback)))
                 })
