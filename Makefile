@@ -2,7 +2,7 @@
 # Builds use the committed query data in .sqlx/, never a live database.
 export SQLX_OFFLINE := true
 
-.PHONY: run test check bench bench-calls bench-tickets bench-time-rules bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
+.PHONY: run test check bench bench-calls bench-social bench-tickets bench-time-rules bench-reports bench-kb bench-tools bench-outbox bench-statements prepare db
 
 run:
 	@DATABASE_URL="$$(scripts/db.sh)" && export DATABASE_URL && \
@@ -41,6 +41,11 @@ bench-time-rules:
 # four signed webhooks (CALLS, WORKSPACES, RAMP), in the database frontdesk_calls_load.
 bench-calls:
 	bench/calls.sh
+
+# 500 Telegram updates a second for 20 s across 10 connected bots of one release `serve`
+# (RATE, BENCH_SECONDS, WORKSPACES), in the database frontdesk_social_load.
+bench-social:
+	bench/social.sh
 
 # The reports over one workspace's 1,000,000 ticket log rows, in the database
 # frontdesk_reports, which the first run fills (about a minute).

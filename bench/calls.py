@@ -14,50 +14,21 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import http.cookiejar
 import random
-import re
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 
-PASSWORD = "load-test-password"
+from loadlib import admin, percentile, psql, rss_mib, support_department, timed_post
+
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "benchbenchbench0123456789abcdef"
 
 
-def psql(database_url, sql):
-    out = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", database_url, "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
 def connect(base, slug, department):
-    """Logs in as the workspace's admin and connects calls with one number to Support."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener.add_handler(NoRedirect())
-
-    def token(path):
-        page = opener.open(base + path).read().decode()
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def post(path, fields):
-        data = urllib.parse.urlencode({**fields, "csrf_token": token(path)}).encode()
-        try:
-            opener.open(base + path, data)
-        except urllib.error.HTTPError as answer:
-            assert answer.code == 303, f"{path} answered {answer.code}"
-
-    post("/login", {"workspace": slug, "email": "admin@load.example", "password": PASSWORD})
+    """Connects calls with one number to Support, as the workspace's admin."""
+    post = admin(base, slug)
     number = "+49301" + slug[-4:] + "00"
     post("/app/config/calls", {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN,
                                "number": number, "department": department})
@@ -71,21 +42,12 @@ def signature(url, params):
 
 
 async def webhook(host, port, base, path, params, latencies, failures, kind):
-    body = urllib.parse.urlencode(params)
-    request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-               f"Content-Type: application/x-www-form-urlencoded\r\n"
-               f"X-Twilio-Signature: {signature(base + path, params)}\r\n"
-               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}")
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(request.encode())
-    await writer.drain()
-    status = (await reader.readline()).decode()
-    await reader.read()
-    latencies.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-    writer.close()
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "X-Twilio-Signature": signature(base + path, params)}
+    status, ms = await timed_post(host, port, path, headers, urllib.parse.urlencode(params))
+    latencies.setdefault(kind, []).append(ms)
     if " 200 " not in status:
-        failures.append(f"{kind}: {status.strip()}")
+        failures.append(f"{kind}: {status}")
 
 
 async def call(host, port, base, token, number, agents, index, latencies, failures):
@@ -109,18 +71,6 @@ async def call(host, port, base, token, number, agents, index, latencies, failur
                   latencies, failures, "completed")
 
 
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0
-
-
-def percentile(values, share):
-    return values[max(0, int(len(values) * share) - 1)]
-
-
 async def main():
     base, database_url, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
     calls = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
@@ -130,8 +80,7 @@ async def main():
     connected = []
     for n in range(1, workspaces + 1):
         slug = f"load-{n:04d}"
-        department = psql(database_url, f"""select d.id from departments d join accounts a
-            on a.id = d.account_id where a.slug = '{slug}' and d.name = 'Support'""")
+        department = support_department(database_url, slug)
         number = connect(base, slug, department)
         token = psql(database_url, f"""select v.channel_token from voice_settings v
             join accounts a on a.id = v.account_id where a.slug = '{slug}'""")

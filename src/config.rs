@@ -54,6 +54,10 @@ pub struct Config {
     pub secret_key: Option<SecretKey>,
     /// The voice provider's REST address (`TWILIO_API_BASE`; tests point it at a fake).
     pub twilio_api_base: String,
+    /// The Telegram Bot API's address (`TELEGRAM_API_BASE`).
+    pub telegram_api_base: String,
+    /// Meta's Graph API, for WhatsApp and Messenger (`META_GRAPH_API_BASE`).
+    pub meta_graph_api_base: String,
 }
 
 /// An S3-compatible bucket (AWS, MinIO, Ceph, R2...), addressed path-style.
@@ -129,8 +133,14 @@ impl Config {
         if let Some(key) = var("SECRET_KEY") {
             config.secret_key = Some(SecretKey::from_base64(&key)?);
         }
-        if let Some(base) = var("TWILIO_API_BASE") {
-            config.twilio_api_base = base.trim_end_matches('/').to_owned();
+        for (name, base) in [
+            ("TWILIO_API_BASE", &mut config.twilio_api_base),
+            ("TELEGRAM_API_BASE", &mut config.telegram_api_base),
+            ("META_GRAPH_API_BASE", &mut config.meta_graph_api_base),
+        ] {
+            if let Some(value) = var(name) {
+                *base = value.trim_end_matches('/').to_owned();
+            }
         }
         if let Some(dir) = var("STATIC_DIR") {
             config.static_dir = dir.into();
@@ -171,6 +181,8 @@ impl Config {
             s3: None,
             secret_key: None,
             twilio_api_base: "https://api.twilio.com".into(),
+            telegram_api_base: "https://api.telegram.org".into(),
+            meta_graph_api_base: "https://graph.facebook.com".into(),
         }
     }
 

@@ -37,6 +37,7 @@ pub mod seed;
 pub mod settings;
 pub mod signup;
 pub mod sla;
+pub mod social;
 pub mod startup;
 pub mod tags;
 pub mod text_search;

@@ -30,7 +30,7 @@ use crate::{
     billing, calls, canned, chat,
     config::{BODY_LIMIT, CONTENT_SECURITY_POLICY, UPLOAD_LIMIT},
     departments, health, kb, live, notifications, profile, reports, rules, settings, signup, sla,
-    tags, tickets,
+    social, tags, tickets,
     web::{self, csrf, error_page},
 };
 
@@ -136,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .merge(gated(&state, Permission::KnowledgeBase, kb::router()))
         .merge(gated(&state, Permission::Tickets, chat::router()))
         .merge(gated(&state, Permission::Tickets, calls::router()))
+        .merge(gated(&state, Permission::Tickets, social::router()))
         .merge(gated(&state, Permission::Tickets, canned::router()))
         .merge(gated(
             &state,
@@ -158,11 +159,13 @@ pub fn app(state: AppState) -> Router {
             Permission::Configuration,
             chat::config_router(),
         ))
-        .merge(gated(
-            &state,
-            Permission::Configuration,
-            calls::config_router(),
-        ))
+        .merge(
+            gated(&state, Permission::Configuration, calls::config_router()).merge(gated(
+                &state,
+                Permission::Configuration,
+                social::config_router(),
+            )),
+        )
         .merge(gated(&state, Permission::Configuration, agents::router()))
         .merge(gated(
             &state,
@@ -218,11 +221,14 @@ pub fn app(state: AppState) -> Router {
 
     // The voice provider's webhooks: form posts, signed instead of a session.
     let voice = calls::webhook_router().layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    // The messaging apps' webhooks: JSON posts, signed instead of a session.
+    let channels = social::webhook_router().layer(RequestBodyLimitLayer::new(BODY_LIMIT));
 
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .merge(inbound)
         .merge(voice)
+        .merge(channels)
         .nest_service("/static", static_files(&state))
         .merge(pages);
     with_http_stack(router, &state).with_state(state)

@@ -163,6 +163,23 @@ pub async fn of_outbox_row(
     .await
 }
 
+/// The files of message `message_id`, in the order they were added.
+pub async fn of_message(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    message_id: Uuid,
+) -> sqlx::Result<Vec<Mailed>> {
+    sqlx::query_as(
+        "select filename, content_type, data, object_key from attachments
+         where account_id = $1 and message_id = $2
+         order by id",
+    )
+    .bind(account_id)
+    .bind(message_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Marks outbox row `outbox_id` to carry the files of message `message_id`.
 pub async fn mail_with(
     conn: &mut PgConnection,

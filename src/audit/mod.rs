@@ -45,6 +45,8 @@ pub enum Action {
     CallsConfigured,
     CallNumberAdded,
     CallNumberRemoved,
+    ChannelConnected,
+    ChannelDisconnected,
 }
 
 impl Action {
@@ -78,6 +80,8 @@ impl Action {
             Self::CallsConfigured => "audit-calls-configured",
             Self::CallNumberAdded => "audit-call-number-added",
             Self::CallNumberRemoved => "audit-call-number-removed",
+            Self::ChannelConnected => "audit-channel-connected",
+            Self::ChannelDisconnected => "audit-channel-disconnected",
         }
     }
 }

@@ -261,6 +261,8 @@ pub async fn delete(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> sqlx
         "update canned_answers set department_id = null
          where account_id = $1 and department_id = $2",
         "update calls set department_id = null where account_id = $1 and department_id = $2",
+        "update social_channels set department_id = null
+         where account_id = $1 and department_id = $2",
     ] {
         sqlx::query(statement)
             .bind(account_id)

@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub use notice::{Footnote, Notice};
+pub use transport::Failure;
 pub use worker::{MAX_ATTEMPTS, OutboxWorker};
 
 /// A message ready to send: already rendered, in the recipient's language.

@@ -23,6 +23,7 @@ use super::{
 use crate::{
     attachments,
     config::{Config, S3Config},
+    social,
 };
 
 /// After this many failed attempts a message is given up (marked `failed_at`).
@@ -42,6 +43,8 @@ const WRITE_RETRY_MAX: Duration = Duration::from_secs(5);
 enum Kind {
     Email,
     Webhook,
+    /// Replies to the messaging apps and customers' files from them (`social`).
+    Social,
 }
 
 impl Kind {
@@ -50,6 +53,7 @@ impl Kind {
         match self {
             Self::Email => "email",
             Self::Webhook => "webhook",
+            Self::Social => "social",
         }
     }
 }
@@ -62,6 +66,8 @@ struct Lane {
 
 /// Slack and other webhook hosts, each post on a connection of its own.
 const WEBHOOK_CONCURRENCY: usize = 8;
+/// Replies and files of the messaging apps in flight at once.
+const SOCIAL_CONCURRENCY: usize = 8;
 
 /// When a lane stops: when told to (`serve`), or once nothing is due or in flight.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -77,6 +83,8 @@ pub struct OutboxWorker {
     allow_private_webhooks: bool,
     /// The bucket of attachments that live there (`S3_*`).
     s3: Option<S3Config>,
+    /// The messaging apps' APIs.
+    social: social::Outbound,
     from: Mailbox,
     /// The host part of Message-IDs.
     domain: String,
@@ -104,6 +112,7 @@ impl OutboxWorker {
             transport: Transport::from_config(config)?,
             allow_private_webhooks: config.allow_private_webhooks,
             s3: config.s3.clone(),
+            social: social::Outbound::new(config),
             from,
             domain,
             id: Uuid::now_v7(),
@@ -135,10 +144,15 @@ impl OutboxWorker {
             kind: Kind::Webhook,
             concurrency: WEBHOOK_CONCURRENCY,
         };
+        let social = Lane {
+            kind: Kind::Social,
+            concurrency: SOCIAL_CONCURRENCY,
+        };
         let worker = Arc::new(self);
         tokio::join!(
             worker.clone().run_lane(email, stop.clone(), until),
-            worker.run_lane(webhook, stop, until),
+            worker.clone().run_lane(webhook, stop.clone(), until),
+            worker.run_lane(social, stop, until),
         );
     }
 
@@ -195,6 +209,7 @@ impl OutboxWorker {
                     ATTEMPT_TIMEOUT.as_secs()
                 )))
             });
+        let lane = kind;
         let kind = kind.as_str();
         match outcome {
             Ok(()) => {
@@ -211,6 +226,18 @@ impl OutboxWorker {
                 let error = format!("{error:#}");
                 let given_up = matches!(next, Next::GiveUp);
                 tracing::warn!(outbox_id = %message.id, kind, attempts, given_up, %error, "outbox message not sent");
+                // A reply given up shows as failed on its ticket, with the last reason.
+                if given_up && matches!(lane, Kind::Social) {
+                    self.until_written(&message, "given up", || {
+                        social::Outbound::gave_up(
+                            &self.db,
+                            message.account_id,
+                            message.payload.as_ref(),
+                            &error,
+                        )
+                    })
+                    .await;
+                }
                 self.until_written(&message, "not sent", || {
                     db::mark_failed(&self.db, &message, self.id, attempts, &error, &next)
                 })
@@ -222,6 +249,11 @@ impl OutboxWorker {
     async fn attempt(&self, kind: Kind, message: &Claimed) -> Result<(), Failure> {
         match kind {
             Kind::Webhook => transport::post(message, self.allow_private_webhooks).await,
+            Kind::Social => {
+                self.social
+                    .run(&self.db, message.account_id, message.payload.as_ref())
+                    .await
+            }
             Kind::Email => {
                 let mut files = async {
                     let mut conn = self.db.acquire().await?;

@@ -14,9 +14,9 @@ use crate::{
     config::Config,
     departments,
     input::EmailAddress,
-    notifications, sla, tags,
+    notifications, sla, social, tags,
     tickets::{
-        self, Changer, IssueType, MessageKind, Priority, Replier, ReplyTarget, Status,
+        self, Changer, Channel, IssueType, MessageKind, Priority, Replier, ReplyTarget, Status,
         db::{By, NewMessage, Properties, Ticket},
     },
 };
@@ -323,8 +323,6 @@ async fn take(
             let answer = canned::db::find(conn, account_id, Uuid::nil(), id)
                 .await?
                 .ok_or(Failure::CannedGone)?;
-            let address = EmailAddress::parse_addr_spec(&facts.customer_email)
-                .map_err(|_| Failure::NoAddress)?;
             let workspace = tickets::db::workspace_by_id(conn, account_id).await?;
             let values = placeholders::Values {
                 customer_name: &facts.customer_name,
@@ -334,16 +332,29 @@ async fn take(
                 workspace_name: &workspace.company,
             };
             let body = placeholders::fill(&answer.body, &values);
-            let target = ReplyTarget {
-                id: ticket_id,
-                number: facts.number,
-                subject: &facts.subject,
-                customer_name: &facts.customer_name,
-                customer_email: &address,
-                customer_token: &facts.customer_token,
-            };
-            let replier = Replier::Workspace(account_id);
-            tickets::reply_to_customer(conn, config, replier, &target, &body, &[]).await?;
+            // A messaging app's conversation is answered on its channel.
+            if Channel::parse(&facts.channel).is_ok_and(Channel::is_social) {
+                let author = social::Author {
+                    agent_id: None,
+                    name: &workspace.company,
+                };
+                social::reply(conn, account_id, author, ticket_id, &body, &[])
+                    .await?
+                    .map_err(|_| Failure::NoAddress)?;
+            } else {
+                let address = EmailAddress::parse_addr_spec(&facts.customer_email)
+                    .map_err(|_| Failure::NoAddress)?;
+                let target = ReplyTarget {
+                    id: ticket_id,
+                    number: facts.number,
+                    subject: &facts.subject,
+                    customer_name: &facts.customer_name,
+                    customer_email: &address,
+                    customer_token: &facts.customer_token,
+                };
+                let replier = Replier::Workspace(account_id);
+                tickets::reply_to_customer(conn, config, replier, &target, &body, &[]).await?;
+            }
             Outcome::Event("rule_replied", answer.title)
         }
         ActionType::AddNote => {

@@ -8,8 +8,20 @@ text_enum!(
         Chat => "chat",
         Agent => "agent",
         Call => "call",
+        Telegram => "telegram",
+        Whatsapp => "whatsapp",
+        Messenger => "messenger",
     }
 );
+
+impl Channel {
+    /// The messaging apps whose conversations come through a connected channel (`social`).
+    pub const SOCIAL: &'static [Self] = &[Self::Telegram, Self::Whatsapp, Self::Messenger];
+
+    pub fn is_social(self) -> bool {
+        Self::SOCIAL.contains(&self)
+    }
+}
 
 text_enum!(
     /// `new` -> (agent reply) `answered` -> (customer reply) `open` -> ... -> `resolved`;

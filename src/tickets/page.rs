@@ -29,7 +29,7 @@ use crate::{
     error::Found,
     format,
     input::{Choice, FieldErrors, required_long_text},
-    rules, sla, tags,
+    rules, sla, social, tags,
     web::{
         PageContext,
         connection::Db,
@@ -119,6 +119,8 @@ pub(super) struct TicketPage {
     calls: Vec<calls::CallLog>,
     /// A caller's other tickets, by their number: `(number, subject)`.
     caller_history: Vec<(i64, String)>,
+    /// A messaging app's conversation: its channel and each reply's delivery.
+    social: Option<social::Thread>,
 }
 
 impl TicketPage {
@@ -146,7 +148,7 @@ impl TicketPage {
 
     /// No email reply can be sent: the reply form says so (notes still work).
     pub fn email_reply_impossible(&self) -> bool {
-        self.chat.is_none() && self.ticket.reply_address().is_none()
+        self.chat.is_none() && self.social.is_none() && self.ticket.reply_address().is_none()
     }
 
     /// An event of the thread in words: "Status: Open", "Assigned to Ada".
@@ -191,6 +193,8 @@ impl TicketPage {
             "missed" => ("event-chat-missed", Ok(value.to_owned())),
             "rule_replied" => ("event-rule-replied", Ok(value.to_owned())),
             "rule_notified" => ("event-rule-notified", Ok(value.to_owned())),
+            "reaction" if value.is_empty() => ("event-reaction-removed", Ok(String::new())),
+            "reaction" => ("event-reaction", Ok(value.to_owned())),
             _ => ("event-other", Ok(value.to_owned())),
         };
         self.ctx.t_args(
@@ -248,7 +252,13 @@ pub(super) async fn ticket_page(
         ),
         _ => (Vec::new(), Vec::new()),
     };
+    let social = if ticket.channel.is_social() {
+        social::thread(&mut *conn, agent.account_id, ticket.id).await?
+    } else {
+        None
+    };
     Ok(TicketPage {
+        social,
         chat,
         calls,
         caller_history,
@@ -368,14 +378,26 @@ pub(super) async fn reply(
     let live_chat = chat::live_chat(&mut tx, agent.account_id, ticket.id)
         .await?
         .is_some();
-    // A chat going on is answered in the chat (`None`); anything else by email, which
-    // needs an address to go to.
+    let on_channel = ticket.channel.is_social();
+    let channel_problem = if on_channel {
+        social::reply_problem(&mut tx, agent.account_id, ticket.id).await?
+    } else {
+        None
+    };
+    // A chat going on is answered in the chat and a messaging app's conversation on its
+    // channel (`None`); anything else by email, which needs an address to go to.
     let email_to = match ticket.reply_address() {
         _ if live_chat && !files.is_empty() => {
             errors.add("attachments", "attachments-not-in-chat");
             None
         }
         _ if live_chat => None,
+        _ if on_channel => {
+            if let Some(problem) = channel_problem {
+                errors.add("body", problem);
+            }
+            None
+        }
         Some(address) => Some(address),
         None => {
             errors.add("body", "ticket-no-customer-address");
@@ -403,6 +425,15 @@ pub(super) async fn reply(
     };
 
     match &email_to {
+        None if on_channel => {
+            let author = social::Author {
+                agent_id: Some(agent.id),
+                name: &agent.name,
+            };
+            social::reply(&mut tx, agent.account_id, author, ticket.id, &body, &files)
+                .await?
+                .map_err(AppError::Unprocessable)?;
+        }
         None => chat::reply(&mut tx, &agent, ticket.id, &body).await?,
         Some(address) => {
             let target = ReplyTarget {

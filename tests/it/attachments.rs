@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::harness::{self, Client, PASSWORD, TestApp, Workspace, fast_worker};
 
 /// A small PNG picture, `width` x `height`.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let picture = image::DynamicImage::new_rgb8(width, height);
     let mut bytes = std::io::Cursor::new(Vec::new());
     picture

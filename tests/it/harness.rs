@@ -60,7 +60,27 @@ impl TestApp {
         Self::spawn_with(db, MailSink::start(), Clock::fixed(at)).await
     }
 
+    /// The app configured as `configure` says (the providers' addresses, say), with its
+    /// clock fixed at `at` when given.
+    pub async fn spawn_configured(
+        db: PgPool,
+        at: Option<OffsetDateTime>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
+        let clock = at.map_or(Clock::System, Clock::fixed);
+        Self::spawn_with_config(db, MailSink::start(), clock, configure).await
+    }
+
     async fn spawn_with(db: PgPool, mail: MailSink, clock: Clock) -> Self {
+        Self::spawn_with_config(db, mail, clock, |_| {}).await
+    }
+
+    async fn spawn_with_config(
+        db: PgPool,
+        mail: MailSink,
+        clock: Clock,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         // SQL's `app_now()` reads a fixed clock through a pool of the app's own, which
         // `Drop` closes so that the test's database can be dropped.
         let db = match clock {
@@ -73,6 +93,7 @@ impl TestApp {
         };
         let (config, base_url) = serve_with(db.clone(), clock.clone(), |config| {
             config.smtp_url = Some(mail.url());
+            configure(config);
         })
         .await;
         let (stop_worker, stopped) = watch::channel(false);

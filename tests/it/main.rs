@@ -44,6 +44,7 @@ mod rules;
 mod search;
 mod signup;
 mod sla;
+mod social;
 mod stack;
 mod streams;
 mod tags;

@@ -526,6 +526,14 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         &[],
         Status(404),
     ),
+    // The form's ticket came by the contact form: no channel to send on.
+    (
+        Method::Post,
+        "/app/tickets/{number}/messages/{id}/resend",
+        Permission::Tickets,
+        &[],
+        Status(422),
+    ),
     (
         Method::Post,
         "/app/tickets/{number}/tags",
@@ -633,6 +641,65 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
             ("number", ""),
         ],
         Done,
+    ),
+    (
+        Method::Get,
+        "/app/config/channels",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    // Each connect form, refused for a token of the wrong form before any provider is
+    // asked.
+    (
+        Method::Get,
+        "/app/config/channels/telegram/new",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/channels/telegram/new",
+        Permission::Configuration,
+        &[("bot_token", "not a token")],
+        Status(422),
+    ),
+    (
+        Method::Get,
+        "/app/config/channels/whatsapp/new",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/channels/whatsapp/new",
+        Permission::Configuration,
+        &[
+            ("phone_number_id", "x"),
+            ("access_token", ""),
+            ("app_secret", ""),
+        ],
+        Status(422),
+    ),
+    (
+        Method::Get,
+        "/app/config/channels/messenger/new",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
+        Method::Post,
+        "/app/config/channels/messenger/new",
+        Permission::Configuration,
+        &[
+            ("page_id", "x"),
+            ("page_access_token", ""),
+            ("app_secret", ""),
+        ],
+        Status(422),
     ),
     (
         Method::Get,
@@ -858,6 +925,13 @@ const GATED_ROUTES: &[(Method, &str, Permission, Fields, Answer)] = &[
         Done,
     ),
     (
+        Method::Post,
+        "/app/config/channels/{id}/delete",
+        Permission::Configuration,
+        &[],
+        Done,
+    ),
+    (
         Method::Get,
         "/app/config/departments/{id}/delete",
         Permission::Configuration,
@@ -912,6 +986,8 @@ struct Fixture {
     sla_policy: Uuid,
     rule: Uuid,
     voice_number: Uuid,
+    /// A connected WhatsApp number.
+    channel: Uuid,
     /// A file the customer sent with the contact form.
     attachment: Uuid,
     agent: Uuid,
@@ -1025,6 +1101,19 @@ impl Fixture {
         ];
         let connected = owner.post("/app/config/calls", &calls).await;
         assert_eq!(connected.status, StatusCode::SEE_OTHER);
+        // A WhatsApp number as connecting one leaves it (its provider is not asked when it
+        // is disconnected).
+        sqlx::query(
+            "insert into social_channels (account_id, id, kind, channel_token, external_id, name,
+                                          access_token, app_secret)
+             values ($1, $2, 'whatsapp', $3, '1061234567', 'Acme', '\\x00', '\\x00')",
+        )
+        .bind(workspace.account_id)
+        .bind(Uuid::now_v7())
+        .bind(Uuid::now_v7().to_string())
+        .execute(&app.db)
+        .await
+        .unwrap();
         let article = one("select id from kb_articles where account_id = $1").await;
         let path = format!("/app/tickets/{}/tags", number("form").await);
         let tagged = owner.post(&path, &[("tags", "vip")]).await;
@@ -1048,6 +1137,7 @@ impl Fixture {
             category: one("select id from kb_categories where account_id = $1").await,
             department,
             voice_number: one("select id from voice_numbers where account_id = $1").await,
+            channel: one("select id from social_channels where account_id = $1").await,
             canned: one("select id from canned_answers where account_id = $1").await,
             tag: one("select id from tags where account_id = $1").await,
             sla_policy: one("select id from sla_policies where account_id = $1").await,
@@ -1085,6 +1175,7 @@ impl Fixture {
             ("/app/config/sla/", self.sla_policy),
             ("/app/config/rules/", self.rule),
             ("/app/config/calls/numbers/", self.voice_number),
+            ("/app/config/channels/", self.channel),
             ("/app/attachments/", self.attachment),
         ]
         .into_iter()

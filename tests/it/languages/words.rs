@@ -24,6 +24,13 @@ const ALLOWED: &[&str] = &[
     "API",
     "SK",
     "SIP",
+    // The messaging apps and their makers, as their Chinese pages name them.
+    "Telegram",
+    "WhatsApp",
+    "Messenger",
+    "Facebook",
+    "Meta",
+    "BotFather",
     "SMTP",
     "PNG",
     "JPEG",
