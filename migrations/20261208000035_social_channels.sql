@@ -33,15 +33,15 @@ create table social_channels (
     removed_at      timestamptz,
     primary key (account_id, id),
     unique (channel_token, account_id),
+    -- One row per bot, number or page in a workspace: connected again after a disconnect,
+    -- it keeps its address, contacts and conversations.
+    unique (account_id, kind, external_id),
     -- Deleting the department sets this to null itself (departments::db::delete): Citus
     -- refuses `on delete set null` here.
     foreign key (account_id, department_id) references departments (account_id, id),
     check (removed_at is not null or access_token is not null),
     check (kind = 'telegram' or removed_at is not null or app_secret is not null)
 );
--- One live connection per bot, number or page in a workspace.
-create unique index social_channels_connected on social_channels (account_id, kind, external_id)
-    where removed_at is null;
 
 -- Someone who writes on a channel: found again by the channel's id for them (Telegram's
 -- chat id, WhatsApp's wa_id, Messenger's page-scoped id).
@@ -77,6 +77,10 @@ create table social_deliveries (
     -- A reply goes out in parts (its text cut to the provider's length, each file): a
     -- retry goes on after those already sent, never sending one twice.
     parts_sent   integer not null default 0,
+    -- Just before its first part went out: Messenger's read and delivery watermarks (the
+    -- provider's time of the newest message seen) cover the replies sent before them.
+    first_sent_at timestamptz,
+    -- Every part went out.
     sent_at      timestamptz,
     updated_at   timestamptz not null default now(),
     primary key (account_id, message_id),
@@ -86,8 +90,8 @@ create table social_deliveries (
 );
 create index social_deliveries_by_external on social_deliveries (account_id, channel_id, external_id)
     where external_id is not null;
-create index social_deliveries_by_contact on social_deliveries (account_id, contact_id, sent_at)
-    where sent_at is not null;
+create index social_deliveries_by_contact on social_deliveries (account_id, contact_id, first_sent_at)
+    where first_sent_at is not null;
 
 -- States only move forward as reports come, in whatever order: a failure reported after
 -- `sent` counts, one after `delivered` does not.

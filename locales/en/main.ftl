@@ -1309,6 +1309,7 @@ social-reply-disconnected = This conversation's channel is disconnected: replies
 social-reply-broken = This conversation's channel is broken (its token was refused): an admin must connect it again before replies can go out.
 social-reply-window-closed = WhatsApp lets a business answer only within 24 hours of the customer's last message. Wait for the customer to write again.
 event-reaction = The customer reacted { $value }.
+event-fetch-failed = The customer's file { $value } could not be fetched from the provider.
 event-reaction-removed = The customer took back their reaction.
 social-broken-email-subject = Your { $channel } channel { $name } stopped working
 social-broken-email-body = { $channel } refused the token of { $name }: replies on it cannot go out and wait until an admin connects it again with a valid token. The provider said:

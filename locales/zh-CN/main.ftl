@@ -1256,6 +1256,7 @@ social-reply-disconnected = 此对话的渠道已断开：回复无法送达客�
 social-reply-broken = 此对话的渠道已失效（令牌被拒绝）：管理员重新连接后才能发送回复。
 social-reply-window-closed = WhatsApp 只允许企业在客户最后一条消息后 24 小时内回复。请等待客户再次来信。
 event-reaction = 客户回应了 { $value }。
+event-fetch-failed = 无法从服务商获取客户的文件 { $value }。
 event-reaction-removed = 客户撤回了回应。
 social-broken-email-subject = 您的 { $channel } 渠道 { $name } 已停止工作
 social-broken-email-body = { $channel } 拒绝了 { $name } 的令牌：此渠道上的回复无法发出，需等管理员用有效令牌重新连接。服务商的说明如下：

@@ -6,7 +6,14 @@ use std::time::Duration;
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
 
-const API_TIMEOUT: Duration = Duration::from_secs(20);
+use crate::attachments;
+
+/// A call with a JSON answer: short enough that a connect form's two calls end well
+/// within a page's time.
+const API_TIMEOUT: Duration = Duration::from_secs(10);
+/// Sending a file (up to 25 MiB), and fetching one.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(25);
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// Why a provider's API did not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -41,9 +48,15 @@ pub async fn send(request: RequestBuilder) -> Result<(StatusCode, Value), ApiErr
     Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
 }
 
-/// Sends `request` for a file's bytes, at most `limit` of them.
-pub async fn download(request: RequestBuilder, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let response = request.send().await.map_err(unreached)?;
+/// Sends `request` for a file's bytes, read as they come and refused past what a
+/// message may carry (`attachments::MAX_BYTES`).
+pub async fn download(request: RequestBuilder) -> Result<Vec<u8>, ApiError> {
+    let too_large = || ApiError::Refused("the file is larger than a message may carry".into());
+    let mut response = request
+        .timeout(DOWNLOAD_TIMEOUT)
+        .send()
+        .await
+        .map_err(unreached)?;
     let status = response.status();
     if !status.is_success() {
         return Err(by_status(
@@ -53,15 +66,18 @@ pub async fn download(request: RequestBuilder, limit: usize) -> Result<Vec<u8>, 
     }
     if response
         .content_length()
-        .is_some_and(|length| length > limit as u64)
+        .is_some_and(|length| length > attachments::MAX_BYTES as u64)
     {
-        return Err(ApiError::Refused("the file is too large".into()));
+        return Err(too_large());
     }
-    let bytes = response.bytes().await.map_err(unreached)?;
-    if bytes.len() > limit {
-        return Err(ApiError::Refused("the file is too large".into()));
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unreached)? {
+        if bytes.len() + chunk.len() > attachments::MAX_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(bytes.to_vec())
+    Ok(bytes)
 }
 
 fn unreached(error: reqwest::Error) -> ApiError {

@@ -57,6 +57,25 @@ pub async fn by_external_id(
     .await
 }
 
+/// The webhook token of the workspace's row for the provider's id `external_id`, connected
+/// or not.
+pub async fn channel_token(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    kind: Channel,
+    external_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "select channel_token from social_channels
+         where account_id = $1 and kind = $2 and external_id = $3",
+    )
+    .bind(account_id)
+    .bind(kind)
+    .bind(external_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Channel `id`, connected or not.
 pub async fn connection(
     conn: &mut PgConnection,
@@ -110,9 +129,10 @@ pub struct NewConnection<'a> {
     pub webhook_error: Option<&'a str>,
 }
 
-/// Connects a channel, its webhook address carrying `channel_token`; one already
-/// connected for the same bot, number or page takes the new token and settings (and is no
-/// longer broken), keeping its address. Returns its id.
+/// Connects a channel, its webhook address carrying `channel_token`. The workspace's row
+/// of the same bot, number or page, connected or not, takes the new token and settings
+/// (and is connected, and no longer broken), keeping its address, contacts and
+/// conversations. A `secret_digest` of `None` keeps the one stored. Returns its id.
 pub async fn connect(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -124,11 +144,12 @@ pub async fn connect(
                                       department_id, access_token, app_secret, secret_digest,
                                       verify_token, webhook_error)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         on conflict (account_id, kind, external_id) where removed_at is null do update
+         on conflict (account_id, kind, external_id) do update
          set name = excluded.name, department_id = excluded.department_id,
              access_token = excluded.access_token, app_secret = excluded.app_secret,
              secret_digest = coalesce(excluded.secret_digest, social_channels.secret_digest),
-             webhook_error = excluded.webhook_error, broken_at = null, broken_reason = null
+             webhook_error = excluded.webhook_error, broken_at = null, broken_reason = null,
+             removed_at = null
          returning id",
     )
     .bind(account_id)
@@ -270,6 +291,26 @@ pub async fn open_ticket(
     .await
 }
 
+/// Ticket `to` (split from `from`) is of the same conversation.
+pub async fn same_conversation(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    from: Uuid,
+    to: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update tickets set social_contact_id =
+             (select social_contact_id from tickets where account_id = $1 and id = $2)
+         where account_id = $1 and id = $3",
+    )
+    .bind(account_id)
+    .bind(from)
+    .bind(to)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_ticket_contact(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -301,6 +342,31 @@ pub async fn set_message_time(
     .bind(ticket_id)
     .bind(message_id)
     .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A customer's file that could not be fetched (`filename`), as an event of its message's
+/// thread.
+pub async fn fetch_failed(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    message_id: Uuid,
+    filename: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into messages (account_id, id, ticket_id, kind, author_name, event, event_value,
+                               department_id, assignee_id)
+         select $1, $2, m.ticket_id, 'event', '', 'fetch_failed', left($4, 200),
+                t.department_id, t.assignee_id
+         from messages m join tickets t on t.account_id = m.account_id and t.id = m.ticket_id
+         where m.account_id = $1 and m.id = $3",
+    )
+    .bind(account_id)
+    .bind(Uuid::now_v7())
+    .bind(message_id)
+    .bind(filename)
     .execute(conn)
     .await?;
     Ok(())
@@ -452,10 +518,17 @@ pub async fn requeue(
         "update social_deliveries d
          set state = 'queued', error = null, updated_at = now(), sent_at = null,
              parts_sent = case when d.sent_at is null then d.parts_sent else 0 end,
-             external_id = case when d.sent_at is null then d.external_id end
+             external_id = case when d.sent_at is null then d.external_id end,
+             first_sent_at = case when d.sent_at is null then d.first_sent_at end
          from messages m
          where d.account_id = $1 and d.message_id = $3 and d.state = 'failed'
-           and m.account_id = d.account_id and m.id = d.message_id and m.ticket_id = $2",
+           and m.account_id = d.account_id and m.id = d.message_id and m.ticket_id = $2
+           -- Never beside an outbox row of it still to be sent: one sender at a time.
+           and not exists (
+               select 1 from outbox o
+               where o.account_id = d.account_id and o.kind = 'social'
+                 and o.sent_at is null and o.failed_at is null
+                 and o.payload -> 'send' ->> 'message' = d.message_id::text)",
     )
     .bind(account_id)
     .bind(ticket_id)
@@ -472,6 +545,10 @@ pub struct Reply {
     pub contact: String,
     pub body_text: String,
     pub state: Delivery,
+    /// Every part went out already.
+    pub sent: bool,
+    /// The customer wrote within 24 hours (Messenger answers later only as a human agent).
+    pub in_window: bool,
     /// Parts already sent by an earlier attempt: a retry goes on after them.
     pub parts_sent: i32,
 }
@@ -482,7 +559,9 @@ pub async fn reply(
     message_id: Uuid,
 ) -> sqlx::Result<Option<Reply>> {
     sqlx::query_as(
-        "select d.channel_id, k.external_id as contact, m.body_text, d.state, d.parts_sent
+        "select d.channel_id, k.external_id as contact, m.body_text, d.state, d.parts_sent,
+                d.sent_at is not null as sent,
+                k.last_inbound_at > now() - interval '24 hours' as in_window
          from social_deliveries d
          join social_contacts k on k.account_id = d.account_id and k.id = d.contact_id
          join messages m on m.account_id = d.account_id and m.id = d.message_id
@@ -494,24 +573,28 @@ pub async fn reply(
     .await
 }
 
-/// Part `part` (from 0) of a reply went out as the provider's message `external_id`.
+/// Part `part` (from 0) of a reply, sent at `asked_at` (just before the provider was
+/// asked), went out as the provider's message `external_id`.
 pub async fn part_sent(
     conn: &mut PgConnection,
     account_id: Uuid,
     message_id: Uuid,
     part: i32,
     external_id: &str,
+    asked_at: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "update social_deliveries
          set parts_sent = greatest(parts_sent, $3 + 1),
-             external_id = coalesce(external_id, $4), updated_at = now()
+             external_id = coalesce(external_id, $4),
+             first_sent_at = coalesce(first_sent_at, $5), updated_at = now()
          where account_id = $1 and message_id = $2",
     )
     .bind(account_id)
     .bind(message_id)
     .bind(part)
     .bind(external_id)
+    .bind(asked_at)
     .execute(conn)
     .await?;
     Ok(())
@@ -532,7 +615,8 @@ pub async fn sent(conn: &mut PgConnection, account_id: Uuid, message_id: Uuid) -
     Ok(())
 }
 
-/// The reply failed for `reason` (`retrying`: it is tried again later, and stays queued).
+/// The reply failed for `reason` before all its parts went out (`retrying`: it is tried
+/// again later, and keeps its state).
 pub async fn failed(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -544,7 +628,7 @@ pub async fn failed(
         "update social_deliveries
          set state = case when $4 then state else 'failed' end, error = left($3, 1000),
              updated_at = now()
-         where account_id = $1 and message_id = $2 and state = 'queued'",
+         where account_id = $1 and message_id = $2 and sent_at is null",
     )
     .bind(account_id)
     .bind(message_id)
@@ -593,7 +677,7 @@ pub async fn report_up_to(
          from social_contacts k
          where k.account_id = $1 and k.channel_id = $2 and k.external_id = $3
            and d.account_id = k.account_id and d.contact_id = k.id
-           and d.sent_at <= $5 and d.state in ('sent', 'delivered')
+           and d.first_sent_at <= $5 and d.state in ('sent', 'delivered')
            and social_delivery_rank(d.state) < social_delivery_rank($4)",
     )
     .bind(channel.account_id)

@@ -21,8 +21,6 @@ pub const VERSION: &str = "v21.0";
 /// The longest text message: WhatsApp's and Messenger's.
 pub const WHATSAPP_TEXT_LIMIT: usize = 4096;
 pub const MESSENGER_TEXT_LIMIT: usize = 2000;
-/// The largest media WhatsApp lets a business download.
-pub const DOWNLOAD_LIMIT: usize = 100 * 1024 * 1024;
 /// Fields a page subscribes our app to.
 const PAGE_FIELDS: &str = "messages,message_deliveries,message_reads,message_reactions";
 
@@ -130,7 +128,8 @@ impl Graph<'_> {
             .text("type", file.content_type)
             .part("file", part);
         let url = self.url(&format!("{number_id}/media"));
-        let uploaded = self.call(http.post(url).multipart(form)).await?;
+        let request = http.post(url).multipart(form).timeout(api::UPLOAD_TIMEOUT);
+        let uploaded = self.call(request).await?;
         let media_id = uploaded["id"].as_str().unwrap_or_default();
         let mut media = json!({"id": media_id});
         if kind == "document" {
@@ -140,18 +139,20 @@ impl Graph<'_> {
             .await
     }
 
-    /// Sends a Messenger text to `psid`; its mid.
+    /// Sends a Messenger text to `psid`; its mid. Within 24 hours of the customer's last
+    /// message it is a response; later, a person's answer (the `HUMAN_AGENT` tag, which
+    /// Meta allows for 7 days).
     pub async fn messenger_send(
         &self,
         http: &reqwest::Client,
         psid: &str,
         text: &str,
+        in_window: bool,
     ) -> Result<String, ApiError> {
-        let body = json!({
-            "recipient": {"id": psid},
-            "messaging_type": "RESPONSE",
-            "message": {"text": text},
-        });
+        let mut body = json!({"recipient": {"id": psid}, "message": {"text": text}});
+        for (name, value) in messaging_type(in_window) {
+            body[name] = json!(value);
+        }
         let sent = self
             .call(http.post(self.url("me/messages")).json(&body))
             .await?;
@@ -164,6 +165,7 @@ impl Graph<'_> {
         http: &reqwest::Client,
         psid: &str,
         file: File,
+        in_window: bool,
     ) -> Result<String, ApiError> {
         let kind = if file.content_type.starts_with("image/") {
             "image"
@@ -174,18 +176,19 @@ impl Graph<'_> {
             .file_name(file.filename)
             .mime_str(&file.content_type)
             .map_err(|error| ApiError::Refused(error.to_string()))?;
-        let form = Form::new()
-            .text("recipient", json!({"id": psid}).to_string())
-            .text("messaging_type", "RESPONSE")
+        let mut form = Form::new().text("recipient", json!({"id": psid}).to_string());
+        for (name, value) in messaging_type(in_window) {
+            form = form.text(name, value);
+        }
+        let form = form
             .text(
                 "message",
                 json!({"attachment": {"type": kind, "payload": {"is_reusable": false}}})
                     .to_string(),
             )
             .part("filedata", part);
-        let sent = self
-            .call(http.post(self.url("me/messages")).multipart(form))
-            .await?;
+        let request = http.post(self.url("me/messages")).multipart(form);
+        let sent = self.call(request.timeout(api::UPLOAD_TIMEOUT)).await?;
         Ok(sent["message_id"].as_str().unwrap_or_default().to_owned())
     }
 
@@ -200,7 +203,17 @@ impl Graph<'_> {
         let url = media["url"]
             .as_str()
             .ok_or_else(|| ApiError::Refused("Meta: the media has no address".into()))?;
-        api::download(http.get(url).bearer_auth(self.token), DOWNLOAD_LIMIT).await
+        api::download(http.get(url).bearer_auth(self.token)).await
+    }
+}
+
+/// A Messenger message's `messaging_type` (and tag): a response within 24 hours of the
+/// customer's last message, a person's answer after.
+fn messaging_type(in_window: bool) -> Vec<(&'static str, &'static str)> {
+    if in_window {
+        vec![("messaging_type", "RESPONSE")]
+    } else {
+        vec![("messaging_type", "MESSAGE_TAG"), ("tag", "HUMAN_AGENT")]
     }
 }
 

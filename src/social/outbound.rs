@@ -24,6 +24,10 @@ use crate::{
 
 pub use crate::attachments::db::Mailed as File;
 
+/// How long one attempt goes on starting parts of a reply, well within the lane's limit
+/// for an attempt.
+const PARTS_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What an outbox row of the lane asks for.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,26 +126,25 @@ impl Outbound {
         }
     }
 
-    /// The reply of outbox row `payload` was given up after its last attempt.
+    /// The job of outbox row `payload` was given up: a reply shows as failed with the
+    /// last reason, a file that could not be fetched is named in its thread.
     pub async fn gave_up(
         db: &PgPool,
         account_id: Uuid,
         payload: Option<&serde_json::Value>,
         reason: &str,
     ) -> sqlx::Result<()> {
-        if let Some(Job::Send { message }) =
-            payload.and_then(|payload| serde_json::from_value::<Job>(payload.clone()).ok())
-        {
-            db::failed(
-                &mut *db.acquire().await?,
-                account_id,
-                message,
-                reason,
-                false,
-            )
-            .await?;
+        let job = payload.and_then(|payload| serde_json::from_value::<Job>(payload.clone()).ok());
+        let mut conn = db.acquire().await?;
+        match job {
+            Some(Job::Send { message }) => {
+                db::failed(&mut conn, account_id, message, reason, false).await
+            }
+            Some(Job::Fetch {
+                message, filename, ..
+            }) => db::fetch_failed(&mut conn, account_id, message, &filename).await,
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The channel's access token, opened; none when it was disconnected or `SECRET_KEY`
@@ -156,7 +159,7 @@ impl Outbound {
         let Some(reply) = db::reply(&mut conn, account_id, message_id)
             .await
             .map_err(temporary)?
-            .filter(|reply| reply.state == super::Delivery::Queued)
+            .filter(|reply| !reply.sent && reply.state != super::Delivery::Failed)
         else {
             // Sent already, or failed and not asked again.
             return Ok(());
@@ -221,7 +224,15 @@ impl Outbound {
         let mut files = Vec::from_iter(files.into_iter().map(Some));
         let total = texts.len() + files.len();
         let from = usize::try_from(reply.parts_sent).unwrap_or(0);
+        let started = std::time::Instant::now();
         for part in from..total {
+            // A later attempt goes on where this one stopped: the lane's time limit never
+            // cuts a part off after the provider took it.
+            if part > from && started.elapsed() > PARTS_TIME {
+                return Err(ApiError::Temporary(
+                    "more parts than one attempt sends; going on".into(),
+                ));
+            }
             let bot = Bot {
                 base: &self.config.telegram_api_base,
                 token,
@@ -231,6 +242,7 @@ impl Outbound {
                 token,
             };
             let to = reply.contact.as_str();
+            let asked_at = time::OffsetDateTime::now_utc();
             let sent = match (texts.get(part), part.checked_sub(texts.len())) {
                 (Some(text), _) => match channel.kind {
                     Channel::Telegram => bot.send_text(&http, to, text).await,
@@ -240,7 +252,7 @@ impl Outbound {
                             .whatsapp_send(&http, &channel.external_id, to, body)
                             .await
                     }
-                    _ => graph.messenger_send(&http, to, text).await,
+                    _ => graph.messenger_send(&http, to, text, reply.in_window).await,
                 },
                 (None, Some(index)) => {
                     let Some(mut file) = files.get_mut(index).and_then(Option::take) else {
@@ -256,7 +268,11 @@ impl Outbound {
                                 .whatsapp_send_file(&http, &channel.external_id, to, file)
                                 .await
                         }
-                        _ => graph.messenger_send_file(&http, to, file).await,
+                        _ => {
+                            graph
+                                .messenger_send_file(&http, to, file, reply.in_window)
+                                .await
+                        }
                     }
                 }
                 (None, None) => continue,
@@ -266,9 +282,16 @@ impl Outbound {
                 .acquire()
                 .await
                 .map_err(|error| ApiError::Temporary(error.to_string()))?;
-            db::part_sent(&mut conn, channel.account_id, message_id, part, &sent)
-                .await
-                .map_err(|error| ApiError::Temporary(error.to_string()))?;
+            db::part_sent(
+                &mut conn,
+                channel.account_id,
+                message_id,
+                part,
+                &sent,
+                asked_at,
+            )
+            .await
+            .map_err(|error| ApiError::Temporary(error.to_string()))?;
         }
         Ok(())
     }
@@ -331,21 +354,25 @@ impl Outbound {
         Ok(())
     }
 
-    /// Messenger's media: an address in the signed payload, on Meta's servers; checked
-    /// like a webhook address before it is fetched.
+    /// Messenger's media: an address in the signed payload, on Meta's servers. Whoever
+    /// holds the app's secret writes that payload, so it is checked like a webhook
+    /// address (https to a public address) and fetched from the address checked, without
+    /// following a redirect anywhere else.
     async fn download_url(&self, url: &str) -> Result<Vec<u8>, ApiError> {
-        let parsed =
-            url::Url::parse(url).map_err(|_| ApiError::Refused("not an address".into()))?;
-        let (host, address) = mail::webhook::resolve(&parsed, self.config.allow_private_webhooks)
+        let allow_private = self.config.allow_private_webhooks;
+        let parsed = mail::webhook::parse(url, allow_private)
+            .ok()
+            .flatten()
+            .ok_or_else(|| ApiError::Refused("not an https address".into()))?;
+        let (host, address) = mail::webhook::resolve(&parsed, allow_private)
             .await
             .map_err(|refused| ApiError::Refused(refused.to_string()))?;
         let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .timeout(std::time::Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
             .resolve(&host, address)
             .build()
             .map_err(|error| ApiError::Temporary(error.to_string()))?;
-        api::download(http.get(parsed), meta::DOWNLOAD_LIMIT).await
+        api::download(http.get(parsed)).await
     }
 
     /// What a refusal leads to: a revoked token breaks the channel (its admins are told

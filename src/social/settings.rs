@@ -272,22 +272,17 @@ async fn save(
     Ok(Redirect::to("/app/config/channels").into_response())
 }
 
-/// The webhook token of the workspace's live connection of this bot, number or page,
-/// kept when it is connected again; a new one otherwise.
+/// The webhook token of the workspace's row of this bot, number or page (connected or
+/// not), kept when it is connected again; a new one otherwise.
 async fn channel_token(
     state: &AppState,
     agent: &CurrentAgent,
     kind: Channel,
     external_id: &str,
 ) -> Result<String, AppError> {
-    let existing = db::by_external_id(
-        &mut *state.db.acquire().await?,
-        agent.account_id,
-        kind,
-        external_id,
-    )
-    .await?;
-    Ok(existing.map_or_else(crate::crypto::random_token, |channel| channel.channel_token))
+    let mut conn = state.db.acquire().await?;
+    let existing = db::channel_token(&mut conn, agent.account_id, kind, external_id).await?;
+    Ok(existing.unwrap_or_else(crate::crypto::random_token))
 }
 
 async fn connect_telegram(
@@ -333,11 +328,12 @@ async fn connect_telegram(
     let url = state
         .config
         .link(&format!("/channels/telegram/{channel_token}"));
-    let webhook_error = bot
-        .set_webhook(&http, &url, &secret)
-        .await
-        .err()
-        .map(|error| error.to_string());
+    // Telegram keeps the secret it last took: the digest changes only when it took ours.
+    let webhook = bot.set_webhook(&http, &url, &secret).await;
+    let secret_digest = webhook
+        .is_ok()
+        .then(|| crate::crypto::token_digest(&secret));
+    let webhook_error = webhook.err().map(|error| error.to_string());
     let name = format!("@{}", me.username);
     let new = NewConnection {
         kind,
@@ -346,7 +342,7 @@ async fn connect_telegram(
         department_id,
         access_token: key.seal(&token, agent.account_id),
         app_secret: None,
-        secret_digest: Some(crate::crypto::token_digest(&secret)),
+        secret_digest,
         webhook_error: webhook_error.as_deref(),
     };
     save(&state, &session, client, &agent, &new, &channel_token).await

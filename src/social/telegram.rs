@@ -13,8 +13,6 @@ use super::{
 
 /// The longest text message Telegram takes.
 pub const TEXT_LIMIT: usize = 4096;
-/// The largest file a bot may download.
-pub const DOWNLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
 /// A bot, by the API's address and its token.
 pub struct Bot<'a> {
@@ -121,9 +119,8 @@ impl Bot<'_> {
         let form = Form::new()
             .text("chat_id", chat.to_owned())
             .part(field, part);
-        let sent = self
-            .call(http.post(self.url(method)).multipart(form))
-            .await?;
+        let request = http.post(self.url(method)).multipart(form);
+        let sent = self.call(request.timeout(api::UPLOAD_TIMEOUT)).await?;
         Ok(message_key(chat, &sent))
     }
 
@@ -140,7 +137,7 @@ impl Bot<'_> {
             .as_str()
             .ok_or_else(|| ApiError::Refused("Telegram: the file cannot be downloaded".into()))?;
         let url = format!("{}/file/bot{}/{path}", self.base, self.token);
-        api::download(http.get(url), DOWNLOAD_LIMIT).await
+        api::download(http.get(url)).await
     }
 }
 

@@ -119,15 +119,18 @@ pub(super) async fn meta(
     take(&state, &channel, events).await
 }
 
-/// Stores what a delivery brings, in one transaction. One webhook of an app may serve
-/// several of the workspace's numbers or pages: each event goes to the channel it names.
+/// Stores what a delivery brings, each event in a transaction of its own: an event locks
+/// its conversation and perhaps the workspace's numbering, and a delivery that named two
+/// conversations in one transaction could wait for another naming them the other way
+/// round. A provider's retry finds the events stored already. One webhook of an app may
+/// serve several of the workspace's numbers or pages: each event goes to the channel it
+/// names.
 async fn take(
     state: &AppState,
     channel: &Connection,
     events: Vec<Event>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
     let mut others: Vec<Connection> = Vec::new();
     for event in &events {
         let target = match event.route() {
@@ -135,8 +138,13 @@ async fn take(
             Some(id) if id == channel.external_id => channel,
             Some(id) => {
                 if !others.iter().any(|other| other.external_id == id)
-                    && let Some(other) =
-                        db::by_external_id(&mut tx, channel.account_id, channel.kind, id).await?
+                    && let Some(other) = db::by_external_id(
+                        &mut *state.db.acquire().await?,
+                        channel.account_id,
+                        channel.kind,
+                        id,
+                    )
+                    .await?
                 {
                     others.push(other);
                 }
@@ -149,13 +157,14 @@ async fn take(
                 }
             }
         };
+        let mut tx = state.db.begin().await?;
         match event {
             Event::Message(incoming) => {
                 inbound::receive(&mut tx, &state.config, now, target, incoming).await?;
             }
             _ => inbound::report(&mut tx, target, event).await?,
         }
+        tx.commit().await?;
     }
-    tx.commit().await?;
     Ok(StatusCode::OK.into_response())
 }

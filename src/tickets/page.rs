@@ -193,6 +193,7 @@ impl TicketPage {
             "missed" => ("event-chat-missed", Ok(value.to_owned())),
             "rule_replied" => ("event-rule-replied", Ok(value.to_owned())),
             "rule_notified" => ("event-rule-notified", Ok(value.to_owned())),
+            "fetch_failed" => ("event-fetch-failed", Ok(value.to_owned())),
             "reaction" if value.is_empty() => ("event-reaction-removed", Ok(String::new())),
             "reaction" => ("event-reaction", Ok(value.to_owned())),
             _ => ("event-other", Ok(value.to_owned())),

@@ -75,6 +75,8 @@ pub(super) async fn split(
     )
     .await?;
     db::move_messages(&mut tx, agent.account_id, &ids, created.id).await?;
+    // A messaging app's conversation goes on in both: either is answered on its channel.
+    crate::social::db::same_conversation(&mut tx, agent.account_id, ticket.id, created.id).await?;
     let new = format!("#{}", created.number);
     db::insert_event(
         &mut tx,

@@ -157,6 +157,9 @@ async fn answer(
             "getMe" => {
                 json!({"id": BOT_ID.parse::<i64>().unwrap(), "is_bot": true, "username": "acme_help_bot"})
             }
+            "getFile" if String::from_utf8_lossy(&body).contains("too-big") => {
+                return telegram_error(400, "Bad Request: file is too big");
+            }
             "getFile" => json!({"file_id": "x", "file_path": "photos/file_1.png"}),
             "sendMessage" | "sendPhoto" | "sendDocument" => json!({"message_id": 1000 + id}),
             _ => json!(true),
@@ -601,6 +604,68 @@ async fn a_customers_photo_is_fetched_after_the_answer_into_the_thread(db: PgPoo
         .get("/app/tickets/1")
         .await;
     assert!(page.body.contains("photo-1.jpg"), "{}", page.body);
+
+    // A file the provider will not hand over is named in the thread.
+    let status = bot
+        .send(
+            2,
+            now_unix(),
+            json!({"document": {"file_id": "too-big", "file_name": "scan.tiff", "mime_type": "image/tiff"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.drain_outbox().await;
+    let page = app
+        .logged_in(&acme, Role::Agent)
+        .await
+        .get("/app/tickets/1")
+        .await;
+    assert!(
+        page.body.contains("file scan.tiff could not be fetched"),
+        "{}",
+        page.body
+    );
+}
+
+#[sqlx::test]
+async fn a_messenger_file_is_fetched_only_from_a_public_https_address(db: PgPool) {
+    // As in production: no webhook or file address on loopback or a private network.
+    let (fake, base) = FakeProviders::start().await;
+    let app = TestApp::spawn_configured(db, None, |config| {
+        config.meta_graph_api_base = base.clone();
+        config.allow_private_webhooks = false;
+    })
+    .await;
+    let acme = app.workspace("acme").await;
+    let admin = app.logged_in(&acme, Role::Admin).await;
+    let meta = MetaApp::connect(
+        &app,
+        &admin,
+        "messenger",
+        &[
+            ("page_id", PAGE_ID),
+            ("page_access_token", META_TOKEN),
+            ("app_secret", APP_SECRET),
+        ],
+    )
+    .await;
+    // Whoever holds the app's secret can name any address in a payload.
+    let now_ms = OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let inside = format!("{base}/media-files/internal-service");
+    let payload = json!({"object": "page", "entry": [{"id": PAGE_ID, "time": now_ms, "messaging": [{
+        "sender": {"id": "PSID-9"}, "recipient": {"id": PAGE_ID}, "timestamp": now_ms,
+        "message": {"mid": "m_file", "attachments": [{"type": "file", "payload": {"url": inside}}]}}]}]});
+    assert_eq!(meta.post(&payload, APP_SECRET).await, StatusCode::OK);
+    app.drain_outbox().await;
+    assert!(fake.calls_to("/internal-service").is_empty());
+    assert_eq!(app.count("attachments").await, 0);
+    let page = admin.get("/app/tickets/1").await;
+    assert!(
+        page.body
+            .contains("file internal-service could not be fetched"),
+        "{}",
+        page.body
+    );
 }
 
 #[sqlx::test]
@@ -979,9 +1044,11 @@ async fn messenger_pages_subscribe_answer_and_report_reads(db: PgPool) {
         "timestamp": now_ms + 1000, "reaction": {"mid": mid, "action": "react", "reaction": "love", "emoji": "❤"}}),
     );
     assert_eq!(meta.post(&reaction, APP_SECRET).await, StatusCode::OK);
+    // Meta's watermark: its time of the newest message read, just after ours reached it.
+    let seen_ms = OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     let read = entry(
         json!({"sender": {"id": "PSID-9"}, "recipient": {"id": PAGE_ID},
-        "timestamp": now_ms + 60_000, "read": {"watermark": now_ms + 60_000}}),
+        "timestamp": seen_ms, "read": {"watermark": seen_ms}}),
     );
     assert_eq!(meta.post(&read, APP_SECRET).await, StatusCode::OK);
     let page = agent.get("/app/tickets/1").await;
@@ -1027,6 +1094,26 @@ async fn messenger_pages_subscribe_answer_and_report_reads(db: PgPool) {
         "{}",
         page.body
     );
+
+    // Connected again, the page keeps its address and its conversations.
+    let again = MetaApp::connect(
+        &app,
+        &admin,
+        "messenger",
+        &[
+            ("page_id", PAGE_ID),
+            ("page_access_token", META_TOKEN),
+            ("app_secret", APP_SECRET),
+        ],
+    )
+    .await;
+    assert_eq!(again.url, meta.url);
+    assert_eq!(app.count("social_channels").await, 1);
+    reply(&agent, 1, "We are back.", &[])
+        .await
+        .assert_redirects_to("/app/tickets/1");
+    app.drain_outbox().await;
+    assert_eq!(fake.calls_to("/v21.0/me/messages").len(), 2);
 }
 
 #[sqlx::test]
