@@ -100,6 +100,23 @@ create function social_delivery_rank(state text) returns integer
     return case state when 'queued' then 0 when 'sent' then 10 when 'failed' then 15
                       when 'delivered' then 20 when 'read' then 30 end;
 
+-- Webhook deliveries, checked and stored as they came, between the provider's answer and
+-- their processing (social::inbox): providers retry answers that are slow, so the answer
+-- waits for nothing else. A delivery that fails is tried again later, never dropped.
+create table social_inbox (
+    account_id       uuid not null references accounts (id) on delete cascade,
+    id               uuid not null,
+    channel_id       uuid not null,
+    body             bytea not null,
+    attempts         integer not null default 0,
+    next_attempt_at  timestamptz not null default now(),
+    claimed_until    timestamptz,
+    last_error       text,
+    primary key (account_id, id),
+    foreign key (account_id, channel_id) references social_channels (account_id, id) on delete cascade
+);
+create index social_inbox_due on social_inbox (next_attempt_at, id);
+
 -- The outbox's third lane: replies sent to a provider's API and media fetched from it,
 -- described by `payload`.
 alter table outbox drop constraint outbox_kind_check;

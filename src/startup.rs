@@ -17,7 +17,7 @@ use crate::{
     directory::Directory,
     live::{self, Events},
     mail::OutboxWorker,
-    router, rules, sla, tickets,
+    router, rules, sla, social, tickets,
 };
 
 /// What every handler can reach. Nothing here that another `serve` process would need:
@@ -106,6 +106,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
 
     let (stop_worker, worker_stopped) = watch::channel(false);
+    let inbox = tokio::spawn(social::inbox::run(state.clone(), worker_stopped.clone()));
     let worker = OutboxWorker::new(pool, &state.config)?;
     let worker = tokio::spawn(worker.run(worker_stopped));
 
@@ -153,9 +154,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     })
     .await?;
 
-    tracing::info!("requests finished; stopping the outbox worker");
+    tracing::info!("requests finished; stopping the outbox worker and the social inbox");
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = inbox.await;
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! Social channels (DESIGN.md, Social channels): a Telegram bot, a WhatsApp number or a
 //! Facebook page connected at `/app/config/channels` (`settings`). Customers' messages
-//! come in through the providers' webhooks (`webhooks`), checked by their signature, and
-//! become tickets of channel `telegram`, `whatsapp` or `messenger`, one per conversation
+//! come in through the providers' webhooks (`webhooks`), checked by their signature and
+//! answered once stored (`inbox`), and become tickets of channel `telegram`, `whatsapp` or `messenger`, one per conversation
 //! while it is open (`inbound`). Agents answer from the ticket page as on any ticket; the
 //! reply goes out through the outbox (`outbound`), and the thread shows its delivery
 //! state as the provider reports it.
 mod api;
 pub mod db;
 mod inbound;
+pub mod inbox;
 mod meta;
 pub mod outbound;
 mod settings;

@@ -13,8 +13,7 @@ use serde::Deserialize;
 
 use super::{
     db::{self, Connection},
-    inbound::{self, Event},
-    meta, telegram,
+    inbox, meta,
 };
 use crate::{AppError, AppState, tickets::Channel};
 
@@ -50,15 +49,7 @@ pub(super) async fn telegram(
         tracing::warn!(account_id = %channel.account_id, "telegram webhook: bad secret token");
         return Err(AppError::Forbidden);
     }
-    let events = match telegram::events(&body) {
-        Ok(events) => events,
-        Err(error) => {
-            // Answered 200 all the same: Telegram would send it again and again.
-            tracing::warn!(account_id = %channel.account_id, %error, "telegram webhook: an update we cannot read");
-            return Ok(StatusCode::OK.into_response());
-        }
-    };
-    take(&state, &channel, events).await
+    accept(&state, &channel, &body).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,62 +100,11 @@ pub(super) async fn meta(
         tracing::warn!(account_id = %channel.account_id, "meta webhook: bad signature");
         return Err(AppError::Forbidden);
     }
-    let events = match meta::events(&body) {
-        Ok(events) => events,
-        Err(error) => {
-            tracing::warn!(account_id = %channel.account_id, %error, "meta webhook: a payload we cannot read");
-            return Ok(StatusCode::OK.into_response());
-        }
-    };
-    take(&state, &channel, events).await
+    accept(&state, &channel, &body).await
 }
 
-/// Stores what a delivery brings, each event in a transaction of its own: an event locks
-/// its conversation and perhaps the workspace's numbering, and a delivery that named two
-/// conversations in one transaction could wait for another naming them the other way
-/// round. A provider's retry finds the events stored already. One webhook of an app may
-/// serve several of the workspace's numbers or pages: each event goes to the channel it
-/// names.
-async fn take(
-    state: &AppState,
-    channel: &Connection,
-    events: Vec<Event>,
-) -> Result<Response, AppError> {
-    let now = state.clock.now();
-    let mut others: Vec<Connection> = Vec::new();
-    for event in &events {
-        let target = match event.route() {
-            None => channel,
-            Some(id) if id == channel.external_id => channel,
-            Some(id) => {
-                if !others.iter().any(|other| other.external_id == id)
-                    && let Some(other) = db::by_external_id(
-                        &mut *state.db.acquire().await?,
-                        channel.account_id,
-                        channel.kind,
-                        id,
-                    )
-                    .await?
-                {
-                    others.push(other);
-                }
-                match others.iter().find(|other| other.external_id == id) {
-                    Some(other) => other,
-                    None => {
-                        tracing::info!(account_id = %channel.account_id, "social webhook: an event for a channel not connected");
-                        continue;
-                    }
-                }
-            }
-        };
-        let mut tx = state.db.begin().await?;
-        match event {
-            Event::Message(incoming) => {
-                inbound::receive(&mut tx, &state.config, now, target, incoming).await?;
-            }
-            _ => inbound::report(&mut tx, target, event).await?,
-        }
-        tx.commit().await?;
-    }
+/// A checked delivery goes to the inbox and is answered at once.
+async fn accept(state: &AppState, channel: &Connection, body: &[u8]) -> Result<Response, AppError> {
+    inbox::store(&mut *state.db.acquire().await?, channel, body).await?;
     Ok(StatusCode::OK.into_response())
 }

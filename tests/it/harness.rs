@@ -324,6 +324,12 @@ pub async fn serve_with(
         config: Arc::new(config.clone()),
         clock,
     };
+    // Every process works the messaging apps' inbox, as `serve` does, until the test ends.
+    let inbox = state.clone();
+    tokio::spawn(async move {
+        let (_running, stop) = watch::channel(false);
+        frontdesk::social::inbox::run(inbox, stop).await;
+    });
     let app = router::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (config, address)

@@ -211,10 +211,32 @@ async fn app_with_providers(db: PgPool, at: Option<OffsetDateTime>) -> (TestApp,
     (app, fake)
 }
 
+/// Waits until the inbox has stored every delivery it was given: a webhook is answered
+/// before its events are stored.
+async fn settled(db: &PgPool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let waiting: i64 =
+            sqlx::query_scalar("select count(*) from social_inbox where attempts = 0")
+                .fetch_one(db)
+                .await
+                .unwrap();
+        if waiting == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{waiting} deliveries still in the inbox"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// How Telegram calls a connected bot's webhook.
 struct TelegramBot {
     url: String,
     secret: String,
+    db: PgPool,
     http: reqwest::Client,
     next_update: std::sync::atomic::AtomicI64,
 }
@@ -244,6 +266,7 @@ impl TelegramBot {
                 .unwrap()
                 .replace(&app.config.base_url, &app.base_url),
             secret: body["secret_token"].as_str().unwrap().to_owned(),
+            db: app.db.clone(),
             http: reqwest::Client::new(),
             next_update: std::sync::atomic::AtomicI64::new(1),
         }
@@ -254,7 +277,9 @@ impl TelegramBot {
         if let Some(secret) = secret {
             request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
         }
-        request.send().await.unwrap().status()
+        let status = request.send().await.unwrap().status();
+        settled(&self.db).await;
+        status
     }
 
     /// Posts `message` (a Message object's own fields) as an update from the customer.
@@ -770,6 +795,7 @@ fn signed(body: &[u8], secret: &str) -> String {
 struct MetaApp {
     url: String,
     verify_token: String,
+    db: PgPool,
     http: reqwest::Client,
 }
 
@@ -792,13 +818,15 @@ impl MetaApp {
         Self {
             url: format!("{}/channels/meta/{token}", app.base_url),
             verify_token,
+            db: app.db.clone(),
             http: reqwest::Client::new(),
         }
     }
 
     async fn post(&self, payload: &Value, secret: &str) -> StatusCode {
         let body = serde_json::to_vec(payload).unwrap();
-        self.http
+        let status = self
+            .http
             .post(&self.url)
             .header("content-type", "application/json")
             .header("X-Hub-Signature-256", signed(&body, secret))
@@ -806,7 +834,9 @@ impl MetaApp {
             .send()
             .await
             .unwrap()
-            .status()
+            .status();
+        settled(&self.db).await;
+        status
     }
 }
 
