@@ -119,11 +119,17 @@ async def load(base, database_url, pid, fake_url, workspaces, rate, seconds):
     elapsed = time.perf_counter() - started
     latencies.sort()
     print(f"{total} updates in {elapsed:.1f} s ({total / elapsed:.0f}/s, target {rate}/s)")
-    print(f"answers: median {statistics.median(latencies):.1f} ms  "
+    print(f"webhook answers: median {statistics.median(latencies):.1f} ms  "
           f"p99 {percentile(latencies, 0.99):.1f} ms  max {latencies[-1]:.1f} ms  "
           f"(target: p99 under 100 ms)")
     print(f"non-200 answers: {len(failures)} {failures[:5]}")
     print(f"server RSS under load {peak:.1f} MiB, after {rss_mib(pid):.1f} MiB")
+    # Answered once stored: the inbox stores their events afterwards.
+    answered = time.perf_counter()
+    while int(psql(database_url, "select count(*) from social_inbox where attempts = 0")) > 0:
+        time.sleep(0.2)
+    print(f"every update stored {time.perf_counter() - answered:.1f} s after the last answer "
+          f"({total / (time.perf_counter() - started):.0f} updates/s stored over the run)")
     for _ in range(60):
         pending = int(psql(database_url, """select count(*) from outbox where kind = 'social'
             and sent_at is null and failed_at is null"""))

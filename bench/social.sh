@@ -16,7 +16,7 @@ if [ -z "$(psql "$DATABASE_URL" -c "select 1 from accounts where slug = 'load-00
   "$bin" seed --workspaces "$workspaces" --tickets 20
 fi
 # Every run starts from no conversation and no channel.
-psql "$DATABASE_URL" -c "delete from outbox where kind = 'social'; delete from tickets where channel = 'telegram'; delete from social_channels"
+psql "$DATABASE_URL" -c "delete from outbox where kind = 'social'; delete from social_inbox; delete from tickets where channel = 'telegram'; delete from social_channels"
 fake_port=$((${BENCH_PORT:-3971} + 50))
 while (exec 3<>"/dev/tcp/127.0.0.1/$fake_port") 2>/dev/null; do fake_port=$((fake_port + 1)); done
 python3 bench/social.py fake "$fake_port" &

@@ -154,6 +154,17 @@ async fn every_page_an_owner_reaches_passes_axe_core_and_fits_a_phone(db: PgPool
         .collect();
     assert!(paths.len() > 10, "{paths:?}");
     paths.extend(["/app/tickets/1", "/app/reports/me"].map(String::from));
+    // A connected WhatsApp number, whose card shows its long callback address.
+    sqlx::query(
+        "insert into social_channels (account_id, id, kind, channel_token, external_id, name,
+                                      access_token, app_secret, webhook_error)
+         select id, gen_random_uuid(), 'whatsapp', repeat('t', 43), '1061234567',
+                'Acme Support (+1 555-0100)', '\\x00', '\\x00', null from accounts",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    paths.extend(["/app/config/channels", "/app/config/channels/whatsapp/new"].map(String::from));
 
     for width in [1280, 390] {
         resize(&browser, width).await;
