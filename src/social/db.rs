@@ -240,6 +240,8 @@ pub async fn admins(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<V
 pub struct Contact {
     pub id: Uuid,
     pub name: String,
+    /// Made just now: the first message of this person on the channel.
+    pub inserted: bool,
 }
 
 /// The contact `external_id` of `channel`, made on first contact; a name given now
@@ -260,7 +262,7 @@ pub async fn upsert_contact(
          set name = case when excluded.name = '' then social_contacts.name
                          else excluded.name end,
              last_inbound_at = greatest(social_contacts.last_inbound_at, excluded.last_inbound_at)
-         returning id, name",
+         returning id, name, xmax = 0 as inserted",
     )
     .bind(account_id)
     .bind(Uuid::now_v7())
@@ -270,6 +272,57 @@ pub async fn upsert_contact(
     .bind(at)
     .fetch_one(conn)
     .await
+}
+
+/// The name the provider gave for contact `contact_id` (Messenger's user profile), on the
+/// contact and on its tickets and messages, unless a name is known already.
+pub async fn name_contact(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    contact_id: Uuid,
+    name: &str,
+) -> sqlx::Result<()> {
+    let named = sqlx::query(
+        "update social_contacts set name = left($3, 200)
+         where account_id = $1 and id = $2 and name = ''",
+    )
+    .bind(account_id)
+    .bind(contact_id)
+    .bind(name)
+    .execute(&mut *conn)
+    .await?;
+    if named.rows_affected() == 0 {
+        return Ok(());
+    }
+    for statement in [
+        "update messages m set author_name = left($3, 200)
+         from tickets t
+         where t.account_id = $1 and t.social_contact_id = $2
+           and m.account_id = t.account_id and m.ticket_id = t.id and m.kind = 'customer'",
+        "update tickets set customer_name = left($3, 200)
+         where account_id = $1 and social_contact_id = $2",
+    ] {
+        sqlx::query(statement)
+            .bind(account_id)
+            .bind(contact_id)
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The provider's id of contact `contact_id`.
+pub async fn contact_external_id(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    contact_id: Uuid,
+) -> sqlx::Result<String> {
+    sqlx::query_scalar("select external_id from social_contacts where account_id = $1 and id = $2")
+        .bind(account_id)
+        .bind(contact_id)
+        .fetch_one(conn)
+        .await
 }
 
 /// The contact's ticket still open (or marked spam, which keeps its messages), newest

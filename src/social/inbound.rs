@@ -17,7 +17,7 @@ use crate::{
     notifications::{self, Change},
     rules,
     tickets::{
-        self, IssueType, Status,
+        self, Channel, IssueType, Status,
         db::{NewMessage, NewTicket},
     },
 };
@@ -169,6 +169,10 @@ pub async fn receive(
         at,
     )
     .await?;
+    // Messenger names nobody in its webhooks: its user profile says who wrote.
+    if contact.inserted && contact.name.is_empty() && channel.kind == Channel::Messenger {
+        outbound::enqueue_name(conn, account_id, channel.id, contact.id).await?;
+    }
     let key = message_key(channel, &incoming.id);
     if tickets::db::message_id_exists(conn, account_id, &key).await? {
         return Ok(());
@@ -176,7 +180,7 @@ pub async fn receive(
     let locale = tickets::db::workspace_by_id(conn, account_id)
         .await?
         .language;
-    // Messenger names nobody: the thread still says who wrote.
+    // Until then, the thread still says where they wrote.
     let name = if contact.name.is_empty() {
         locale.t_args(
             "social-customer",

@@ -41,6 +41,8 @@ enum Job {
         reference: String,
         filename: String,
     },
+    /// Ask the provider who a new contact is (Messenger names nobody in its webhooks).
+    Name { channel: Uuid, contact: Uuid },
 }
 
 async fn enqueue(conn: &mut PgConnection, account_id: Uuid, job: &Job) -> sqlx::Result<()> {
@@ -90,6 +92,20 @@ pub async fn enqueue_fetch(
     enqueue(conn, account_id, &job).await
 }
 
+/// Queues asking Messenger for the name of contact `contact_id`.
+pub async fn enqueue_name(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    channel_id: Uuid,
+    contact_id: Uuid,
+) -> sqlx::Result<()> {
+    let job = Job::Name {
+        channel: channel_id,
+        contact: contact_id,
+    };
+    enqueue(conn, account_id, &job).await
+}
+
 /// The lane's worker: the configuration it needs to reach the providers and store files.
 pub struct Outbound {
     config: Config,
@@ -123,6 +139,7 @@ impl Outbound {
                 self.fetch(db, account_id, channel, message, &reference, filename)
                     .await
             }
+            Job::Name { channel, contact } => self.name(db, account_id, channel, contact).await,
         }
     }
 
@@ -143,7 +160,8 @@ impl Outbound {
             Some(Job::Fetch {
                 message, filename, ..
             }) => db::fetch_failed(&mut conn, account_id, message, &filename).await,
-            None => Ok(()),
+            // The thread keeps saying "Messenger customer".
+            Some(Job::Name { .. }) | None => Ok(()),
         }
     }
 
@@ -352,6 +370,52 @@ impl Outbound {
             .await
             .map_err(temporary)?;
         Ok(())
+    }
+
+    /// A Messenger contact's name from their user profile (`first_name`, `last_name`).
+    async fn name(
+        &self,
+        db: &PgPool,
+        account_id: Uuid,
+        channel_id: Uuid,
+        contact_id: Uuid,
+    ) -> Result<(), Failure> {
+        let mut conn = db.acquire().await.map_err(temporary)?;
+        let channel = db::connection(&mut conn, account_id, channel_id)
+            .await
+            .map_err(temporary)?
+            .ok_or_else(|| Failure::Permanent(anyhow::anyhow!("the channel is gone")))?;
+        let psid = db::contact_external_id(&mut conn, account_id, contact_id)
+            .await
+            .map_err(temporary)?;
+        drop(conn);
+        let Some(token) = self.token(&channel) else {
+            return Err(Failure::Permanent(anyhow::anyhow!(
+                "the channel's token cannot be opened"
+            )));
+        };
+        let graph = Graph {
+            base: &self.config.meta_graph_api_base,
+            token: &token,
+        };
+        let http = api::client().map_err(|error| Failure::Temporary(error.into()))?;
+        let profile = match graph.object(&http, &psid, "first_name,last_name").await {
+            Ok(profile) => profile,
+            Err(error) => return self.refused(db, &channel, error).await,
+        };
+        let name = ["first_name", "last_name"]
+            .iter()
+            .filter_map(|field| profile[field].as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if name.trim().is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await.map_err(temporary)?;
+        db::name_contact(&mut tx, account_id, contact_id, name.trim())
+            .await
+            .map_err(temporary)?;
+        tx.commit().await.map_err(temporary)
     }
 
     /// Messenger's media: an address in the signed payload, on Meta's servers. Whoever

@@ -191,6 +191,8 @@ async fn answer(
         json!({"id": format!("upload-{id}")})
     } else if query.contains("display_phone_number") {
         json!({"display_phone_number": "+1 555-0100", "verified_name": "Acme Support", "id": rest})
+    } else if query.contains("first_name") {
+        json!({"first_name": "Maria", "last_name": "Rossi", "id": rest})
     } else if query.contains("fields=name") {
         json!({"name": "Acme on Facebook", "id": rest})
     } else {
@@ -1041,15 +1043,21 @@ async fn messenger_pages_subscribe_answer_and_report_reads(db: PgPool) {
         "timestamp": now_ms, "message": {"mid": "m_echo", "text": "Auto", "is_echo": true}}),
     );
     assert_eq!(meta.post(&echo, APP_SECRET).await, StatusCode::OK);
+    // Messenger names nobody: the customer's name comes from their user profile.
+    app.drain_outbox().await;
+    let profile = fake.calls_to("/v21.0/PSID-9");
+    assert_eq!(profile.len(), 1);
+    assert_eq!(profile[0].authorization, format!("Bearer {META_TOKEN}"));
     assert_eq!(
         ticket_rows(&app, &acme).await,
-        [(
-            1,
-            "messenger".into(),
-            "new".into(),
-            "Messenger customer".into()
-        )]
+        [(1, "messenger".into(), "new".into(), "Maria Rossi".into())]
     );
+    let author: String =
+        sqlx::query_scalar("select author_name from messages where kind = 'customer'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(author, "Maria Rossi");
     assert_eq!(thread(&app, &acme, 1).await.len(), 1);
 
     let agent = app.logged_in(&acme, Role::Agent).await;
