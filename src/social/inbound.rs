@@ -142,6 +142,11 @@ impl Content {
     }
 }
 
+/// PostgreSQL text cannot hold NUL characters; JSON can (`\u0000`).
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
 /// Our key of a provider's message, unique in the workspace like a Message-ID.
 pub fn message_key(channel: &Connection, id: &str) -> String {
     format!("{}:{}:{id}", channel.kind.as_str(), channel.id.simple())
@@ -164,8 +169,8 @@ pub async fn receive(
         conn,
         account_id,
         channel.id,
-        &incoming.contact,
-        incoming.name.trim(),
+        &without_nul(&incoming.contact),
+        without_nul(&incoming.name).trim(),
         at,
     )
     .await?;
@@ -173,7 +178,7 @@ pub async fn receive(
     if contact.inserted && contact.name.is_empty() && channel.kind == Channel::Messenger {
         outbound::enqueue_name(conn, account_id, channel.id, contact.id).await?;
     }
-    let key = message_key(channel, &incoming.id);
+    let key = message_key(channel, &without_nul(&incoming.id));
     if tickets::db::message_id_exists(conn, account_id, &key).await? {
         return Ok(());
     }
@@ -194,19 +199,21 @@ pub async fn receive(
         // A reaction is a note on the conversation, never a reason to open one. It names
         // the message it answers by its first words.
         if let Some(ticket_id) = open {
+            let to = without_nul(to);
             let quoted =
-                match db::message_text(conn, channel, &message_key(channel, to), to).await? {
+                match db::message_text(conn, channel, &message_key(channel, &to), &to).await? {
                     Some(text) if !emoji.is_empty() => {
                         let words: String = text.chars().take(REACTION_QUOTE_CHARS).collect();
                         format!("{emoji} “{}”", words.trim())
                     }
                     _ => emoji.clone(),
                 };
+            let quoted = without_nul(&quoted);
             db::insert_reaction(conn, account_id, ticket_id, &key, &quoted, at).await?;
         }
         return Ok(());
     }
-    let text = incoming.content.text(locale);
+    let text = without_nul(&incoming.content.text(locale));
     let message = NewMessage {
         message_id: Some(&key),
         ..NewMessage::customer(&name, &text)
