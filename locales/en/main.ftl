@@ -1302,6 +1302,10 @@ social-delivery-sent = Sent
 social-delivery-delivered = Delivered
 social-delivery-read = Read
 social-delivery-failed = Not sent
+social-stuck = { $count ->
+    [one] One message from this channel could not be stored yet; it is tried again. The last attempt said:
+   *[other] { $count } messages from this channel could not be stored yet; they are tried again. The last attempt said:
+}
 social-resend = Send again
 social-resend-queued = The reply is being sent again.
 social-reply-via = The reply goes to the customer on { $channel }.

@@ -1249,6 +1249,7 @@ social-delivery-sent = 已发送
 social-delivery-delivered = 已送达
 social-delivery-read = 已读
 social-delivery-failed = 未发送
+social-stuck = 此渠道有 { $count } 条消息尚未能保存，将会重试。最近一次的错误：
 social-resend = 重新发送
 social-resend-queued = 回复正在重新发送。
 social-reply-via = 回复将通过 { $channel } 发给客户。

@@ -101,14 +101,25 @@ pub struct Listed {
     pub verify_token: String,
     pub webhook_error: Option<String>,
     pub broken_reason: Option<String>,
+    /// Deliveries the inbox could not store yet (they are tried again), and why the last
+    /// attempt failed.
+    pub stuck: i64,
+    pub stuck_error: Option<String>,
 }
 
 pub async fn list(conn: &mut PgConnection, account_id: Uuid) -> sqlx::Result<Vec<Listed>> {
     sqlx::query_as(
         "select c.id, c.kind, c.channel_token, c.name, c.external_id, d.name as department,
-                c.verify_token, c.webhook_error, c.broken_reason
+                c.verify_token, c.webhook_error, c.broken_reason,
+                coalesce(i.stuck, 0) as stuck, i.stuck_error
          from social_channels c
          left join departments d on d.account_id = c.account_id and d.id = c.department_id
+         left join lateral (
+             select count(*) as stuck,
+                    (array_agg(last_error order by next_attempt_at desc))[1] as stuck_error
+             from social_inbox
+             where account_id = c.account_id and channel_id = c.id and attempts > 0
+         ) i on true
          where c.account_id = $1 and c.removed_at is null
          order by c.created_at, c.id",
     )

@@ -435,6 +435,25 @@ async fn an_admin_connects_a_telegram_bot_and_its_token_is_sealed(db: PgPool) {
         .assert_redirects_to("/app/config/departments");
     let page = admin.get("/app/config/channels").await;
     assert!(page.body.contains("No department"), "{}", page.body);
+
+    // A delivery the inbox cannot store is tried again, and its admins see why.
+    sqlx::query(
+        "insert into social_inbox (account_id, id, channel_id, body, attempts, next_attempt_at,
+                                   last_error)
+         select account_id, gen_random_uuid(), id, '\\x00', 3, now() + interval '1 hour',
+                'database: a value too long'
+         from social_channels",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let page = admin.get("/app/config/channels").await;
+    assert_eq!(
+        page.texts(".social-channel .flash-error"),
+        [
+            "One message from this channel could not be stored yet; it is tried again. The last attempt said: database: a value too long"
+        ]
+    );
 }
 
 #[sqlx::test]
